@@ -1,0 +1,73 @@
+// Runtime configuration from the environment (DESIGN.md, "Configuration"). Command-line flags win
+// where both exist: the CLI passes its flags as `overrides`.
+import { resolve } from 'node:path';
+
+export interface Config {
+  /** Server port. Default 4242. */
+  port: number;
+  /** Bind address. Default 127.0.0.1: nothing is exposed beyond this machine unless asked. */
+  host: string;
+  /** SQLite database and generated master key live here. Default ./data. */
+  dataDir: string;
+  /** postgres://… selects PostgreSQL; undefined selects embedded SQLite. */
+  databaseUrl: string | undefined;
+  /** 32 bytes, base64. Undefined: generated into DATA_DIR/master.key (mode 0600). */
+  masterKey: string | undefined;
+  /** The first user's token. Undefined: generated and printed once on first start. */
+  adminToken: string | undefined;
+  /** Default Stripe base URL for new connections. Default https://api.stripe.com. */
+  stripeApiBase: string;
+  /** Stripe-Version sent on every call. Undefined: the version pinned by the stripe SDK in use. */
+  stripeApiVersion: string | undefined;
+  /** The address Stripe can reach, for webhook endpoint registration. Default http://HOST:PORT. */
+  publicUrl: string;
+  /** Allow subscriber URLs on loopback/private networks. Default false. */
+  callbackAllowPrivate: boolean;
+  /** Action calls allowed per connection per window. Default 100, as the original connector. */
+  actionRateLimit: number;
+  /** The throttling window. Default 60 s, as the original connector. */
+  actionRateWindowSeconds: number;
+}
+
+export type ConfigOverrides = Partial<Config>;
+
+function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  }
+  return value;
+}
+
+function boolFrom(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new Error(`${name} must be true or false, got "${raw}"`);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
+  const port = overrides.port ?? intFrom(env, 'PORT', 4242);
+  const host = overrides.host ?? nonEmpty(env.HOST) ?? '127.0.0.1';
+  return {
+    port,
+    host,
+    dataDir: resolve(overrides.dataDir ?? nonEmpty(env.DATA_DIR) ?? './data'),
+    databaseUrl: overrides.databaseUrl ?? nonEmpty(env.DATABASE_URL),
+    masterKey: overrides.masterKey ?? nonEmpty(env.STRIPE_CONNECTOR_MASTER_KEY),
+    adminToken: overrides.adminToken ?? nonEmpty(env.STRIPE_CONNECTOR_ADMIN_TOKEN),
+    stripeApiBase: overrides.stripeApiBase ?? nonEmpty(env.STRIPE_API_BASE) ?? 'https://api.stripe.com',
+    stripeApiVersion: overrides.stripeApiVersion ?? nonEmpty(env.STRIPE_API_VERSION),
+    publicUrl: overrides.publicUrl ?? nonEmpty(env.PUBLIC_URL) ?? `http://${host}:${port}`,
+    callbackAllowPrivate: overrides.callbackAllowPrivate ?? boolFrom(env, 'CALLBACK_ALLOW_PRIVATE', false),
+    actionRateLimit: overrides.actionRateLimit ?? intFrom(env, 'ACTION_RATE_LIMIT', 100),
+    actionRateWindowSeconds: overrides.actionRateWindowSeconds ?? intFrom(env, 'ACTION_RATE_WINDOW_SECONDS', 60),
+  };
+}

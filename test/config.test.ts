@@ -1,0 +1,26 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadConfig } from '../src/config.js';
+
+test('defaults follow DESIGN.md when the environment is empty', () => {
+  const config = loadConfig({});
+  assert.equal(config.port, 4242);
+  assert.equal(config.host, '127.0.0.1');
+  assert.equal(config.stripeApiBase, 'https://api.stripe.com');
+  assert.equal(config.publicUrl, 'http://127.0.0.1:4242');
+  assert.equal(config.callbackAllowPrivate, false);
+  assert.equal(config.databaseUrl, undefined);
+  assert.equal(config.actionRateLimit, 100);
+  assert.equal(config.actionRateWindowSeconds, 60);
+});
+
+test('flags win over the environment', () => {
+  const config = loadConfig({ PORT: '5000', HOST: '0.0.0.0' }, { port: 6000 });
+  assert.equal(config.port, 6000);
+  assert.equal(config.publicUrl, 'http://0.0.0.0:6000');
+});
+
+test('a malformed number names the variable', () => {
+  assert.throws(() => loadConfig({ PORT: 'eighty' }), /PORT must be a non-negative integer/);
+  assert.throws(() => loadConfig({ CALLBACK_ALLOW_PRIVATE: 'maybe' }), /CALLBACK_ALLOW_PRIVATE must be true or false/);
+});
