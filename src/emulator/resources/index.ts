@@ -4,5 +4,8 @@ import { events } from '../events/events.js';
 import { balance } from './balance.js';
 import { coupons } from './coupons.js';
 import { customers } from './customers/customers.js';
+import { invoiceItems } from './invoice-items.js';
+import { orders } from './orders.js';
+import { products } from './products.js';
 
-export const resources: ResourceModule[] = [customers, coupons, balance, events];
+export const resources: ResourceModule[] = [customers, products, coupons, balance, invoiceItems, orders, events];
