@@ -15,6 +15,9 @@ import {
 } from './customer-record.js';
 import { parseCustomerQuery } from './customer-search.js';
 
+/** Shared by every customer without preferred locales: a million customers need no million empty arrays. */
+const NO_LOCALES: readonly string[] = Object.freeze([]);
+
 /** Stripe's default `invoice_prefix`: 8 upper-case characters derived from the customer. */
 function invoicePrefixFor(id: string): string {
   return id.slice(4, 12).toUpperCase();
@@ -74,7 +77,7 @@ function create(ctx: RequestContext): Stripe.Customer {
     metadata: applyMetadata({}, changes.metadata),
     name: changes.name ?? null,
     phone: changes.phone ?? null,
-    preferredLocales: changes.preferredLocales ?? [],
+    preferredLocales: changes.preferredLocales ?? NO_LOCALES,
     shipping: changes.shipping ?? null,
     taxExempt: changes.taxExempt ?? 'none',
   };
@@ -123,7 +126,7 @@ function update(ctx: RequestContext): Stripe.Customer {
     metadata: applyMetadata(before.metadata, changes.metadata),
     name: pick(changes.name, before.name),
     phone: pick(changes.phone, before.phone),
-    preferredLocales: changes.preferredLocales === undefined ? before.preferredLocales : (changes.preferredLocales ?? []),
+    preferredLocales: changes.preferredLocales === undefined ? before.preferredLocales : (changes.preferredLocales ?? NO_LOCALES),
     shipping: pick(changes.shipping, before.shipping),
     taxExempt: changes.taxExempt ?? before.taxExempt,
   };
