@@ -22,7 +22,7 @@ describe('request interceptors', () => {
       const error = await stripeError(() => stripe.customers.create({}));
       assert.equal(error.statusCode, 500);
       assert.equal(error.type, 'StripeAPIError');
-      assert.equal(error.headers['stripe-should-retry'], 'false');
+      assert.equal(error.headers?.['stripe-should-retry'], 'false');
       assert.equal((await stripe.customers.list()).data.length, 0, 'the create never ran; reads pass');
     } finally {
       remove();

@@ -84,6 +84,11 @@ export function invalidEnum(param: string, value: unknown, allowed: readonly str
   );
 }
 
+/** A parameter Stripe takes but the emulator cannot honour: refused rather than silently ignored. */
+export function unsupportedParameter(param: string): StripeApiError {
+  return invalidRequest(400, `The Stripe emulator does not support the parameter ${param}; see docs/emulator.md.`, undefined, param);
+}
+
 export function exclusiveParameters(params: string[]): StripeApiError {
   return invalidRequest(
     400,

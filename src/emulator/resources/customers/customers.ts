@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import type { RequestContext, ResourceModule } from '../../context.js';
 import { newId } from '../../ids.js';
 import { listPage, readListQuery } from '../../list/list-request.js';
-import { invalidValue, resourceMissing } from '../../wire/errors.js';
+import { invalidValue, resourceMissing, unsupportedParameter } from '../../wire/errors.js';
 import { applyMetadata, type Params } from '../../wire/params.js';
 import { discountFor, readAddress, readShipping, readTaxExempt } from './customer-params.js';
 import {
@@ -162,7 +162,7 @@ function deleteDiscount(ctx: RequestContext): Stripe.DeletedDiscount {
 function list(ctx: RequestContext): object {
   const query = readListQuery(ctx.params);
   const email = ctx.params.string('email', { maxChars: 512 });
-  ctx.params.accept('test_clock');
+  if (ctx.params.has('test_clock')) throw unsupportedParameter('test_clock');
   ctx.params.finish();
   const store = ctx.account.store(customerStore);
   const collection = email === undefined ? store : store.indexed('email', email);
