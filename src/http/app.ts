@@ -1,0 +1,47 @@
+// The HTTP API (DESIGN.md, "HTTP API") as a fastify instance over the composed services. Tests call
+// it through inject(); src/app/server.ts listens with it.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { createRequire } from 'node:module';
+import type { Services } from '../app/services.js';
+import { installAuth } from './auth.js';
+import { installErrorHandling } from './error-handler.js';
+import { buildOpenApi } from './openapi.js';
+import { acceptJsonBodies, DEFAULT_BODY_LIMIT_BYTES } from './request-body.js';
+import { registerActionRoutes } from './routes/actions.js';
+import { registerConnectionRoutes } from './routes/connections.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerOperationRoutes } from './routes/operations.js';
+import { registerRunRoutes } from './routes/runs.js';
+
+const require = createRequire(import.meta.url);
+const { version } = require('../../package.json') as { version: string };
+
+export interface AppOptions {
+  /** Largest accepted request body. Default 1 MiB (DEFAULT_BODY_LIMIT_BYTES). */
+  bodyLimitBytes?: number;
+}
+
+export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
+  const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const app: FastifyInstance = Fastify({
+    loggerInstance: services.logger as FastifyBaseLogger,
+    bodyLimit: bodyLimitBytes,
+    // Ids are ~30 characters; a longer path segment is a 404 without reaching a handler.
+    routerOptions: { maxParamLength: 200 },
+    // Query strings are flat here; fastify's default parser keeps repeated keys as arrays, which the
+    // query schemas then refuse by name.
+  });
+  acceptJsonBodies(app);
+  installErrorHandling(app, bodyLimitBytes);
+  installAuth(app, services.authenticate);
+
+  registerHealthRoutes(app);
+  const openApi = buildOpenApi(services, version);
+  app.get('/openapi.json', async () => openApi);
+  registerConnectionRoutes(app, services);
+  registerActionRoutes(app, services);
+  registerOperationRoutes(app, services);
+  registerRunRoutes(app, services);
+  await app.ready();
+  return app;
+}
