@@ -106,7 +106,8 @@ export class ActionService {
       );
     }
 
-    const input = action.validator.check(call.input ?? {});
+    // No body at all reads as {} (an action whose fields are all optional); an explicit null does not.
+    const input = action.validator.check(call.input === undefined ? {} : call.input);
     const idempotencyKey = deriveIdempotencyKey(connection.id, call.operation, call.clientIdempotencyKey);
     const stripe = this.options.connections.stripeFor(connection);
 

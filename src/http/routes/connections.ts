@@ -9,7 +9,7 @@ const newConnection = compileValidator<Static<typeof NewConnectionBody>>(NewConn
 
 export function registerConnectionRoutes(app: FastifyInstance, services: Services): void {
   app.post('/api/connections', async (request, reply) => {
-    const body = newConnection.check(request.body ?? {});
+    const body = newConnection.check(request.body === undefined ? {} : request.body);
     const view = await services.connections.create(request.userId, body);
     return reply.code(201).send(view);
   });
