@@ -1,8 +1,9 @@
 // The HTTP API (DESIGN.md, "HTTP API") as a fastify instance over the composed services. Tests call
 // it through inject(); src/app/server.ts listens with it.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { createRequire } from 'node:module';
 import type { Services } from '../app/services.js';
+import { ConnectorError } from '../errors.js';
 import { installAuth } from './auth.js';
 import { installErrorHandling } from './error-handler.js';
 import { buildOpenApi } from './openapi.js';
@@ -28,6 +29,13 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     bodyLimit: bodyLimitBytes,
     // Ids are ~30 characters; a longer path segment is a 404 without reaching a handler.
     routerOptions: { maxParamLength: 200 },
+    // Errors the router raises before any handler (a bad percent-encoding, an over-long id) get
+    // the same JSON shape as every other error, without echoing the URL.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      const body = new ConnectorError(status, 'invalid_input', 'The request URL is malformed or too long').toBody();
+      void (reply as unknown as FastifyReply).code(status).send(body);
+    },
     // Query strings are flat here; fastify's default parser keeps repeated keys as arrays, which the
     // query schemas then refuse by name.
   });
