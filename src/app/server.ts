@@ -48,7 +48,11 @@ export async function startServer(config: Config, overrides: ServiceOverrides = 
 export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
 
 export function stopOnSignals(server: { stop(): Promise<void> }, log: { info(msg: string): void; error(msg: string): void }, drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS): void {
+  let draining = false;
   const onSignal = (signal: NodeJS.Signals) => {
+    // A second signal while draining changes nothing: the drain timeout bounds the wait.
+    if (draining) return;
+    draining = true;
     log.info(`${signal} received: draining in-flight requests`);
     const timer = setTimeout(() => {
       log.error(`drain took longer than ${drainTimeoutMs} ms; exiting`);
@@ -66,6 +70,6 @@ export function stopOnSignals(server: { stop(): Promise<void> }, log: { info(msg
       },
     );
   };
-  process.once('SIGTERM', onSignal);
-  process.once('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }

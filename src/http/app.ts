@@ -39,6 +39,12 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     // Query strings are flat here; fastify's default parser keeps repeated keys as arrays, which the
     // query schemas then refuse by name.
   });
+  // While draining (close() stops listening first), answer in-flight requests with Connection:
+  // close, so their keep-alive sockets end with the response instead of holding the drain open.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (!app.server.listening) void reply.header('connection', 'close');
+    return payload;
+  });
   acceptJsonBodies(app);
   installErrorHandling(app, bodyLimitBytes);
   installAuth(app, services.authenticate);

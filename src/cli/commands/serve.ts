@@ -3,8 +3,6 @@
 // connection against the emulator, and prints a curl line that creates a customer.
 import type { Command } from 'commander';
 import { loadConfig, type ConfigOverrides } from '../../config.js';
-import { startServer, stopOnSignals } from '../../app/server.js';
-import { startDemo } from '../demo.js';
 
 interface ServeOptions {
   port?: string;
@@ -27,7 +25,10 @@ export function registerServeCommand(program: Command): void {
         overrides.port = port;
       }
       if (options.host !== undefined) overrides.host = options.host;
+      // Loaded here, not at the top: the server's dependencies would slow every other subcommand.
+      const { startServer, stopOnSignals } = await import('../../app/server.js');
       if (options.demo) {
+        const { startDemo } = await import('../demo.js');
         const demo = await startDemo(loadConfig(process.env, overrides));
         stopOnSignals(demo, demo.server.services.logger);
         return;

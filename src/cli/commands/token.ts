@@ -2,8 +2,6 @@
 // store directly (DATA_DIR / DATABASE_URL), so it needs no running server and no existing token.
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
-import { openStoreAt } from '../../app/services.js';
-import { createUserWithToken } from '../../users/tokens.js';
 
 export function registerTokenCommand(program: Command): void {
   const token = program.command('token').description('manage API tokens');
@@ -14,6 +12,9 @@ export function registerTokenCommand(program: Command): void {
     .action(async (options: { name: string }) => {
       const name = options.name.trim();
       if (name === '' || name.length > 200) throw new Error('--name must be 1 to 200 characters');
+      // Loaded here, not at the top: the store's dependencies would slow every other subcommand.
+      const { openStoreAt } = await import('../../app/services.js');
+      const { createUserWithToken } = await import('../../users/tokens.js');
       const db = await openStoreAt(loadConfig());
       try {
         const created = await createUserWithToken(db, { name });
