@@ -64,10 +64,34 @@ export class PacedHttpClient extends Stripe.HttpClient {
         retriesSoFar,
         this.options.retryPolicy,
       );
-      if (delayMs === null) return response;
+      if (delayMs === null) return response.getStatusCode() >= 400 ? new ErrorBodyGuard(response) : response;
       // The body of a response we drop must still be drained, or its socket is never reused.
       (response.getRawResponse() as NodeJS.ReadableStream).resume();
       await clock.sleepMs(delayMs);
     }
+  }
+}
+
+/**
+ * Fail closed on a failure status without Stripe's `{"error": …}` body (a proxy, a misconfigured
+ * apiBase): the SDK would otherwise hand that body to the caller as if it were the object asked for.
+ */
+class ErrorBodyGuard extends Stripe.HttpClientResponse {
+  constructor(private readonly inner: HttpClientResponse) {
+    super(inner.getStatusCode(), inner.getHeaders());
+  }
+
+  override getRawResponse(): unknown {
+    return this.inner.getRawResponse();
+  }
+
+  override toStream(streamCompleteCallback: () => void): unknown {
+    return this.inner.toStream(streamCompleteCallback);
+  }
+
+  override async toJSON(): Promise<unknown> {
+    const body = (await this.inner.toJSON()) as { error?: unknown } | null;
+    if (body && typeof body === 'object' && body.error) return body;
+    return { error: { type: 'api_error', message: `HTTP ${this.getStatusCode()} without a Stripe error body` } };
   }
 }
