@@ -3,6 +3,7 @@
 // src/cli/commands/ and calls the services or the HTTP API.
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
+import { emulatorCommand } from './commands/emulator.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .version(version)
     .showHelpAfterError();
   // Subcommands register themselves here, one line each.
+  program.addCommand(emulatorCommand());
   return program;
 }
 

@@ -1,0 +1,8 @@
+// Every Stripe resource the emulator answers. A new resource file adds its module here.
+import type { ResourceModule } from '../context.js';
+import { events } from '../events/events.js';
+import { balance } from './balance.js';
+import { coupons } from './coupons.js';
+import { customers } from './customers/customers.js';
+
+export const resources: ResourceModule[] = [customers, coupons, balance, events];
