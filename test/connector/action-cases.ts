@@ -2,6 +2,7 @@
 // about what a user of the connector sees.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import type Stripe from 'stripe';
 import { createStripeClient } from '../../src/stripe/client.js';
 import { findAction } from '../../src/connector/actions/index.js';
 import { assertMatchesOutputSchema, type ActionCase, type ActionHarness } from './action-suite.js';
@@ -119,6 +120,28 @@ export const customerCases: ActionCase[] = [
     },
   },
   {
+    name: "getCustomer maps the customer's discount and its coupon (name, duration, amounts)",
+    async body(h) {
+      const coupon = await h.stripe.coupons.create({ name: 'Quarter off', percent_off: 25, duration: 'repeating', duration_in_months: 3 });
+      const created = await createCustomer(h, { email: uniqueEmail() });
+      // Today's API no longer takes `coupon` on customers (discounts come from subscriptions since
+      // 2025-09-30); the emulator keeps the old parameter so a discounted customer can be arranged.
+      await h.stripe.customers.update(String(created.id), { coupon: coupon.id } as Stripe.CustomerUpdateParams);
+      const read = await h.run('getCustomer', { id: created.id });
+      assertMatchesOutputSchema('getCustomer', read);
+      const discount = read.discount as Record<string, unknown>;
+      assert.deepEqual(Object.keys(discount).sort(), ['coupon', 'customer', 'end', 'start', 'subscription']);
+      assert.equal(discount.customer, created.id);
+      assert.equal(discount.subscription, null);
+      assert.equal(typeof discount.start, 'number');
+      assert.equal(typeof discount.end, 'number', 'a repeating coupon ends');
+      assert.deepEqual(discount.coupon, { id: coupon.id, name: 'Quarter off', duration: 'repeating', percent_off: 25, amount_off: null });
+    },
+    deviations: {
+      'stripe-stateful-mock': { reason: 'stripe-stateful-mock 0.0.16 has no coupons and never gives a customer a discount' },
+    },
+  },
+  {
     name: 'createCustomer retried with the same idempotency key does not create a second customer',
     async body(h) {
       const email = uniqueEmail();
@@ -128,6 +151,21 @@ export const customerCases: ActionCase[] = [
       assert.equal(second.id, first.id);
       const listed = await h.stripe.customers.list({ email, limit: 10 });
       assert.equal(listed.data.length, 1);
+    },
+  },
+  {
+    name: 'an idempotency key reused with different input is a 409 conflict, and nothing is created',
+    async body(h) {
+      const key = `reuse-${randomUUID()}`;
+      await h.run('createCustomer', { description: 'first' }, key);
+      const email = uniqueEmail();
+      const action = findAction('createCustomer')!;
+      await assert.rejects(action.run({ stripe: h.stripe, idempotencyKey: key }, { email } as never), (error: Error & { status?: number; code?: string }) => {
+        assert.equal(error.status, 409);
+        assert.equal(error.code, 'conflict');
+        return true;
+      });
+      assert.equal((await h.stripe.customers.list({ email, limit: 10 })).data.length, 0);
     },
   },
   {

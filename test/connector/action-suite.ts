@@ -52,7 +52,7 @@ export function runActionSuite(peer: Peer, cases: ActionCase[]): void {
     before(async () => {
       running = await peer.start();
       const stripe = createStripeClient({
-        apiKey: 'sk_test_actions_suite',
+        apiKey: `sk_test_actionsSuite${randomUUID().replaceAll('-', '')}`,
         apiBase: running.url,
         // The suite runs cases one after another; the limiter has its own tests.
         requestsPerSecond: false,
