@@ -59,6 +59,7 @@ export function toDiscountOutput(discount: Stripe.Discount, resolvedCoupon?: Str
 export function toCustomerResponse(customer: Stripe.Customer, resolvedCoupon?: Stripe.Coupon): CustomerResponse {
   return {
     id: customer.id,
+    // Stripe renamed account_balance to balance in API 2019-10-17.
     account_balance: customer.balance ?? 0,
     created: toIsoTime(customer.created),
     currency: customer.currency ?? null,

@@ -6,8 +6,8 @@ import type { ProductResponse } from '../schemas/product.js';
 import { toIsoTime } from './time.js';
 
 /**
- * `caption` left Stripe's product object (it was a field of `type=good` products until
- * 2018-02-05); the connector keeps it in the product's metadata under this key.
+ * `caption` was a field of the retired `type=good` products and is gone from today's product
+ * object (DESIGN.md, "Action inputs"); the connector keeps it in the product's metadata under this key.
  */
 export const CAPTION_METADATA_KEY = 'caption';
 
