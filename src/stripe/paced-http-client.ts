@@ -7,9 +7,7 @@
 // exactly the rate-limit answer we must back off from, (b) retries every 409, so a taken
 // product id (resource_already_exists) would be retried for nothing, and (c) fixes its backoff
 // at 0.5 s..5 s with no way to shorten it in tests. Retrying at this layer also keeps the limiter
-// in front of every attempt. The SDK's maxNetworkRetries stays 0; it still resends once on a
-// closed keep-alive socket (ECONNRESET/EPIPE before any retry), which is harmless with the same
-// Idempotency-Key.
+// in front of every attempt. The SDK's maxNetworkRetries stays 0.
 import Stripe from 'stripe';
 import { nextRetryDelayMs, type RetryPolicy } from './retry-policy.js';
 import { systemClock, type Clock, type SlidingWindowLimiter } from './rate-limiter.js';
@@ -54,7 +52,7 @@ export class PacedHttpClient extends Stripe.HttpClient {
       } catch (error) {
         const timedOut = (error as { code?: unknown }).code === Stripe.HttpClient.TIMEOUT_ERROR_CODE;
         const delayMs = nextRetryDelayMs({ kind: 'network_error', timedOut }, retriesSoFar, this.options.retryPolicy);
-        if (delayMs === null) throw error;
+        if (delayMs === null) throw timedOut ? error : attemptsExhausted(error, retriesSoFar + 1);
         await clock.sleepMs(delayMs);
         continue;
       }
@@ -70,6 +68,17 @@ export class PacedHttpClient extends Stripe.HttpClient {
       await clock.sleepMs(delayMs);
     }
   }
+}
+
+/**
+ * The SDK resends once more, whatever maxNetworkRetries says, when the error's code is
+ * ECONNRESET/EPIPE (stripe-node#1040, for stale keep-alive sockets); that would restart this whole
+ * loop and double the attempts. The code is replaced so the stated attempt count holds.
+ */
+function attemptsExhausted(error: unknown, attempts: number): Error {
+  const exhausted = new Error(`no answer after ${attempts} attempt(s)`, { cause: error }) as Error & { code: string };
+  exhausted.code = 'ESTRIPEUNREACHABLE';
+  return exhausted;
 }
 
 /**

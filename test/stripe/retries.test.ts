@@ -79,6 +79,14 @@ describe('retries', () => {
     assert.equal(server.received.length, 3);
   });
 
+  test('a connection that keeps dropping is tried 4 times in all, then is a 502 stripe_error', async () => {
+    const { stripe, server } = await clientAgainst([{ status: 0, destroy: true }]);
+    const error = await stripe.customers.retrieve('cus_x').then(() => assert.fail('should fail'), (e: unknown) => toConnectorError(e));
+    assert.equal(server.received.length, 1 + DEFAULT_RETRY_POLICY.maxRetries);
+    assert.equal(error.status, 502);
+    assert.equal(error.code, 'stripe_error');
+  });
+
   test('a request that times out is a 504 stripe_timeout and is not repeated', async () => {
     const { stripe, server } = await clientAgainst([{ status: 0, hang: true }], { timeoutMs: 150 });
     const error = await stripe.customers.retrieve('cus_x').then(() => assert.fail('should time out'), (e: unknown) => toConnectorError(e));
