@@ -1,7 +1,8 @@
 // The emulator's HTTP front: node:http with a hand-written pipeline rather than fastify, to keep
 // the per-request path short — the issue asks ≥ 5,000 customer creates/s through the SDK at 20
 // concurrent requests on a 2-core machine shared with the client. Order of checks, as Stripe:
-// authentication → rate limit → route → restricted-key permission → idempotency → handler.
+// authentication → (interceptors) → rate limit → route → restricted-key permission →
+// idempotency → parameters → handler.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import Stripe from 'stripe';
 import { authenticate, type Credential } from './auth.js';
@@ -27,7 +28,7 @@ import {
 import { parseForm } from './wire/form.js';
 import { Params } from './wire/params.js';
 
-/** Larger bodies are refused: Stripe's own limit is far above anything these resources take. */
+/** Larger bodies are refused with 413: 1 MiB is far above anything these resources take. */
 const MAX_BODY_BYTES = 1024 * 1024;
 const CONTROL_PREFIX = '/_emulator/';
 
