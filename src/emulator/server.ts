@@ -1,6 +1,8 @@
 // The emulator's HTTP front: node:http with a hand-written pipeline rather than fastify, to keep
 // the per-request path short — the issue asks ≥ 5,000 customer creates/s through the SDK at 20
-// concurrent requests on a 2-core machine shared with the client. Order of checks, as Stripe:
+// concurrent requests on a 2-core machine shared with the client. Measured with bare servers
+// answering a fixed customer to the SDK (24,000 creates, 20 concurrent): node:http spent about
+// 2 s of CPU, fastify about 3 s — a third more server time per request for nothing we use. Order of checks, as Stripe:
 // authentication → (interceptors) → rate limit → route → restricted-key permission →
 // idempotency → parameters → handler.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
