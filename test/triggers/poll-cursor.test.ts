@@ -183,7 +183,7 @@ describe('poll cursor properties', () => {
   // with delay within the lookback; polls at arbitrary increasing times with random page sizes,
   // the state saved and restored as JSON between polls.
   const lookbackSeconds = 20;
-  const world = fc.record({
+  const world: fc.Arbitrary<World> = fc.record({
     objects: fc.array(fc.record({ created: fc.integer({ min: 0, max: 60 }), delay: fc.integer({ min: 0, max: lookbackSeconds }) }), {
       maxLength: 120,
     }),
@@ -192,12 +192,14 @@ describe('poll cursor properties', () => {
     since: fc.integer({ min: 0, max: 30 }),
   });
 
-  function run({ objects, pollTimes, pageSize, since }: fc.RecordValue<{
+  interface World {
     objects: { created: number; delay: number }[];
     pollTimes: number[];
     pageSize: number;
     since: number;
-  }>) {
+  }
+
+  function run({ objects, pollTimes, pageSize, since }: World) {
     const all = objects.map((o, i) => ({ id: `o${i}`, created: o.created, visibleAt: o.created + o.delay }));
     let state = startPollCursor(since, { lookbackSeconds });
     const emitted: Obj[] = [];
