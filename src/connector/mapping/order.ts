@@ -7,7 +7,7 @@ import { ConnectorError } from '../../errors.js';
 import type { TriggerListPage, TriggerListParams } from '../define.js';
 import { nullable } from './nullable.js';
 import { idOf } from './expandable.js';
-import { toIsoTime, toIsoTimeOrNull } from './time.js';
+import { toIsoTime } from './time.js';
 
 export const ORDER_STATUSES = ['created', 'paid', 'canceled', 'fulfilled', 'returned'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -61,7 +61,7 @@ export function toOrderResponse(order: LegacyOrder): OrderResponse {
     email: order.email ?? null,
     selected_shipping_method: order.selected_shipping_method ?? null,
     status: order.status,
-    updated: toIsoTimeOrNull(order.updated),
+    updated: order.updated === null || order.updated === undefined ? null : toIsoTime(order.updated),
   };
 }
 
