@@ -73,14 +73,28 @@ export interface DeliveryAttemptsTable {
   response_snippet: string | null;
 }
 
+/** One poll per trigger per connection, shared by its subscriptions (issue 4, "Poll mode"). */
+export interface PollCursorsTable {
+  connection_id: string;
+  trigger: string;
+  /** JSON of PollCursorState (src/triggers/poll-cursor.ts). */
+  state: string;
+  /** Bumped on every save: a poll whose cursor moved meanwhile (another node) commits nothing. */
+  version: number;
+  next_poll_at: string;
+  updated_at: string;
+}
+
 export interface OutboxDatabase {
   subscriptions: SubscriptionsTable;
+  poll_cursors: PollCursorsTable;
   trigger_events: TriggerEventsTable;
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
 }
 
 export type SubscriptionRow = Selectable<SubscriptionsTable>;
+export type PollCursorRow = Selectable<PollCursorsTable>;
 export type TriggerEventRow = Selectable<TriggerEventsTable>;
 export type DeliveryRow = Selectable<DeliveriesTable>;
 export type DeliveryAttemptRow = Selectable<DeliveryAttemptsTable>;

@@ -1,4 +1,4 @@
-// Subscriptions to triggers and their durable delivery: the trigger events (one per Stripe object
+// Subscriptions to triggers, the shared poll cursors, and durable delivery: the trigger events (one per Stripe object
 // per connection and trigger), the deliveries (one per event per subscription — the outbox) and
 // the history of attempts. Schema builder only, so SQLite and PostgreSQL run the same migration.
 import type { Kysely } from 'kysely';
@@ -24,6 +24,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .columns(['connection_id', 'trigger'])
     .execute();
   await db.schema.createIndex('subscriptions_user').on('subscriptions').column('user_id').execute();
+
+  await db.schema
+    .createTable('poll_cursors')
+    .addColumn('connection_id', 'text', (c) => c.notNull().references('connections.id').onDelete('cascade'))
+    .addColumn('trigger', 'text', (c) => c.notNull())
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('version', 'integer', (c) => c.notNull())
+    .addColumn('next_poll_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('poll_cursors_pk', ['connection_id', 'trigger'])
+    .execute();
+  await db.schema.createIndex('poll_cursors_due').on('poll_cursors').column('next_poll_at').execute();
 
   await db.schema
     .createTable('trigger_events')
@@ -89,5 +101,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('delivery_attempts').execute();
   await db.schema.dropTable('deliveries').execute();
   await db.schema.dropTable('trigger_events').execute();
+  await db.schema.dropTable('poll_cursors').execute();
   await db.schema.dropTable('subscriptions').execute();
 }
