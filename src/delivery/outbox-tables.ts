@@ -85,13 +85,14 @@ export interface PollCursorsTable {
   updated_at: string;
 }
 
-export interface OutboxDatabase {
+// A type alias, not an interface, so that it fits kysely's `withTables<…>()` on the core store.
+export type OutboxDatabase = {
   subscriptions: SubscriptionsTable;
   poll_cursors: PollCursorsTable;
   trigger_events: TriggerEventsTable;
   deliveries: DeliveriesTable;
   delivery_attempts: DeliveryAttemptsTable;
-}
+};
 
 export type SubscriptionRow = Selectable<SubscriptionsTable>;
 export type PollCursorRow = Selectable<PollCursorsTable>;
