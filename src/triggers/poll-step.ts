@@ -7,8 +7,8 @@
 import type { Kysely } from 'kysely';
 import type Stripe from 'stripe';
 import type { TriggerDefinition } from '../connector/define.js';
-import { enqueueTriggerEvent } from '../delivery/enqueue.js';
-import type { OutboxDatabase, SubscriptionRow } from '../delivery/outbox-tables.js';
+import { enqueueTriggerEvents } from '../delivery/enqueue.js';
+import type { OutboxDatabase } from '../delivery/outbox-tables.js';
 import { pollOnce } from './poll-once.js';
 import { startPollCursor, type PollCursorState } from './poll-cursor.js';
 
@@ -99,26 +99,14 @@ export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
         if (Number(saved.numUpdatedRows) === 0) throw new CursorMoved();
       }
 
-      let created = 0;
-      for (const object of fresh) {
+      const objects = fresh.flatMap((object) => {
         const objectCreated = trigger.createdOf(object);
-        const wanting = subscriptions.filter((s: SubscriptionRow) => toUnixSeconds(s.since) <= objectCreated);
-        if (wanting.length === 0) continue;
-        const result = await enqueueTriggerEvent(
-          tx,
-          {
-            connectionId,
-            trigger: trigger.name,
-            stripeObjectId: object.id,
-            objectCreated,
-            data: trigger.map(object),
-            subscriptionIds: wanting.map((s) => s.id),
-          },
-          nowMs,
-        );
-        created += result.deliveriesCreated;
-      }
-      return created;
+        const wanting = subscriptions.filter((s) => toUnixSeconds(s.since) <= objectCreated);
+        if (wanting.length === 0) return [];
+        return [{ stripeObjectId: object.id, objectCreated, data: trigger.map(object), subscriptionIds: wanting.map((s) => s.id) }];
+      });
+      const result = await enqueueTriggerEvents(tx, { connectionId, trigger: trigger.name, objects }, nowMs);
+      return result.deliveriesCreated;
     });
     return {
       subscriptions: subscriptions.length,

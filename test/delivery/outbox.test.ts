@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import { openTestStore, type TestStore } from './store-fixture.js';
 import { Webhook } from 'standardwebhooks';
 import type { OutboxDatabase, SubscriptionRow } from '../../src/delivery/outbox-tables.js';
-import { enqueueTriggerEvent } from '../../src/delivery/enqueue.js';
+import { enqueueTriggerEvents } from '../../src/delivery/enqueue.js';
 import { claimDueDeliveries } from '../../src/delivery/claim.js';
 import { DeliveryWorker } from '../../src/delivery/worker.js';
 import { generateSubscriptionSecret } from '../../src/delivery/signing.js';
@@ -86,15 +86,12 @@ describe('the delivery outbox', () => {
   }
 
   const notice = (objectId: string, subscriptionIds: string[], created = 1_795_000_000) =>
-    enqueueTriggerEvent(
+    enqueueTriggerEvents(
       db,
       {
         connectionId: 'conn_1',
         trigger: 'chargeAdded',
-        stripeObjectId: objectId,
-        objectCreated: created,
-        data: { id: objectId, amount: 100 },
-        subscriptionIds,
+        objects: [{ stripeObjectId: objectId, objectCreated: created, data: { id: objectId, amount: 100 }, subscriptionIds }],
       },
       clockMs,
     );
@@ -135,10 +132,11 @@ describe('the delivery outbox', () => {
     const again = await notice('ch_1', [a.id, b.id]);
     assert.equal(first.deliveriesCreated, 2);
     assert.equal(again.deliveriesCreated, 0);
-    assert.equal(again.eventId, first.eventId);
+    assert.equal((await db.selectFrom('trigger_events').selectAll().execute()).length, 1);
     const deliveries = await db.selectFrom('deliveries').selectAll().execute();
     assert.equal(deliveries.length, 2);
     assert.notEqual(deliveries[0]!.id, deliveries[1]!.id);
+    assert.equal(deliveries[0]!.event_id, deliveries[1]!.event_id);
   });
 
   test('a due delivery is POSTed once, signed, in the documented body, and recorded as delivered', async () => {
