@@ -1,0 +1,16 @@
+// Every control route. A new control file (faults, webhook log, bulk-create) adds its list here.
+import type { ControlRoute } from './control-context.js';
+import { accountRoutes } from './account-routes.js';
+import { clockRoutes } from './clock-routes.js';
+import { settingsRoutes } from './settings-routes.js';
+
+const health: ControlRoute = {
+  method: 'GET',
+  path: '/_emulator/health',
+  handler: (ctx) => {
+    ctx.params.finish();
+    return { status: 'ok' };
+  },
+};
+
+export const controlRoutes: ControlRoute[] = [health, ...clockRoutes, ...settingsRoutes, ...accountRoutes];
