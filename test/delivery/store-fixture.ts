@@ -1,36 +1,47 @@
-// A real SQLite file in a temp dir with the outbox tables (migration 002_triggers) for the delivery
-// and poll tests. Until core's store is merged into this branch, the two tables the migration
-// refers to (users, connections) are created here in their minimal form; afterwards this opens the
-// store through core's openStore + migrateToLatest.
+// The store as the server opens it — a real SQLite file in a temp dir, every migration applied —
+// with one user `usr_1` owning one connection `conn_1`, seen through the outbox's tables.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { openStore, type Store } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
+import { outboxOf } from '../../src/delivery/outbox-store.js';
 import type { OutboxDatabase } from '../../src/delivery/outbox-tables.js';
-import * as triggersMigration from '../../src/store/migrations/002_triggers.js';
 
 export interface TestStore {
+  store: Store;
   db: Kysely<OutboxDatabase>;
   close(): Promise<void>;
 }
 
-/** Opens the store with one user `usr_1` owning one connection `conn_1`. */
 export async function openTestStore(): Promise<TestStore> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sc-outbox-'));
-  const sqlite = new SqliteDatabase(join(dataDir, 'connector.db'));
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<OutboxDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
-  await sql`create table users (id text primary key)`.execute(db);
-  await sql`create table connections (id text primary key, user_id text not null references users (id) on delete cascade)`.execute(db);
-  await sql`insert into users (id) values ('usr_1')`.execute(db);
-  await sql`insert into connections (id, user_id) values ('conn_1', 'usr_1')`.execute(db);
-  await triggersMigration.up(db as unknown as Kysely<unknown>);
+  const store = openStore({ dataDir, databaseUrl: undefined });
+  await migrateToLatest(store);
+  const createdAt = new Date().toISOString();
+  await store.insertInto('users').values({ id: 'usr_1', name: 'alice', is_admin: 0, created_at: createdAt }).execute();
+  await store
+    .insertInto('connections')
+    .values({
+      id: 'conn_1',
+      user_id: 'usr_1',
+      name: 'test',
+      mode: 'test',
+      key_hint: 'sk_test_…abcd',
+      key_ciphertext: 'sealed',
+      api_base: 'http://127.0.0.1:1',
+      api_version: null,
+      rate_limit: null,
+      key_check: 'verified',
+      created_at: createdAt,
+    })
+    .execute();
   return {
-    db,
+    store,
+    db: outboxOf(store),
     async close() {
-      await db.destroy();
+      await store.destroy();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
