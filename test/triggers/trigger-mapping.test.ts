@@ -79,7 +79,7 @@ describe('trigger definitions', () => {
   test('the registry lists the triggers by their documented names', () => {
     assert.deepEqual(
       triggers.map((t) => t.name),
-      ['chargeAdded', 'invoiceItemAdded', 'orderAdded'],
+      ['chargeAdded', 'customerAdded', 'invoiceItemAdded', 'orderAdded'],
     );
     assert.equal(findTrigger('chargeAdded'), chargeAdded);
     assert.equal(findTrigger('chargeRefunded'), undefined);
@@ -94,6 +94,7 @@ describe('trigger definitions', () => {
   test('each trigger’s output schema compiles and names every documented field', () => {
     const documented: Record<string, string[]> = {
       chargeAdded: ['id', 'amount', 'amount_refunded', 'captured', 'created', 'currency', 'customer', 'description', 'failure_code', 'failure_message', 'invoice', 'order', 'outcome', 'paid', 'receipt_email', 'receipt_number', 'refunded', 'statement_descriptor', 'status'],
+      customerAdded: ['id', 'account_balance', 'created', 'currency', 'delinquent', 'description', 'discount', 'email'],
       invoiceItemAdded: ['id', 'amount', 'currency', 'customer', 'date', 'description', 'discountable', 'invoice', 'proration', 'quantity', 'subscription'],
       orderAdded: ['id', 'amount', 'amount_returned', 'charge', 'created', 'currency', 'customer', 'email', 'selected_shipping_method', 'status', 'updated'],
     };

@@ -8,13 +8,16 @@ import { nullable } from './nullable.js';
 import { idOf } from './expandable.js';
 import { toIsoTime } from './time.js';
 
-export const ChargeOutcomeSchema = Type.Object({
-  network_status: nullable(Type.String()),
-  reason: nullable(Type.String()),
-  risk_level: nullable(Type.String()),
-  seller_message: nullable(Type.String()),
-  type: nullable(Type.String()),
-});
+export const ChargeOutcomeSchema = Type.Object(
+  {
+    network_status: nullable(Type.String()),
+    reason: nullable(Type.String()),
+    risk_level: nullable(Type.String()),
+    seller_message: nullable(Type.String()),
+    type: nullable(Type.String()),
+  },
+  { title: 'Charge_Outcome', additionalProperties: false },
+);
 
 export const ChargeSchema = Type.Object(
   {
@@ -38,7 +41,7 @@ export const ChargeSchema = Type.Object(
     statement_descriptor: nullable(Type.String()),
     status: Type.String({ description: 'succeeded, pending or failed' }),
   },
-  { $id: 'Charge', additionalProperties: false },
+  { title: 'Charge', additionalProperties: false },
 );
 
 export type ChargeResponse = Static<typeof ChargeSchema>;

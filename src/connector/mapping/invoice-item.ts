@@ -21,7 +21,7 @@ export const InvoiceItemSchema = Type.Object(
     quantity: Type.Integer(),
     subscription: nullable(Type.String()),
   },
-  { $id: 'InvoiceItem', additionalProperties: false },
+  { title: 'Invoice_Item', additionalProperties: false },
 );
 
 export type InvoiceItemResponse = Static<typeof InvoiceItemSchema>;

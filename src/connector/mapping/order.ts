@@ -44,7 +44,7 @@ export const OrderSchema = Type.Object(
     status: Type.Union(ORDER_STATUSES.map((status) => Type.Literal(status))),
     updated: nullable(Type.String({ format: 'date-time' })),
   },
-  { $id: 'Order', additionalProperties: false },
+  { title: 'Order', additionalProperties: false },
 );
 
 export type OrderResponse = Static<typeof OrderSchema>;
