@@ -2,7 +2,8 @@
 import type { ResourceModule } from '../context.js';
 import { events } from '../events/events.js';
 import { balance } from './balance.js';
+import { charges } from './charges/charges.js';
 import { coupons } from './coupons.js';
 import { customers } from './customers/customers.js';
 
-export const resources: ResourceModule[] = [customers, coupons, balance, events];
+export const resources: ResourceModule[] = [customers, coupons, balance, events, charges];
