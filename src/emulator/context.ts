@@ -41,10 +41,10 @@ export interface Route {
 
 /** Answers `expand[]` for ids of one kind: the object for an id, or undefined when unknown. */
 export interface Expander {
-  /** The id prefix this expander knows, e.g. 'cus_'; or '' with `field` for prefix-less ids. */
+  /** The id prefix this expander knows, e.g. 'cus_'; '' for ids without one (coupons). */
   prefix: string;
-  /** For ids without a prefix (coupons): the field name that holds one, e.g. 'coupon'. */
-  field?: string;
+  /** Field names that hold such ids ('customer'); only these may be expanded when null. */
+  fields: string[];
   retrieve(account: Account, id: string): object | undefined;
 }
 

@@ -14,7 +14,7 @@ export class Expanders {
 
   add(expander: Expander): void {
     if (expander.prefix !== '') this.byPrefix.set(expander.prefix, expander);
-    if (expander.field !== undefined) this.byField.set(expander.field, expander);
+    for (const field of expander.fields) this.byField.set(field, expander);
   }
 
   apply(account: Account, body: object, paths: string[]): void {
@@ -42,9 +42,9 @@ export class Expanders {
       if (expanded === undefined) return false;
       holder[head] = value = expanded;
     }
-    // A null field (no customer) stays null, as Stripe leaves it.
-    if (rest.length === 0) return value === null || typeof value === 'object';
-    if (value === null) return true;
+    // A null expandable field (no customer) stays null, as Stripe leaves it.
+    if (value === null) return this.byField.has(head);
+    if (rest.length === 0) return typeof value === 'object';
     return this.walk(account, value, rest);
   }
 }

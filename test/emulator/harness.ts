@@ -9,7 +9,7 @@ export interface Harness {
   /** A new, unused secret key: a new isolated account. */
   newKey(): string;
   /** Raw request for what the SDK cannot send (control API, malformed input). */
-  raw(method: string, path: string, init?: { key?: string; body?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any }>;
+  raw(method: string, path: string, init?: { key?: string; body?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any }>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON of any shape under test
   stop(): Promise<void>;
 }
 

@@ -124,7 +124,7 @@ export const coupons: ResourceModule = {
   expanders: [
     {
       prefix: '',
-      field: 'coupon',
+      fields: ['coupon'],
       retrieve: (account, id) => {
         const coupon = account.store(couponStore).get(id);
         return coupon === undefined ? undefined : renderCoupon(coupon);

@@ -5,5 +5,8 @@ import { balance } from './balance.js';
 import { charges } from './charges/charges.js';
 import { coupons } from './coupons.js';
 import { customers } from './customers/customers.js';
+import { invoiceItems } from './invoice-items.js';
+import { orders } from './orders.js';
+import { products } from './products.js';
 
-export const resources: ResourceModule[] = [customers, coupons, balance, events, charges];
+export const resources: ResourceModule[] = [customers, products, coupons, balance, invoiceItems, orders, events, charges];

@@ -231,6 +231,7 @@ export const charges: ResourceModule = {
   expanders: [
     {
       prefix: 'ch_',
+      fields: ['charge'],
       retrieve: (account, id) => {
         const charge = account.store(chargeStore).get(id);
         return charge === undefined ? undefined : renderCharge(charge);

@@ -218,6 +218,7 @@ export const customers: ResourceModule = {
   expanders: [
     {
       prefix: 'cus_',
+      fields: ['customer'],
       retrieve: (account, id) => {
         const customer = account.store(customerStore).get(id);
         if (customer !== undefined) return renderCustomer(customer);
