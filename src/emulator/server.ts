@@ -9,6 +9,7 @@ import type { Account } from './account.js';
 import type { RequestContext, Route } from './context.js';
 import type { ControlContext, ControlRoute } from './control/control-context.js';
 import { renderEvent, type EventRecord } from './events/event-log.js';
+import { requestFault } from './faults/fault-rules.js';
 import type { Expanders } from './expand.js';
 import { IDEMPOTENCY_KEY_MAX_CHARS, IDEMPOTENCY_KEY_TTL_MS, isReplayable } from './idempotency.js';
 import { newId, newRequestId } from './ids.js';
@@ -35,6 +36,8 @@ interface Answer {
   status: number;
   body: string;
   headers?: Record<string, string>;
+  /** Injected latency (faults/fault-rules.ts): the answer is sent this much later. */
+  delayMs?: number;
 }
 
 export interface Pipeline {
@@ -61,7 +64,8 @@ export function createEmulatorServer(pipeline: Pipeline): Server {
         const body = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
         answer = handle(pipeline, req, body, requestId);
       }
-      send(res, req, answer, requestId);
+      if (answer.delayMs) setTimeout(() => send(res, req, answer, requestId), answer.delayMs).unref();
+      else send(res, req, answer, requestId);
     });
   });
   // Stripe clients keep connections alive; a longer idle timeout than Node's 5 s avoids
@@ -103,6 +107,8 @@ function handleApi(
   });
   if (credential instanceof StripeApiError) return errorAnswer(credential);
   const account = state.accounts.forKey(credential.accountKey);
+  const fault = requestFault(account, pathname);
+  if (fault.error !== undefined) return { ...errorAnswer(fault.error), delayMs: fault.delayMs };
   const nowMs = state.clock.nowMs();
   const limit = state.settings.rateLimitPerSecond;
   if (limit !== false && !account.rateWindow.admit(nowMs, limit)) return errorAnswer(rateLimited());
@@ -163,7 +169,7 @@ function handleApi(
       );
     }
   }
-  return answer;
+  return fault.delayMs > 0 ? { ...answer, delayMs: fault.delayMs } : answer;
 }
 
 function checkPermission(credential: Credential, account: Account, route: Route): void {

@@ -8,5 +8,6 @@ import { customers } from './customers/customers.js';
 import { invoiceItems } from './invoice-items.js';
 import { orders } from './orders.js';
 import { products } from './products.js';
+import { webhookEndpoints } from './webhook-endpoints/webhook-endpoints.js';
 
-export const resources: ResourceModule[] = [customers, products, coupons, balance, invoiceItems, orders, events, charges];
+export const resources: ResourceModule[] = [customers, products, coupons, balance, invoiceItems, orders, events, charges, webhookEndpoints];
