@@ -16,7 +16,7 @@ import {
 import { parseCustomerQuery } from './customer-search.js';
 
 /** Stripe's default `invoice_prefix`: 8 upper-case characters derived from the customer. */
-function invoicePrefixFor(id: string): string {
+export function invoicePrefixFor(id: string): string {
   return id.slice(4, 12).toUpperCase();
 }
 
