@@ -4,6 +4,12 @@
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
 import { emulatorCommand } from './commands/emulator.js';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { registerConnectionsCommand } from './commands/connections.js';
+import { registerRunCommand } from './commands/run.js';
+import { registerServeCommand } from './commands/serve.js';
+import { registerTokenCommand } from './commands/token.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -15,11 +21,25 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   // Subcommands register themselves here, one line each.
   program.addCommand(emulatorCommand());
+  registerServeCommand(program);
+  registerTokenCommand(program);
+  registerConnectionsCommand(program);
+  registerRunCommand(program);
   return program;
 }
 
-const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/stripe-connector');
-if (isMain) {
+function invokedDirectly(): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    // npm's bin shim is a symlink: compare real paths.
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (invokedDirectly()) {
   buildProgram()
     .parseAsync(process.argv)
     .catch((error: unknown) => {

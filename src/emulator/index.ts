@@ -11,6 +11,7 @@ import { Router } from './router.js';
 import { createEmulatorServer } from './server.js';
 import { EmulatorState, type EventListener } from './state.js';
 import { WebhookDelivery, type WebhookDeliveryOptions } from './webhooks/delivery.js';
+import { faultInterceptor } from './faults/fault-rules.js';
 
 export interface EmulatorOptions {
   /** Default 0: any free port. The CLI's default is 12111. */
@@ -57,6 +58,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     { ordersEnabled: options.ordersEnabled ?? true },
   );
   const webhooks = new WebhookDelivery(state, options.webhooks);
+  state.addInterceptor(faultInterceptor);
   const expanders = new Expanders();
   for (const resource of resources) for (const expander of resource.expanders ?? []) expanders.add(expander);
   const server = createEmulatorServer({

@@ -1,7 +1,18 @@
 // Every action the connector offers, in the order GET /api/operations lists them.
 import type { ActionDefinition } from '../define.js';
+import { createCustomer } from './create-customer.js';
+import { getCustomer } from './get-customer.js';
+import { updateCustomer } from './update-customer.js';
+import { createProduct } from './create-product.js';
+import { updateProduct } from './update-product.js';
 
-export const actions: ActionDefinition[] = [];
+export const actions: ActionDefinition[] = [
+  createCustomer,
+  getCustomer,
+  updateCustomer,
+  createProduct,
+  updateProduct,
+] as unknown as ActionDefinition[];
 
 export function findAction(name: string): ActionDefinition | undefined {
   return actions.find((action) => action.name === name);

@@ -4,11 +4,12 @@
 //
 // Request faults act before the endpoint runs, so nothing is created and an idempotent retry of
 // the same request runs for real: `error` answers a 5xx api_error, `rate_limit` a 429 (with
-// `Stripe-Should-Retry: true|false` when set, without it otherwise), `delay` holds the answer
-// back by `delayMs` (several delay rules add up). Webhook faults act on deliveries as they are
+// `Stripe-Should-Retry: true|false` when set, without it otherwise), `delay` waits `delayMs`
+// before the request runs (several delay rules add up; the server's interceptor hook waits). Webhook faults act on deliveries as they are
 // queued: `drop`, `duplicate`, `reorder`.
 import { defineStore, type Account } from '../account.js';
 import { newId } from '../ids.js';
+import type { Interceptor } from '../state.js';
 import { StripeApiError, rateLimited } from '../wire/errors.js';
 import { seededRandom, type RandomSource } from './seeded-random.js';
 
@@ -122,6 +123,12 @@ export function requestFault(account: Account, pathname: string): RequestFault {
   }
   return delayMs === 0 ? NO_FAULT : { delayMs };
 }
+
+/** Request faults as the server's interceptor: undefined (untouched) unless a rule fires. */
+export const faultInterceptor: Interceptor = (request) => {
+  const fault = requestFault(request.account, request.path);
+  return fault === NO_FAULT ? undefined : fault;
+};
 
 /** The webhook fault for one delivery as it is queued, if any rule fires. */
 export function webhookFault(account: Account): { kind: WebhookFaultKind; rule: FaultRule } | undefined {

@@ -1,0 +1,149 @@
+// Runs one action for one user through one of their connections: the connection is checked for
+// ownership, the call counted against the connection's throttle, the body validated against the
+// action's input schema, and only then the action's run is called. Every call that reaches run is
+// recorded in the run history, success or failure; a call refused before (404, 429, 400) is not,
+// so bad input leaves nothing stored.
+import { performance } from 'node:perf_hooks';
+import type { ActionDefinition } from '../connector/define.js';
+import { ConnectorError, notFound } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/database.js';
+import { newId } from '../store/ids.js';
+import { insertRun, listRuns, type RunFilter } from '../store/runs.js';
+import type { RunRow } from '../store/schema.js';
+import type { ConnectionService } from '../connections/service.js';
+import { asConnectorError, stripeRequestIdOf } from './failure.js';
+import { deriveIdempotencyKey } from './idempotency.js';
+import { compileValidator, type InputValidator } from './input-validator.js';
+import { redactSecrets } from './redact.js';
+import { withRequestIdCapture } from './request-id.js';
+import type { Throttle } from './throttle.js';
+
+export interface ActionCall {
+  userId: string;
+  connectionId: string;
+  operation: string;
+  /** The request body, not yet validated. */
+  input: unknown;
+  /** The client's Idempotency-Key header, if sent. */
+  clientIdempotencyKey?: string | undefined;
+}
+
+export interface RunView {
+  id: string;
+  kind: string;
+  connection: string;
+  operation: string;
+  status: 'succeeded' | 'failed';
+  durationMs: number;
+  stripeRequestId: string | null;
+  input: unknown;
+  output: unknown;
+  error: unknown;
+  createdAt: string;
+}
+
+export function toRunView(row: RunRow): RunView {
+  return {
+    id: row.id,
+    kind: row.kind,
+    connection: row.connection_id,
+    operation: row.operation,
+    status: row.status,
+    durationMs: row.duration_ms,
+    stripeRequestId: row.stripe_request_id,
+    input: JSON.parse(row.input),
+    output: row.output === null ? null : JSON.parse(row.output),
+    error: row.error === null ? null : JSON.parse(row.error),
+    createdAt: row.created_at,
+  };
+}
+
+export interface PublishedAction {
+  definition: ActionDefinition;
+  validator: InputValidator<unknown>;
+}
+
+export interface ActionServiceOptions {
+  db: Store;
+  connections: ConnectionService;
+  throttle: Throttle;
+  logger: Logger;
+  actions: ActionDefinition[];
+  /** Calls per connection per window unless the connection sets its own. Default (config) 100. */
+  rateLimit: number;
+  /** Default (config) 60. */
+  rateWindowSeconds: number;
+  clock?: () => Date;
+}
+
+export class ActionService {
+  readonly published: Map<string, PublishedAction>;
+  private readonly clock: () => Date;
+
+  constructor(private readonly options: ActionServiceOptions) {
+    this.clock = options.clock ?? (() => new Date());
+    this.published = new Map(
+      options.actions.map((definition) => [definition.name, { definition, validator: compileValidator(definition.input) }]),
+    );
+  }
+
+  async run(call: ActionCall): Promise<unknown> {
+    const action = this.published.get(call.operation);
+    if (!action) throw notFound('operation', call.operation);
+    const connection = await this.options.connections.owned(call.userId, call.connectionId);
+
+    const limit = connection.rate_limit ?? this.options.rateLimit;
+    const windowSeconds = this.options.rateWindowSeconds;
+    const decision = this.options.throttle.take(connection.id, limit, windowSeconds);
+    if (!decision.allowed) {
+      throw new ConnectorError(
+        429,
+        'rate_limited',
+        `Connection ${connection.id} is limited to ${limit} action calls per ${windowSeconds} s; retry in ${decision.retryAfterSeconds} s`,
+        { limit, windowSeconds, retryAfterSeconds: decision.retryAfterSeconds },
+        { 'retry-after': String(decision.retryAfterSeconds) },
+      );
+    }
+
+    // No body at all reads as {} (an action whose fields are all optional); an explicit null does not.
+    const input = action.validator.check(call.input === undefined ? {} : call.input);
+    const idempotencyKey = deriveIdempotencyKey(connection.id, call.operation, call.clientIdempotencyKey);
+    const stripe = this.options.connections.stripeFor(connection);
+
+    const createdAt = this.clock().toISOString();
+    const started = performance.now();
+    const { record, result } = withRequestIdCapture(stripe, () => action.definition.run({ stripe, idempotencyKey }, input));
+    let output: unknown;
+    let failure: ConnectorError | undefined;
+    try {
+      output = await result;
+    } catch (error) {
+      failure = asConnectorError(error);
+      record.stripeRequestId ??= stripeRequestIdOf(error);
+      if (failure.status >= 500) this.options.logger.error({ err: error, operation: call.operation, connectionId: connection.id }, 'action failed');
+    }
+    const durationMs = Math.round(performance.now() - started);
+
+    await insertRun(this.options.db, {
+      id: newId('run'),
+      kind: 'action',
+      user_id: call.userId,
+      connection_id: connection.id,
+      operation: call.operation,
+      status: failure ? 'failed' : 'succeeded',
+      duration_ms: durationMs,
+      stripe_request_id: record.stripeRequestId ?? null,
+      input: JSON.stringify(redactSecrets(input)),
+      output: failure ? null : JSON.stringify(output ?? null),
+      error: failure ? JSON.stringify({ status: failure.status, code: failure.code, message: failure.message }) : null,
+      created_at: createdAt,
+    });
+    if (failure) throw failure;
+    return output;
+  }
+
+  async listRuns(filter: RunFilter): Promise<RunView[]> {
+    return (await listRuns(this.options.db, filter)).map(toRunView);
+  }
+}

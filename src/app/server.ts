@@ -1,0 +1,75 @@
+// Starts the connector: services, the admin bootstrap, the HTTP listener, and a graceful stop.
+// SIGTERM/SIGINT stop accepting, let in-flight requests finish (fastify's close waits for them),
+// close the store and exit 0; a drain that outlasts drainTimeoutMs exits 1 rather than hang.
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import { buildApp } from '../http/app.js';
+import { ensureAdmin } from '../users/tokens.js';
+import { composeServices, type ServiceOverrides, type Services } from './services.js';
+
+export interface RunningServer {
+  services: Services;
+  app: FastifyInstance;
+  /** The address it listens on, e.g. http://127.0.0.1:4242 (the real port when started on 0). */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Config, overrides: ServiceOverrides = {}): Promise<RunningServer> {
+  const services = await composeServices(config, overrides);
+  try {
+    const admin = await ensureAdmin(services.db, config.adminToken);
+    if (admin.kind === 'generated') {
+      // Printed once, to the console only (not the log): it is never stored in clear.
+      console.log(`\nAdmin token (shown once, store it now):\n  ${admin.token}\n`);
+    }
+    const app = await buildApp(services);
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    let stopping: Promise<void> | undefined;
+    return {
+      services,
+      app,
+      url,
+      stop() {
+        stopping ??= app.close().then(() => services.close());
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await services.close();
+    throw error;
+  }
+}
+
+/** Default drain time on SIGTERM: 10 s, within the 30 s most supervisors wait before SIGKILL. */
+export const DEFAULT_DRAIN_TIMEOUT_MS = 10_000;
+
+export function stopOnSignals(server: { stop(): Promise<void> }, log: { info(msg: string): void; error(msg: string): void }, drainTimeoutMs = DEFAULT_DRAIN_TIMEOUT_MS): void {
+  let draining = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    // A second signal while draining changes nothing: the drain timeout bounds the wait.
+    if (draining) return;
+    draining = true;
+    log.info(`${signal} received: draining in-flight requests`);
+    const timer = setTimeout(() => {
+      log.error(`drain took longer than ${drainTimeoutMs} ms; exiting`);
+      process.exit(1);
+    }, drainTimeoutMs);
+    timer.unref();
+    server.stop().then(
+      () => {
+        log.info('stopped cleanly');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.error(`stop failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}

@@ -1,0 +1,75 @@
+// Where the connector's services are composed from the configuration: the store (migrated), the
+// master key, connections, actions. http/ and cli/ receive this object and call into it.
+import type { Config } from '../config.js';
+import { actions as registeredActions } from '../connector/actions/index.js';
+import type { ActionDefinition } from '../connector/define.js';
+import { createLogger, type Logger } from '../log.js';
+import { openStore, type Store } from '../store/database.js';
+import { migrateToLatest } from '../store/migrate.js';
+import { authenticate } from '../users/tokens.js';
+import { createKeyCipher } from '../connections/key-cipher.js';
+import { loadMasterKey } from '../connections/master-key.js';
+import { ConnectionService } from '../connections/service.js';
+import { ActionService } from '../actions/service.js';
+import { createThrottle } from '../actions/throttle.js';
+
+export interface Services {
+  config: Config;
+  db: Store;
+  logger: Logger;
+  authenticate(token: string): Promise<string | undefined>;
+  connections: ConnectionService;
+  actions: ActionService;
+  close(): Promise<void>;
+}
+
+export interface ServiceOverrides {
+  logger?: Logger;
+  /** Default: every action in src/connector/actions/index.ts. */
+  actions?: ActionDefinition[];
+  /** Milliseconds clock for the throttle. Default Date.now. */
+  nowMs?: () => number;
+}
+
+export async function openStoreAt(config: Config): Promise<Store> {
+  const db = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  try {
+    await migrateToLatest(db);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return db;
+}
+
+export async function composeServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
+  const logger = overrides.logger ?? createLogger();
+  // The master key first: a bad STRIPE_CONNECTOR_MASTER_KEY stops the start before anything is opened.
+  const cipher = createKeyCipher(loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir }));
+  const db = await openStoreAt(config);
+  const connections = new ConnectionService({
+    db,
+    cipher,
+    logger,
+    defaultApiBase: config.stripeApiBase,
+    defaultApiVersion: config.stripeApiVersion,
+  });
+  const actions = new ActionService({
+    db,
+    connections,
+    throttle: createThrottle(overrides.nowMs),
+    logger,
+    actions: overrides.actions ?? registeredActions,
+    rateLimit: config.actionRateLimit,
+    rateWindowSeconds: config.actionRateWindowSeconds,
+  });
+  return {
+    config,
+    db,
+    logger,
+    authenticate: (token) => authenticate(db, token),
+    connections,
+    actions,
+    close: () => db.destroy(),
+  };
+}

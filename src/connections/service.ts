@@ -1,0 +1,166 @@
+// Connections: a Stripe key checked by form and by one cheap Stripe call, sealed at rest, usable
+// only by the user who added it. The key leaves this module only inside a Stripe client.
+import type Stripe from 'stripe';
+import { ConnectorError, notFound } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/database.js';
+import { newId } from '../store/ids.js';
+import type { ConnectionRow } from '../store/schema.js';
+import {
+  deleteOwnedConnection,
+  findOwnedConnection,
+  insertConnection,
+  listOwnedConnections,
+} from '../store/connections.js';
+import { createStripeClient } from '../stripe/client.js';
+import { asConnectorError, stripeStatusOf } from '../actions/failure.js';
+import { checkApiBase } from './api-base.js';
+import type { KeyCipher } from './key-cipher.js';
+import { checkKeyForm, keyHint } from './key-form.js';
+
+export interface NewConnection {
+  name: string;
+  apiKey: string;
+  apiBase?: string | undefined;
+  apiVersion?: string | undefined;
+  /** Action calls per throttling window for this connection; default: the global actionRateLimit. */
+  rateLimit?: number | undefined;
+}
+
+/** A connection as the API shows it: never the key, only its hint. */
+export interface ConnectionView {
+  id: string;
+  name: string;
+  mode: 'test' | 'live';
+  keyHint: string;
+  apiBase: string;
+  apiVersion: string | null;
+  rateLimit: number | null;
+  /** 'restricted': a restricted key that may not read the balance; accepted, actions may still be refused by Stripe. */
+  keyCheck: 'verified' | 'restricted';
+  createdAt: string;
+}
+
+export function toView(row: ConnectionRow): ConnectionView {
+  return {
+    id: row.id,
+    name: row.name,
+    mode: row.mode,
+    keyHint: row.key_hint,
+    apiBase: row.api_base,
+    apiVersion: row.api_version,
+    rateLimit: row.rate_limit,
+    keyCheck: row.key_check,
+    createdAt: row.created_at,
+  };
+}
+
+export interface ConnectionServiceOptions {
+  db: Store;
+  cipher: KeyCipher;
+  logger: Logger;
+  /** Base URL for connections that name none (STRIPE_API_BASE). */
+  defaultApiBase: string;
+  /** Stripe-Version for connections that name none; undefined: the SDK's pinned version. */
+  defaultApiVersion: string | undefined;
+  clock?: () => Date;
+}
+
+export class ConnectionService {
+  // One Stripe client per connection, built on first use: the SDK keeps an HTTP agent with
+  // keep-alive sockets per client, which is most of what makes a repeated call cheap.
+  private readonly clients = new Map<string, Stripe>();
+  private readonly clock: () => Date;
+
+  constructor(private readonly options: ConnectionServiceOptions) {
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  async create(userId: string, input: NewConnection): Promise<ConnectionView> {
+    const form = checkKeyForm(input.apiKey);
+    const apiBase = checkApiBase(input.apiBase ?? this.options.defaultApiBase);
+    const apiVersion = input.apiVersion ?? this.options.defaultApiVersion;
+    const keyCheck = await this.checkWithStripe(input.apiKey, apiBase, apiVersion, form.kind);
+    const id = newId('conn');
+    const row: ConnectionRow = {
+      id,
+      user_id: userId,
+      name: input.name,
+      mode: form.mode,
+      key_hint: keyHint(input.apiKey),
+      key_ciphertext: this.options.cipher.seal(input.apiKey, id),
+      api_base: apiBase,
+      api_version: input.apiVersion ?? null,
+      rate_limit: input.rateLimit ?? null,
+      key_check: keyCheck,
+      created_at: this.clock().toISOString(),
+    };
+    await insertConnection(this.options.db, row);
+    this.options.logger.info({ connectionId: id, mode: form.mode, keyCheck }, 'connection added');
+    return toView(row);
+  }
+
+  async list(userId: string): Promise<ConnectionView[]> {
+    return (await listOwnedConnections(this.options.db, userId)).map(toView);
+  }
+
+  async get(userId: string, id: string): Promise<ConnectionView> {
+    return toView(await this.owned(userId, id));
+  }
+
+  async remove(userId: string, id: string): Promise<void> {
+    if (!(await deleteOwnedConnection(this.options.db, userId, id))) throw notFound('connection', id);
+    this.clients.delete(id);
+    this.options.logger.info({ connectionId: id }, 'connection removed');
+  }
+
+  /** The caller's connection row; another user's is a 404 like an unknown id. */
+  async owned(userId: string, id: string): Promise<ConnectionRow> {
+    const row = await findOwnedConnection(this.options.db, userId, id);
+    if (!row) throw notFound('connection', id);
+    return row;
+  }
+
+  /** The Stripe client for a connection row already checked for ownership. */
+  stripeFor(row: ConnectionRow): Stripe {
+    let client = this.clients.get(row.id);
+    if (!client) {
+      client = createStripeClient({
+        apiKey: this.options.cipher.open(row.key_ciphertext, row.id),
+        apiBase: row.api_base,
+        apiVersion: row.api_version ?? this.options.defaultApiVersion,
+      });
+      this.clients.set(row.id, client);
+    }
+    return client;
+  }
+
+  // One cheap read (GET /v1/balance) proves the key works before it is stored.
+  private async checkWithStripe(
+    apiKey: string,
+    apiBase: string,
+    apiVersion: string | undefined,
+    kind: 'secret' | 'restricted',
+  ): Promise<'verified' | 'restricted'> {
+    const stripe = createStripeClient({ apiKey, apiBase, apiVersion });
+    try {
+      await stripe.balance.retrieve();
+      return 'verified';
+    } catch (error) {
+      const status = stripeStatusOf(error);
+      if (status === 401) {
+        throw new ConnectorError(400, 'invalid_api_key', 'Stripe refused the API key (401): check that it is current and complete', [
+          { field: 'apiKey', message: 'was refused by Stripe' },
+        ]);
+      }
+      // A restricted key may lack balance access yet serve customers and products: accept, note it.
+      if (status === 403 && kind === 'restricted') return 'restricted';
+      if (status === 403) {
+        throw new ConnectorError(400, 'invalid_api_key', 'Stripe refused the API key (403) although it is a secret key', [
+          { field: 'apiKey', message: 'was refused by Stripe' },
+        ]);
+      }
+      throw asConnectorError(error);
+    }
+  }
+}

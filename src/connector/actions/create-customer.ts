@@ -1,0 +1,32 @@
+import { Type } from '@sinclair/typebox';
+import { defineAction } from '../define.js';
+import { toCustomerResponse } from '../mapping/customer.js';
+import { CustomerDescription, CustomerEmail } from '../schemas/customer-input.js';
+import { CustomerResponseSchema } from '../schemas/customer.js';
+import { toConnectorError } from '../../stripe/errors.js';
+
+export const createCustomer = defineAction({
+  name: 'createCustomer',
+  title: 'Create customer',
+  description: 'Creates a Stripe customer.',
+  input: Type.Object(
+    { description: Type.Optional(CustomerDescription), email: Type.Optional(CustomerEmail) },
+    { additionalProperties: false },
+  ),
+  output: CustomerResponseSchema,
+  async run({ stripe, idempotencyKey }, input) {
+    try {
+      // Empty strings are left out: a new customer has nothing to unset.
+      const customer = await stripe.customers.create(
+        {
+          ...(input.description ? { description: input.description } : {}),
+          ...(input.email ? { email: input.email } : {}),
+        },
+        { idempotencyKey },
+      );
+      return toCustomerResponse(customer);
+    } catch (error) {
+      throw toConnectorError(error);
+    }
+  },
+});

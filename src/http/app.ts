@@ -1,0 +1,61 @@
+// The HTTP API (DESIGN.md, "HTTP API") as a fastify instance over the composed services. Tests call
+// it through inject(); src/app/server.ts listens with it.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import { createRequire } from 'node:module';
+import type { Services } from '../app/services.js';
+import { ConnectorError } from '../errors.js';
+import { installAuth } from './auth.js';
+import { installErrorHandling } from './error-handler.js';
+import { buildOpenApi } from './openapi.js';
+import { acceptJsonBodies, DEFAULT_BODY_LIMIT_BYTES } from './request-body.js';
+import { registerActionRoutes } from './routes/actions.js';
+import { registerConnectionRoutes } from './routes/connections.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerOperationRoutes } from './routes/operations.js';
+import { registerRunRoutes } from './routes/runs.js';
+
+const require = createRequire(import.meta.url);
+const { version } = require('../../package.json') as { version: string };
+
+export interface AppOptions {
+  /** Largest accepted request body. Default 1 MiB (DEFAULT_BODY_LIMIT_BYTES). */
+  bodyLimitBytes?: number;
+}
+
+export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
+  const bodyLimitBytes = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const app: FastifyInstance = Fastify({
+    loggerInstance: services.logger as FastifyBaseLogger,
+    bodyLimit: bodyLimitBytes,
+    // Ids are ~30 characters; a longer path segment is a 404 without reaching a handler.
+    routerOptions: { maxParamLength: 200 },
+    // Errors the router raises before any handler (a bad percent-encoding, an over-long id) get
+    // the same JSON shape as every other error, without echoing the URL.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+      const body = new ConnectorError(status, 'invalid_input', 'The request URL is malformed or too long').toBody();
+      void (reply as unknown as FastifyReply).code(status).send(body);
+    },
+    // Query strings are flat here; fastify's default parser keeps repeated keys as arrays, which the
+    // query schemas then refuse by name.
+  });
+  // While draining (close() stops listening first), answer in-flight requests with Connection:
+  // close, so their keep-alive sockets end with the response instead of holding the drain open.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (!app.server.listening) void reply.header('connection', 'close');
+    return payload;
+  });
+  acceptJsonBodies(app);
+  installErrorHandling(app, bodyLimitBytes);
+  installAuth(app, services.authenticate);
+
+  registerHealthRoutes(app);
+  const openApi = buildOpenApi(services, version);
+  app.get('/openapi.json', async () => openApi);
+  registerConnectionRoutes(app, services);
+  registerActionRoutes(app, services);
+  registerOperationRoutes(app, services);
+  registerRunRoutes(app, services);
+  await app.ready();
+  return app;
+}

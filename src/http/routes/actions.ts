@@ -1,0 +1,18 @@
+// POST /api/connections/{id}/actions/{operation}: the body is the action's input, the answer its output.
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../../app/services.js';
+import { invalidInput } from '../../errors.js';
+
+export function registerActionRoutes(app: FastifyInstance, services: Services): void {
+  app.post<{ Params: { id: string; operation: string } }>('/api/connections/:id/actions/:operation', async (request) => {
+    const header = request.headers['idempotency-key'];
+    if (Array.isArray(header)) throw invalidInput([{ field: 'Idempotency-Key', message: 'must be sent once' }]);
+    return services.actions.run({
+      userId: request.userId,
+      connectionId: request.params.id,
+      operation: request.params.operation,
+      input: request.body,
+      clientIdempotencyKey: header,
+    });
+  });
+}

@@ -1,0 +1,5 @@
+import type { FastifyInstance } from 'fastify';
+
+export function registerHealthRoutes(app: FastifyInstance): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+}

@@ -1,0 +1,77 @@
+// Request and response schemas of the connector's own routes (TypeBox). The same objects validate
+// requests (through src/actions/input-validator.ts) and are published in /openapi.json.
+import { Type } from '@sinclair/typebox';
+
+export const ErrorBody = Type.Object({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(Type.Unknown()),
+  }),
+});
+
+export const NewConnectionBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    apiKey: Type.String({ minLength: 1, maxLength: 600, description: 'sk_… or rk_…; never returned' }),
+    apiBase: Type.Optional(Type.String({ minLength: 1, maxLength: 300, description: 'Default: STRIPE_API_BASE' })),
+    apiVersion: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}(\\.[a-z]+)?$', description: 'Default: the SDK pinned version' })),
+    rateLimit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'Action calls per window; default ACTION_RATE_LIMIT' })),
+  },
+  { additionalProperties: false },
+);
+
+export const Connection = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  mode: Type.Union([Type.Literal('test'), Type.Literal('live')]),
+  keyHint: Type.String({ examples: ['sk_test_…abcd'] }),
+  apiBase: Type.String(),
+  apiVersion: Type.Union([Type.String(), Type.Null()]),
+  rateLimit: Type.Union([Type.Integer(), Type.Null()]),
+  keyCheck: Type.Union([Type.Literal('verified'), Type.Literal('restricted')]),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+export const ConnectionList = Type.Object({ data: Type.Array(Connection) });
+
+export const Deleted = Type.Object({ id: Type.String(), deleted: Type.Literal(true) });
+
+export const RunsQuery = Type.Object(
+  {
+    connection: Type.Optional(Type.String({ maxLength: 100 })),
+    operation: Type.Optional(Type.String({ maxLength: 100 })),
+    status: Type.Optional(Type.Union([Type.Literal('succeeded'), Type.Literal('failed')])),
+    limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$|^1000$', description: '1–1000, default 100' })),
+  },
+  { additionalProperties: false },
+);
+
+export const Run = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  connection: Type.String(),
+  operation: Type.String(),
+  status: Type.Union([Type.Literal('succeeded'), Type.Literal('failed')]),
+  durationMs: Type.Integer(),
+  stripeRequestId: Type.Union([Type.String(), Type.Null()]),
+  input: Type.Unknown({ description: 'secrets redacted' }),
+  output: Type.Unknown(),
+  error: Type.Unknown(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+export const RunList = Type.Object({ data: Type.Array(Run) });
+
+export const Operation = Type.Object({
+  kind: Type.Union([Type.Literal('action'), Type.Literal('trigger')]),
+  name: Type.String(),
+  title: Type.String(),
+  description: Type.String(),
+  input: Type.Unknown({ description: 'JSON Schema' }),
+  output: Type.Unknown({ description: 'JSON Schema' }),
+});
+
+export const OperationList = Type.Object({ data: Type.Array(Operation) });
+
+export const Health = Type.Object({ status: Type.Literal('ok') });

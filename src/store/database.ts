@@ -1,0 +1,37 @@
+// Opens the one store: embedded SQLite in DATA_DIR unless DATABASE_URL selects PostgreSQL.
+// Services only ever see a Kysely<Database>, so no SQLite-only SQL leaks into them.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export interface StoreOptions {
+  /** Directory of the SQLite file (connector.db). */
+  dataDir: string;
+  /** postgres://… selects PostgreSQL; undefined selects embedded SQLite. */
+  databaseUrl: string | undefined;
+}
+
+export type Store = Kysely<Database>;
+
+export function sqliteFile(dataDir: string): string {
+  return join(dataDir, 'connector.db');
+}
+
+export function openStore(options: StoreOptions): Store {
+  if (options.databaseUrl) {
+    return new Kysely<Database>({
+      dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: options.databaseUrl }) }),
+    });
+  }
+  mkdirSync(options.dataDir, { recursive: true });
+  const sqlite = new SqliteDatabase(sqliteFile(options.dataDir));
+  // WAL lets `token create` write while a server reads; foreign keys are off by default in SQLite.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('foreign_keys = ON');
+  // A CLI write and a server write may meet; wait up to 5 s for the lock rather than fail at once.
+  sqlite.pragma('busy_timeout = 5000');
+  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}

@@ -1,0 +1,7 @@
+// Every migration, in order. Names sort as numbers ("001_…", "002_…"): add the next one here.
+import type { Migration } from 'kysely';
+import * as core from './001_core.js';
+
+export const migrations: Record<string, Migration> = {
+  '001_core': core,
+};

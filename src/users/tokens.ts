@@ -1,0 +1,86 @@
+// API tokens: generated once, shown once, stored only as sha256, and compared in constant time.
+// A token is 256 random bits, so an unsalted sha256 cannot be reversed by guessing.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Store } from '../store/database.js';
+import { newId } from '../store/ids.js';
+import { findAdminUser, insertUser } from '../store/users.js';
+import { findTokenByHash, insertToken } from '../store/tokens.js';
+
+/** Prefix that makes a leaked token recognisable to secret scanners. */
+export const TOKEN_PREFIX = 'sct_';
+/** A token supplied by the operator (STRIPE_CONNECTOR_ADMIN_TOKEN) must be at least this long. */
+export const MIN_TOKEN_LENGTH = 24;
+
+export function generateToken(): string {
+  return TOKEN_PREFIX + randomBytes(32).toString('base64url');
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+export interface CreatedUser {
+  userId: string;
+  token: string;
+}
+
+export async function createUserWithToken(
+  db: Store,
+  options: { name: string; isAdmin?: boolean; token?: string; now?: Date },
+): Promise<CreatedUser> {
+  const token = options.token ?? generateToken();
+  const userId = newId('usr');
+  const createdAt = (options.now ?? new Date()).toISOString();
+  await db.transaction().execute(async (trx) => {
+    await insertUser(trx, { id: userId, name: options.name, is_admin: options.isAdmin ? 1 : 0, created_at: createdAt });
+    await insertToken(trx, { id: newId('tok'), user_id: userId, token_hash: hashToken(token), created_at: createdAt });
+  });
+  return { userId, token };
+}
+
+/** The user a bearer token belongs to, or undefined. */
+export async function authenticate(db: Store, token: string): Promise<string | undefined> {
+  const presented = hashToken(token);
+  const row = await findTokenByHash(db, presented);
+  if (!row) return undefined;
+  // The lookup is by hash already; the constant-time comparison keeps the final check free of an
+  // early-exit timing signal should the lookup ever become a prefix or case-insensitive match.
+  const stored = Buffer.from(row.token_hash, 'hex');
+  const given = Buffer.from(presented, 'hex');
+  return stored.length === given.length && timingSafeEqual(stored, given) ? row.user_id : undefined;
+}
+
+export type AdminBootstrap =
+  | { kind: 'generated'; token: string }
+  | { kind: 'from-environment' }
+  | { kind: 'existing' };
+
+/**
+ * The first start creates the admin user. Its token is STRIPE_CONNECTOR_ADMIN_TOKEN when set
+ * (also added to an existing admin on a later start, so the variable keeps working), otherwise a
+ * generated one that the caller prints once.
+ */
+export async function ensureAdmin(db: Store, adminToken: string | undefined): Promise<AdminBootstrap> {
+  if (adminToken !== undefined && adminToken.length < MIN_TOKEN_LENGTH) {
+    throw new Error(`STRIPE_CONNECTOR_ADMIN_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters`);
+  }
+  const admin = await findAdminUser(db);
+  if (!admin) {
+    if (adminToken !== undefined) {
+      await createUserWithToken(db, { name: 'admin', isAdmin: true, token: adminToken });
+      return { kind: 'from-environment' };
+    }
+    const created = await createUserWithToken(db, { name: 'admin', isAdmin: true });
+    return { kind: 'generated', token: created.token };
+  }
+  if (adminToken !== undefined && !(await findTokenByHash(db, hashToken(adminToken)))) {
+    await insertToken(db, {
+      id: newId('tok'),
+      user_id: admin.id,
+      token_hash: hashToken(adminToken),
+      created_at: new Date().toISOString(),
+    });
+    return { kind: 'from-environment' };
+  }
+  return adminToken !== undefined ? { kind: 'from-environment' } : { kind: 'existing' };
+}

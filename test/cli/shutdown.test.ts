@@ -1,0 +1,44 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServerProcess } from '../support/processes.js';
+import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.js';
+
+let stripe: StripeStandIn;
+let dataDir: string;
+before(async () => {
+  stripe = await startStripeStandIn();
+  dataDir = mkdtempSync(join(tmpdir(), 'sc-stop-'));
+});
+after(async () => {
+  await stripe.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('SIGTERM lets an in-flight request finish, refuses new ones, and exits 0', async () => {
+  const adminToken = 'drain-test-admin-token-000000000001';
+  const server = await startServerProcess(['serve', '--port', '0'], { DATA_DIR: dataDir, STRIPE_API_BASE: stripe.url, STRIPE_CONNECTOR_ADMIN_TOKEN: adminToken });
+  try {
+    // The balance check of this key is held open by the stand-in until released.
+    const inFlight = fetch(`${server.url}/api/connections`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'slow', apiKey: 'sk_test_slow000000000000000001' }),
+    });
+    await stripe.held();
+    server.child.kill('SIGTERM');
+    await server.waitFor(/SIGTERM received: draining/);
+    await assert.rejects(fetch(`${server.url}/healthz`), 'no new connections once draining');
+    stripe.release();
+    const res = await inFlight;
+    assert.equal(res.status, 201);
+    assert.equal(((await res.json()) as { keyHint: string }).keyHint, 'sk_test_…0001');
+    assert.equal(await server.exited, 0);
+    assert.match(server.output(), /stopped cleanly/);
+  } finally {
+    stripe.release();
+    await server.stop();
+  }
+});

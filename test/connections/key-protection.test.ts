@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConnectorError } from '../../src/errors.js';
+import { checkKeyForm, keyHint } from '../../src/connections/key-form.js';
+import { createKeyCipher } from '../../src/connections/key-cipher.js';
+import { loadMasterKey, masterKeyFile } from '../../src/connections/master-key.js';
+import { checkApiBase } from '../../src/connections/api-base.js';
+
+test('secret and restricted keys are told apart, in test and live mode', () => {
+  assert.deepEqual(checkKeyForm('sk_test_abcdefgh1234'), { kind: 'secret', mode: 'test' });
+  assert.deepEqual(checkKeyForm('rk_live_abcdefgh1234'), { kind: 'restricted', mode: 'live' });
+});
+
+test('a publishable key is refused with a message asking for a secret or restricted key', () => {
+  assert.throws(
+    () => checkKeyForm('pk_test_abcdefgh1234'),
+    (error: unknown) =>
+      error instanceof ConnectorError &&
+      error.status === 400 &&
+      /publishable key/.test(error.message) &&
+      /secret key \(sk_…\) or a restricted key \(rk_…\)/.test(error.message),
+  );
+});
+
+test('a key of no known form is refused naming the apiKey field, without echoing the key', () => {
+  for (const key of ['hello', 'sk_prod_abcdefgh1234', 'sk_test_short', 'sk_test_has space inside']) {
+    assert.throws(
+      () => checkKeyForm(key),
+      (error: unknown) => error instanceof ConnectorError && (error.details as { field: string }[])[0]?.field === 'apiKey' && !error.message.includes(key),
+    );
+  }
+});
+
+test('the key hint shows the prefix and the last four characters only', () => {
+  assert.equal(keyHint('sk_test_51Habcdefghijklmnabcd'), 'sk_test_…abcd');
+  assert.equal(keyHint('rk_live_xyz0987654321wxyz'), 'rk_live_…wxyz');
+});
+
+test('a sealed key opens only with the same master key and the same connection id', () => {
+  const cipher = createKeyCipher(randomBytes(32));
+  const sealed = cipher.seal('sk_test_secret_value_1234', 'conn_a');
+  assert.ok(!sealed.includes('sk_test'));
+  assert.equal(cipher.open(sealed, 'conn_a'), 'sk_test_secret_value_1234');
+  assert.throws(() => cipher.open(sealed, 'conn_b'));
+  assert.throws(() => createKeyCipher(randomBytes(32)).open(sealed, 'conn_a'));
+  assert.notEqual(cipher.seal('same', 'conn_a'), cipher.seal('same', 'conn_a'), 'a fresh IV each time');
+});
+
+test('without STRIPE_CONNECTOR_MASTER_KEY a master key is generated into DATA_DIR/master.key with mode 0600 and reused', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sc-mk-'));
+  try {
+    const first = loadMasterKey({ masterKey: undefined, dataDir });
+    assert.equal(first.length, 32);
+    assert.equal(statSync(masterKeyFile(dataDir)).mode & 0o777, 0o600);
+    assert.deepEqual(loadMasterKey({ masterKey: undefined, dataDir }), first);
+    assert.equal(Buffer.from(readFileSync(masterKeyFile(dataDir), 'utf8').trim(), 'base64').length, 32);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a master key of the wrong length is refused, naming the variable', () => {
+  assert.throws(
+    () => loadMasterKey({ masterKey: Buffer.alloc(16).toString('base64'), dataDir: '/nonexistent' }),
+    /STRIPE_CONNECTOR_MASTER_KEY must be 32 bytes/,
+  );
+  const key = randomBytes(32);
+  assert.deepEqual(loadMasterKey({ masterKey: key.toString('base64'), dataDir: '/nonexistent' }), key);
+});
+
+test('a connection may send its key over https anywhere but over plain http only to this machine', () => {
+  assert.equal(checkApiBase('https://api.stripe.com'), 'https://api.stripe.com');
+  assert.equal(checkApiBase('http://127.0.0.1:12111/'), 'http://127.0.0.1:12111');
+  for (const bad of ['http://example.com', 'ftp://127.0.0.1', 'not a url', 'https://u:p@api.stripe.com', 'https://api.stripe.com/v1']) {
+    assert.throws(() => checkApiBase(bad), (error: unknown) => error instanceof ConnectorError && error.status === 400, bad);
+  }
+});

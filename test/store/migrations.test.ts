@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { openStore, sqliteFile } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
+import { migrations } from '../../src/store/migrations/index.js';
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'sc-store-'));
+}
+
+test('the first start creates every table in a real SQLite file under DATA_DIR, in WAL mode with foreign keys on', async () => {
+  const dataDir = tempDir();
+  const db = openStore({ dataDir, databaseUrl: undefined });
+  try {
+    await migrateToLatest(db);
+    const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table' order by name`.execute(db);
+    const names = tables.rows.map((r) => r.name);
+    for (const table of ['users', 'tokens', 'connections', 'runs']) assert.ok(names.includes(table), `${table} exists`);
+    const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
+    assert.equal(journal.rows[0]?.journal_mode, 'wal');
+    const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db);
+    assert.equal(fk.rows[0]?.foreign_keys, 1);
+    assert.match(sqliteFile(dataDir), /connector\.db$/);
+  } finally {
+    await db.destroy();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('starting again on the same data directory applies nothing twice and keeps the data', async () => {
+  const dataDir = tempDir();
+  try {
+    const first = openStore({ dataDir, databaseUrl: undefined });
+    await migrateToLatest(first);
+    await first.insertInto('users').values({ id: 'usr_1', name: 'a', is_admin: 0, created_at: '2026-11-26T05:00:00.000Z' }).execute();
+    await first.destroy();
+    const second = openStore({ dataDir, databaseUrl: undefined });
+    await migrateToLatest(second);
+    const users = await second.selectFrom('users').selectAll().execute();
+    assert.equal(users.length, 1);
+    const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(second);
+    assert.deepEqual(applied.rows.map((r) => r.name), Object.keys(migrations).sort());
+    await second.destroy();
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('a token pointing at a user that does not exist is refused by the database', async () => {
+  const dataDir = tempDir();
+  const db = openStore({ dataDir, databaseUrl: undefined });
+  try {
+    await migrateToLatest(db);
+    await assert.rejects(
+      db.insertInto('tokens').values({ id: 'tok_1', user_id: 'usr_missing', token_hash: 'x', created_at: 'now' }).execute(),
+      /FOREIGN KEY/,
+    );
+  } finally {
+    await db.destroy();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('migration names sort in the order they must run', () => {
+  const names = Object.keys(migrations);
+  assert.deepEqual(names, [...names].sort());
+  for (const name of names) assert.match(name, /^\d{3}_[a-z_]+$/);
+});

@@ -1,0 +1,97 @@
+// Real child processes of the `stripe-connector` command (through tsx, as a developer runs it).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const MAIN = 'src/cli/main.ts';
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  // A clean slate: nothing from the developer's own connector environment leaks in.
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(STRIPE_|DATA_DIR|DATABASE_URL|PORT|HOST|PUBLIC_URL|ACTION_RATE)/.test(k)),
+  );
+  return { ...base, NODE_ENV: 'production', LOG_LEVEL: 'info', ...env };
+}
+
+export function runCli(args: string[], options: { env?: Record<string, string>; stdin?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: childEnv(options.env ?? {}) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Resolves when the output matches. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** SIGTERM, then the exit code. */
+  stop(): Promise<number | null>;
+  /** The exit code, once the process has exited on its own. */
+  exited: Promise<number | null>;
+}
+
+export async function startServerProcess(args: string[], env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const waiters: (() => void)[] = [];
+  const onData = (c: Buffer) => {
+    output += c.toString();
+    for (const w of [...waiters]) w();
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+  const waitFor = (pattern: RegExp, timeoutMs = 20_000) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const check = () => {
+        const match = output.match(pattern);
+        if (match) {
+          waiters.splice(waiters.indexOf(check), 1);
+          clearTimeout(timer);
+          resolve(match);
+        }
+      };
+      const timer = setTimeout(() => {
+        waiters.splice(waiters.indexOf(check), 1);
+        reject(new Error(`timed out waiting for ${pattern}; output so far:\n${output}`));
+      }, timeoutMs);
+      waiters.push(check);
+      check();
+      void exited.then(() => {
+        if (waiters.includes(check)) {
+          waiters.splice(waiters.indexOf(check), 1);
+          clearTimeout(timer);
+          reject(new Error(`process exited while waiting for ${pattern}; output:\n${output}`));
+        }
+      });
+    });
+
+  const listening = await waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*stripe-connector listening|stripe-connector demo: server (http:\/\/127\.0\.0\.1:\d+)/);
+  return {
+    child,
+    url: (listening[1] ?? listening[2]) as string,
+    output: () => output,
+    waitFor,
+    exited,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+  };
+}
