@@ -1,30 +1,34 @@
-// Runs every benchmark under bench/ (files named *.bench.ts), or those whose path contains one of
-// the arguments: `npm run bench -- customer-creates`. One at a time, so they do not compete for
-// the machine; each writes its figures into BENCHMARKS.md.
-import { readdirSync, statSync } from 'node:fs';
+// Runs the benchmarks under bench/, TypeScript loaded through tsx, one at a time so they do not
+// compete for the machine. A benchmark is either bench/<name>/index.ts (named <name>) or
+// bench/<name>/<topic>.bench.ts (named <name>/<topic>). `npm run bench` runs them all;
+// `npm run bench -- actions emulator/list` only those whose name contains one of the arguments.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-function benchFiles(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return benchFiles(path);
-    return name.endsWith('.bench.ts') ? [path] : [];
-  });
+function benchmarks() {
+  return readdirSync('bench')
+    .filter((dir) => statSync(join('bench', dir)).isDirectory())
+    .flatMap((dir) => {
+      if (existsSync(join('bench', dir, 'index.ts'))) return [{ name: dir, file: join('bench', dir, 'index.ts') }];
+      return readdirSync(join('bench', dir))
+        .filter((file) => file.endsWith('.bench.ts'))
+        .map((file) => ({ name: `${dir}/${file.slice(0, -'.bench.ts'.length)}`, file: join('bench', dir, file) }));
+    });
 }
 
 const filter = process.argv.slice(2);
-const files = benchFiles('bench')
-  .filter((f) => filter.length === 0 || filter.some((part) => f.includes(part)))
-  .sort();
-if (files.length === 0) {
+const chosen = benchmarks()
+  .filter(({ name }) => filter.length === 0 || filter.some((part) => name.includes(part)))
+  .sort((a, b) => a.name.localeCompare(b.name));
+if (chosen.length === 0) {
   console.error('no benchmark matched');
   process.exit(1);
 }
-let failed = 0;
-for (const file of files) {
-  console.log(`\n== ${file}`);
+let status = 0;
+for (const { name, file } of chosen) {
+  console.log(`\n## bench/${name}\n`);
   const result = spawnSync(process.execPath, ['--import', 'tsx', file], { stdio: 'inherit' });
-  if (result.status !== 0) failed++;
+  if (result.status !== 0) status = 1;
 }
-process.exit(failed === 0 ? 0 : 1);
+process.exit(status);
