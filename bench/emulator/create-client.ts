@@ -26,9 +26,11 @@ async function loop(worker: number): Promise<void> {
 
 // A short warm-up so the JIT and the connection pool are ready before counting.
 await Promise.all(Array.from({ length: concurrency }, () => stripe.customers.create({ description: 'warm-up' })));
+const cpuBefore = process.cpuUsage();
 const measuredStartMs = performance.now();
 endMs = measuredStartMs + durationMs;
 await Promise.all(Array.from({ length: concurrency }, (_, w) => loop(w)));
 const elapsedMs = performance.now() - measuredStartMs;
-process.send!({ type: 'result', completed, failed, firstError, elapsedMs });
+const cpu = process.cpuUsage(cpuBefore);
+process.send!({ type: 'result', completed, failed, firstError, elapsedMs, clientCpuMicros: cpu.user + cpu.system });
 process.exit(0);

@@ -19,6 +19,8 @@ interface Result {
   perSecond: number;
   /** Server CPU time (user + system) per completed request: the cost, whatever else runs. */
   serverCpuMicrosPerRequest: number;
+  /** The SDK client's CPU time per completed request: with one core each, the other ceiling. */
+  clientCpuMicrosPerRequest: number;
   firstError?: string;
 }
 
@@ -39,7 +41,7 @@ async function measure(target: Target): Promise<Result> {
     const { port } = await server.next<{ port: number }>('ready');
     const cpuBefore = await cpu(server);
     const client = startChild('./create-client.ts', [String(port), String(CONCURRENCY), String(DURATION_MS)]);
-    const result = await client.next<{ completed: number; failed: number; elapsedMs: number; firstError?: string }>('result');
+    const result = await client.next<{ completed: number; failed: number; elapsedMs: number; clientCpuMicros: number; firstError?: string }>('result');
     await client.stop();
     // Includes the client's warm-up requests: CONCURRENCY of them, a rounding error here.
     const cpuMicros = (await cpu(server)) - cpuBefore;
@@ -49,6 +51,7 @@ async function measure(target: Target): Promise<Result> {
       failed: result.failed,
       perSecond: Math.round((result.completed / result.elapsedMs) * 1000),
       serverCpuMicrosPerRequest: Math.round(cpuMicros / Math.max(result.completed + CONCURRENCY, 1)),
+      clientCpuMicrosPerRequest: Math.round(result.clientCpuMicros / Math.max(result.completed, 1)),
       firstError: result.firstError,
     };
   } finally {
@@ -60,7 +63,7 @@ const results: Result[] = [];
 for (const target of ['ours', 'stripe-stateful-mock', 'bare-node-http'] as const) {
   const result = await measure(target);
   console.log(
-    `${target}: ${result.perSecond} creates/s (${result.completed} in ${DURATION_MS} ms, ${result.failed} failed${result.firstError ? `: ${result.firstError}` : ''}); server CPU ${result.serverCpuMicrosPerRequest} µs/request`,
+    `${target}: ${result.perSecond} creates/s (${result.completed} in ${DURATION_MS} ms, ${result.failed} failed${result.firstError ? `: ${result.firstError}` : ''}); server CPU ${result.serverCpuMicrosPerRequest} µs/request, client CPU ${result.clientCpuMicrosPerRequest} µs/request`,
   );
   results.push(result);
 }
@@ -72,11 +75,11 @@ writeSection(
   'emulator-customer-creates',
   `### Customer creates per second (stripe SDK, ${CONCURRENCY} concurrent, ${DURATION_MS / 1000} s each)
 
-| server | creates/s | completed | failed | server CPU per request | = requests/s per core |
+| server | creates/s | completed | failed | server CPU per request (= requests/s per core) | SDK client CPU per request |
 |---|---:|---:|---:|---:|---:|
-| ours (\`startEmulator\`, rate limit off) | **${ours.perSecond}** | ${ours.completed} | ${ours.failed} | ${ours.serverCpuMicrosPerRequest} µs | ${perCore(ours)} |
-| stripe-stateful-mock 0.0.16 (\`createExpressApp\`) | ${theirs.perSecond} | ${theirs.completed} | ${theirs.failed} | ${theirs.serverCpuMicrosPerRequest} µs | ${perCore(theirs)} |
-| bare node:http, one fixed answer (the machine's ceiling) | ${bare.perSecond} | ${bare.completed} | ${bare.failed} | ${bare.serverCpuMicrosPerRequest} µs | ${perCore(bare)} |
+| ours (\`startEmulator\`, rate limit off) | **${ours.perSecond}** | ${ours.completed} | ${ours.failed} | ${ours.serverCpuMicrosPerRequest} µs (${perCore(ours)}) | ${ours.clientCpuMicrosPerRequest} µs |
+| stripe-stateful-mock 0.0.16 (\`createExpressApp\`) | ${theirs.perSecond} | ${theirs.completed} | ${theirs.failed} | ${theirs.serverCpuMicrosPerRequest} µs (${perCore(theirs)}) | ${theirs.clientCpuMicrosPerRequest} µs |
+| bare node:http, one fixed answer (the machine's ceiling) | ${bare.perSecond} | ${bare.completed} | ${bare.failed} | ${bare.serverCpuMicrosPerRequest} µs (${perCore(bare)}) | ${bare.clientCpuMicrosPerRequest} µs |
 
 Target ≥ ${TARGET_PER_SECOND}/s: ${ours.perSecond >= TARGET_PER_SECOND ? 'met' : '**missed**'} (${(ours.perSecond / Math.max(theirs.perSecond, 1)).toFixed(1)}× the baseline).
 Server and client each in their own process. Run ${ranAt} UTC on ${describeMachine()}; other engineers
