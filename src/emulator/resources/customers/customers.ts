@@ -19,7 +19,7 @@ import { parseCustomerQuery } from './customer-search.js';
 const NO_LOCALES: readonly string[] = Object.freeze([]);
 
 /** Stripe's default `invoice_prefix`: 8 upper-case characters derived from the customer. */
-function invoicePrefixFor(id: string): string {
+export function invoicePrefixFor(id: string): string {
   return id.slice(4, 12).toUpperCase();
 }
 
