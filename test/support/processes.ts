@@ -57,7 +57,8 @@ export async function startServerProcess(args: string[], env: Record<string, str
   child.stderr?.on('data', onData);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
-  const waitFor = (pattern: RegExp, timeoutMs = 20_000) =>
+  // Generous: a child starting through tsx on a busy 2-core machine has been seen to take 20 s.
+  const waitFor = (pattern: RegExp, timeoutMs = 60_000) =>
     new Promise<RegExpMatchArray>((resolve, reject) => {
       const check = () => {
         const match = output.match(pattern);
