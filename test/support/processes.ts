@@ -83,7 +83,14 @@ export async function startServerProcess(args: string[], env: Record<string, str
       });
     });
 
-  const listening = await waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*stripe-connector listening|stripe-connector demo: server (http:\/\/127\.0\.0\.1:\d+)/);
+  let listening: RegExpMatchArray;
+  try {
+    listening = await waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*stripe-connector listening|stripe-connector demo: server (http:\/\/127\.0\.0\.1:\d+)/);
+  } catch (error) {
+    // A child that never came up must not outlive the test (its pipes would keep the runner alive).
+    child.kill('SIGKILL');
+    throw error;
+  }
   return {
     child,
     url: (listening[1] ?? listening[2]) as string,
