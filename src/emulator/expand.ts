@@ -14,7 +14,7 @@ export class Expanders {
 
   add(expander: Expander): void {
     if (expander.prefix !== '') this.byPrefix.set(expander.prefix, expander);
-    for (const field of expander.fields) this.byField.set(field, expander);
+    for (const field of expander.fields ?? []) this.byField.set(field, expander);
   }
 
   apply(account: Account, body: object, paths: string[]): void {
@@ -42,8 +42,9 @@ export class Expanders {
       if (expanded === undefined) return false;
       holder[head] = value = expanded;
     }
-    // A null expandable field (no customer) stays null, as Stripe leaves it.
-    if (value === null) return this.byField.has(head);
+    // A null expandable field (no customer) stays null, as Stripe leaves it; so does a null
+    // object on the way to one (no discount, when expanding discount.source.coupon).
+    if (value === null) return rest.length > 0 || this.byField.has(head);
     if (rest.length === 0) return typeof value === 'object';
     return this.walk(account, value, rest);
   }

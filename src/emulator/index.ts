@@ -10,6 +10,8 @@ import { resources } from './resources/index.js';
 import { Router } from './router.js';
 import { createEmulatorServer } from './server.js';
 import { EmulatorState, type EventListener } from './state.js';
+import { WebhookDelivery, type WebhookDeliveryOptions } from './webhooks/delivery.js';
+import { faultInterceptor } from './faults/fault-rules.js';
 
 export interface EmulatorOptions {
   /** Default 0: any free port. The CLI's default is 12111. */
@@ -26,6 +28,8 @@ export interface EmulatorOptions {
   clock?: ClockOptions;
   /** Whether /v1/orders answers in new accounts; default true. false reproduces today's Stripe. */
   ordersEnabled?: boolean;
+  /** Webhook retry schedule and receiver timeout; defaults in webhooks/delivery.ts (Stripe's). */
+  webhooks?: WebhookDeliveryOptions;
 }
 
 export interface RunningEmulator {
@@ -53,6 +57,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
     { ordersEnabled: options.ordersEnabled ?? true },
   );
+  const webhooks = new WebhookDelivery(state, options.webhooks);
+  state.addInterceptor(faultInterceptor);
   const expanders = new Expanders();
   for (const resource of resources) for (const expander of resource.expanders ?? []) expanders.add(expander);
   const server = createEmulatorServer({
@@ -79,6 +85,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     onEvent: (listener) => state.onEvent(listener),
     stop: () =>
       new Promise<void>((resolve, reject) => {
+        webhooks.stop();
         server.close((error) => (error ? reject(error) : resolve()));
         // Keep-alive sockets from Stripe clients would hold close() open until they idle out.
         server.closeAllConnections();

@@ -1,7 +1,6 @@
 // The action cases against the project's Stripe emulator, over real HTTP with the real SDK.
-// Product cases join once the emulator serves products.
-import { customerCases } from './action-cases.js';
+import { customerCases, productCases } from './action-cases.js';
 import { runActionSuite } from './action-suite.js';
 import { emulatorPeer } from './peers.js';
 
-runActionSuite(emulatorPeer, customerCases);
+runActionSuite(emulatorPeer, [...customerCases, ...productCases]);

@@ -1,7 +1,10 @@
 // Every control route. A new control file (faults, webhook log, bulk-create) adds its list here.
 import type { ControlRoute } from './control-context.js';
 import { accountRoutes } from './account-routes.js';
+import { bulkRoutes } from './bulk-routes.js';
 import { clockRoutes } from './clock-routes.js';
+import { faultRoutes } from './fault-routes.js';
+import { webhookRoutes } from './webhook-routes.js';
 import { settingsRoutes } from './settings-routes.js';
 
 const health: ControlRoute = {
@@ -13,4 +16,4 @@ const health: ControlRoute = {
   },
 };
 
-export const controlRoutes: ControlRoute[] = [health, ...clockRoutes, ...settingsRoutes, ...accountRoutes];
+export const controlRoutes: ControlRoute[] = [health, ...clockRoutes, ...settingsRoutes, ...accountRoutes, ...faultRoutes, ...webhookRoutes, ...bulkRoutes];

@@ -1,0 +1,42 @@
+// The connector in its own process for the bench: the real server (auth, validation, throttle,
+// run history in a real SQLite file, the action, the mapping) with one connection to the
+// emulator. Prints {"url", "token", "connectionId"} once ready; stops on SIGTERM.
+//
+// Two limits are raised so the bench measures the connector's cost rather than its pacing:
+// the incoming throttle (100 calls/60 s by default) and the outgoing Stripe limiter (25/s for a
+// test key). The limiter stays in the path, at 1,000,000/s, so its bookkeeping is still measured.
+// Core composes Stripe clients with the per-key-mode default and no setting for the rate yet, so
+// the bench swaps in a client built the same way with only that option changed.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { startServer } from '../../src/app/server.js';
+import { createStripeClient } from '../../src/stripe/client.js';
+
+const [emulatorUrl, apiKey] = process.argv.slice(2) as [string, string];
+const dataDir = mkdtempSync(join(tmpdir(), 'sc-bench-'));
+const adminToken = `sct_${randomBytes(24).toString('base64url')}`;
+const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, adminToken, actionRateLimit: 1_000_000_000 });
+const server = await startServer(config, { logger: createLogger({ level: 'silent' }) });
+
+const benchClient = createStripeClient({ apiKey, apiBase: emulatorUrl, requestsPerSecond: 1_000_000 });
+server.services.connections.stripeFor = () => benchClient;
+
+const response = await fetch(`${server.url}/api/connections`, {
+  method: 'POST',
+  headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+  body: JSON.stringify({ name: 'bench', apiKey, apiBase: emulatorUrl }),
+});
+if (response.status !== 201) throw new Error(`connection not created: ${response.status} ${await response.text()}`);
+const { id: connectionId } = (await response.json()) as { id: string };
+console.log(JSON.stringify({ url: server.url, token: adminToken, connectionId }));
+
+process.once('SIGTERM', () =>
+  void server.stop().then(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+    process.exit(0);
+  }),
+);

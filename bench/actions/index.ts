@@ -1,0 +1,162 @@
+// bench/actions (issue 3, item 12): getCustomer through the connector's HTTP action route versus
+// the stripe SDK calling the emulator directly — same emulator process, same customer, same
+// concurrency (20), rounds interleaved (direct, connector, direct, connector) so drift on a
+// shared machine hits both alike. Targets: the connector adds at most 1 ms to the median and
+// keeps at least 80% of the direct throughput.
+//
+//   npm run bench -- actions            (defaults: 2 rounds × 5 s per path, 1 s warm-up)
+//   BENCH_ROUND_MS=3000 BENCH_ROUNDS=1 npm run bench -- actions
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { Agent, request } from 'node:http';
+import { cpus, totalmem, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import Stripe from 'stripe';
+import { percentile, runLoad, type LoadResult } from './load.js';
+import { getCustomer } from '../../src/connector/actions/get-customer.js';
+import { createStripeClient } from '../../src/stripe/client.js';
+
+/** Default 20, as issue 3 item 12 states; BENCH_CONCURRENCY=1 shows the per-request cost without queueing. */
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
+/** Per path per round. Default 5 s: enough requests for a stable median, short on a shared machine. */
+const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 5000);
+/** Default 2 rounds per path, interleaved. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+/** Default 1 s per path before measuring: JIT, keep-alive sockets, SQLite page cache. */
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1000);
+const MAX_ADDED_MEDIAN_MS = 1;
+const MIN_THROUGHPUT_RATIO = 0.8;
+
+const children: ChildProcess[] = [];
+
+/** Starts `file` under tsx and resolves with the JSON line it prints when ready. */
+function startProcess<T>(file: string, args: string[]): Promise<T> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(file, import.meta.url)), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  return new Promise<T>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code} before it was ready`)));
+    createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line) as T));
+  });
+}
+
+function stopChildren(): Promise<void> {
+  return Promise.all(
+    children.map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+        }),
+    ),
+  ).then(() => undefined);
+}
+
+interface Summary {
+  requests: number;
+  errors: number;
+  throughputPerSecond: number;
+  medianMs: number;
+  p95Ms: number;
+}
+
+function summarise(results: LoadResult[]): Summary {
+  const latencies = results.flatMap((r) => r.latenciesMs).sort((a, b) => a - b);
+  const requests = results.reduce((n, r) => n + r.requests, 0);
+  const seconds = results.reduce((n, r) => n + r.durationMs, 0) / 1000;
+  return {
+    requests,
+    errors: results.reduce((n, r) => n + r.errors, 0),
+    throughputPerSecond: requests / seconds,
+    medianMs: percentile(latencies, 50),
+    p95Ms: percentile(latencies, 95),
+  };
+}
+
+async function main(): Promise<number> {
+  const apiKey = `sk_test_bench${Date.now()}`;
+  const emulator = await startProcess<{ url: string }>('./emulator-process.ts', []);
+  const connector = await startProcess<{ url: string; token: string; connectionId: string }>('./connector-process.ts', [emulator.url, apiKey]);
+
+  const emulatorUrl = new URL(emulator.url);
+  const direct = new Stripe(apiKey, { host: emulatorUrl.hostname, port: emulatorUrl.port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });
+  const customer = await direct.customers.create({ email: 'bench@example.com', description: 'bench' });
+
+  const connectorUrl = new URL(connector.url);
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const body = JSON.stringify({ id: customer.id });
+  const viaConnector = () =>
+    new Promise<void>((resolve, reject) => {
+      const req = request(
+        {
+          host: connectorUrl.hostname,
+          port: connectorUrl.port,
+          method: 'POST',
+          path: `/api/connections/${connector.connectionId}/actions/getCustomer`,
+          agent,
+          headers: { authorization: `Bearer ${connector.token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume();
+          res.once('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+        },
+      );
+      req.once('error', reject);
+      req.end(body);
+    });
+  const viaSdk = async () => {
+    await direct.customers.retrieve(customer.id);
+  };
+
+  await runLoad(viaSdk, { concurrency: CONCURRENCY, durationMs: WARMUP_MS });
+  await runLoad(viaConnector, { concurrency: CONCURRENCY, durationMs: WARMUP_MS });
+  const directRounds: LoadResult[] = [];
+  const connectorRounds: LoadResult[] = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    directRounds.push(await runLoad(viaSdk, { concurrency: CONCURRENCY, durationMs: ROUND_MS }));
+    connectorRounds.push(await runLoad(viaConnector, { concurrency: CONCURRENCY, durationMs: ROUND_MS }));
+  }
+  agent.destroy();
+
+  // Where the added time goes: the action layer alone (the connector's Stripe client with its
+  // limiter and retry wrapper, getCustomer.run and the mapping), in this process, one request at
+  // a time, against the same emulator. The rest of the difference is the HTTP route around it.
+  const actionClient = createStripeClient({ apiKey, apiBase: emulator.url, requestsPerSecond: 1_000_000 });
+  const viaAction = async () => {
+    await getCustomer.run({ stripe: actionClient, idempotencyKey: 'bench' }, { id: customer.id });
+  };
+  await runLoad(viaAction, { concurrency: 1, durationMs: WARMUP_MS });
+  const layerDirect = summarise([await runLoad(viaSdk, { concurrency: 1, durationMs: ROUND_MS / 2 })]);
+  const layerAction = summarise([await runLoad(viaAction, { concurrency: 1, durationMs: ROUND_MS / 2 })]);
+
+  const d = summarise(directRounds);
+  const c = summarise(connectorRounds);
+  const addedMedianMs = c.medianMs - d.medianMs;
+  const throughputRatio = c.throughputPerSecond / d.throughputPerSecond;
+  const cpu = cpus();
+  const row = (name: string, s: Summary) =>
+    `| ${name} | ${s.requests} | ${s.errors} | ${s.throughputPerSecond.toFixed(0)} | ${s.medianMs.toFixed(2)} | ${s.p95Ms.toFixed(2)} |`;
+  console.log(`getCustomer, concurrency ${CONCURRENCY}, ${ROUNDS} × ${ROUND_MS} ms per path (interleaved), warm-up ${WARMUP_MS} ms`);
+  console.log(`machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log('');
+  console.log('| path | requests | errors | throughput (req/s) | median (ms) | p95 (ms) |');
+  console.log('|---|---|---|---|---|---|');
+  console.log(row('stripe SDK → emulator', d));
+  console.log(row('HTTP → connector → emulator', c));
+  console.log('');
+  console.log(`action layer alone, one request at a time: stripe SDK median ${layerDirect.medianMs.toFixed(3)} ms, getCustomer.run median ${layerAction.medianMs.toFixed(3)} ms (added ${(layerAction.medianMs - layerDirect.medianMs).toFixed(3)} ms)`);
+  console.log('');
+  const medianOk = addedMedianMs <= MAX_ADDED_MEDIAN_MS;
+  const throughputOk = throughputRatio >= MIN_THROUGHPUT_RATIO;
+  console.log(`added median: ${addedMedianMs.toFixed(2)} ms (target ≤ ${MAX_ADDED_MEDIAN_MS} ms) — ${medianOk ? 'met' : 'NOT met'}`);
+  console.log(`throughput kept: ${(throughputRatio * 100).toFixed(0)}% (target ≥ ${MIN_THROUGHPUT_RATIO * 100}%) — ${throughputOk ? 'met' : 'NOT met'}`);
+  return medianOk && throughputOk && d.errors === 0 && c.errors === 0 ? 0 : 1;
+}
+
+try {
+  process.exitCode = await main();
+} finally {
+  await stopChildren();
+}
