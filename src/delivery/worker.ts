@@ -5,7 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from '../log.js';
 import { claimDueDeliveries, DEFAULT_LEASE_MS } from './claim.js';
 import { eventBody } from './event-body.js';
-import type { DeliveryRow, OutboxDatabase, SubscriptionRow } from './outbox-tables.js';
+import type { DeliveryRow, OutboxDatabase, SubscriptionRow, TriggerEventRow } from './outbox-tables.js';
 import { recordAttempt } from './record-attempt.js';
 import { sendDelivery, type SendOptions } from './send.js';
 import { signDelivery } from './signing.js';
@@ -52,12 +52,32 @@ export class DeliveryWorker {
     });
     if (claimed.length === 0) return 0;
 
+    // Two reads per round, not two per delivery.
+    const subscriptions = new Map(
+      (
+        await db
+          .selectFrom('subscriptions')
+          .selectAll()
+          .where('id', 'in', [...new Set(claimed.map((d) => d.subscription_id))])
+          .execute()
+      ).map((row) => [row.id, row]),
+    );
+    const events = new Map(
+      (
+        await db
+          .selectFrom('trigger_events')
+          .selectAll()
+          .where('id', 'in', [...new Set(claimed.map((d) => d.event_id))])
+          .execute()
+      ).map((row) => [row.id, row]),
+    );
+
     const queue = [...claimed];
     const concurrency = Math.max(1, this.options.concurrency ?? 32);
     const lanes = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
       for (let delivery = queue.shift(); delivery !== undefined; delivery = queue.shift()) {
         try {
-          await this.deliver(delivery);
+          await this.deliver(delivery, subscriptions.get(delivery.subscription_id), events.get(delivery.event_id));
         } catch (error) {
           // E.g. the store went away mid-round: the claim runs out and the delivery is tried again.
           this.options.logger?.error({ err: error, delivery: delivery.id }, 'delivery failed before its outcome was recorded');
@@ -68,15 +88,13 @@ export class DeliveryWorker {
     return claimed.length;
   }
 
-  private async deliver(delivery: DeliveryRow): Promise<void> {
+  private async deliver(
+    delivery: DeliveryRow,
+    subscription: SubscriptionRow | undefined,
+    event: TriggerEventRow | undefined,
+  ): Promise<void> {
     const { db } = this.options;
     const now = this.options.nowMs ?? Date.now;
-    const subscription = await db
-      .selectFrom('subscriptions')
-      .selectAll()
-      .where('id', '=', delivery.subscription_id)
-      .executeTakeFirst();
-    const event = await db.selectFrom('trigger_events').selectAll().where('id', '=', delivery.event_id).executeTakeFirst();
     // Both are deleted together with the delivery (foreign keys cascade); nothing to send.
     if (!subscription || !event) return;
 
