@@ -43,8 +43,8 @@ export interface Route {
 export interface Expander {
   /** The id prefix this expander knows, e.g. 'cus_'; '' for ids without one (coupons). */
   prefix: string;
-  /** Field names that hold such ids ('customer'); only these may be expanded when null. */
-  fields: string[];
+  /** Field names that hold such ids ('customer'); only these may be expanded when null. Default none. */
+  fields?: string[];
   retrieve(account: Account, id: string): object | undefined;
 }
 

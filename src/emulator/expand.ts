@@ -14,7 +14,7 @@ export class Expanders {
 
   add(expander: Expander): void {
     if (expander.prefix !== '') this.byPrefix.set(expander.prefix, expander);
-    for (const field of expander.fields) this.byField.set(field, expander);
+    for (const field of expander.fields ?? []) this.byField.set(field, expander);
   }
 
   apply(account: Account, body: object, paths: string[]): void {
