@@ -1,11 +1,16 @@
-// The one place an error escaping an action or a Stripe call becomes a ConnectorError. Stripe's
-// own failures are mapped by src/stripe/errors.ts once it exists; until then anything that is not
-// already a ConnectorError is a 500 whose text is never shown (it could carry a key or a trace).
+// The one place an error escaping an action or a Stripe call becomes a ConnectorError: Stripe's
+// failures through src/stripe/errors.ts (401 → invalid_api_key, 404, 409, 502 with Stripe's request
+// id, 504 on timeout); anything else is a 500 whose text is never shown (it could carry a key or a
+// stack trace).
 import { ConnectorError } from '../errors.js';
+import { toConnectorError } from '../stripe/errors.js';
 
 export function asConnectorError(error: unknown): ConnectorError {
-  if (error instanceof ConnectorError) return error;
-  return new ConnectorError(500, 'internal_error', 'The connector failed unexpectedly; see the server log');
+  const mapped = toConnectorError(error);
+  if (mapped.status === 500) {
+    return new ConnectorError(500, 'internal_error', 'The connector failed unexpectedly; see the server log');
+  }
+  return mapped;
 }
 
 /** Stripe's request id (req_…) carried by an SDK error, if any. */

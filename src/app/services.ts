@@ -29,6 +29,8 @@ export interface ServiceOverrides {
   actions?: ActionDefinition[];
   /** Milliseconds clock for the throttle. Default Date.now. */
   nowMs?: () => number;
+  /** Outgoing Stripe requests per second per key. Default: Stripe's rate for the key's mode; false: off (benchmarks only). */
+  stripeRequestsPerSecond?: number | false;
 }
 
 export async function openStoreAt(config: Config): Promise<Store> {
@@ -53,6 +55,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     logger,
     defaultApiBase: config.stripeApiBase,
     defaultApiVersion: config.stripeApiVersion,
+    stripeRequestsPerSecond: overrides.stripeRequestsPerSecond,
   });
   const actions = new ActionService({
     db,

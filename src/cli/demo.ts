@@ -6,18 +6,7 @@ import { join } from 'node:path';
 import type { Config } from '../config.js';
 import { startServer, type RunningServer } from '../app/server.js';
 import { generateToken } from '../users/tokens.js';
-
-interface Emulator {
-  url: string;
-  stop(): Promise<void>;
-}
-
-// The emulator ships on its own branch; loaded by path so this module builds before it lands.
-async function startEmulator(): Promise<Emulator> {
-  const modulePath = '../emulator/index.js';
-  const emulator = (await import(modulePath)) as { startEmulator(options: { port: number }): Promise<Emulator> };
-  return emulator.startEmulator({ port: 0 });
-}
+import { startEmulator } from '../emulator/index.js';
 
 /** Any well-formed test key works with the emulator. */
 export const DEMO_API_KEY = 'sk_test_demo0000000000000000000000';
@@ -31,7 +20,7 @@ export interface RunningDemo {
 
 export async function startDemo(config: Config): Promise<RunningDemo> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stripe-connector-demo-'));
-  const emulator = await startEmulator();
+  const emulator = await startEmulator({ port: 0 });
   const token = generateToken();
   let server: RunningServer;
   try {

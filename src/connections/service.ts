@@ -63,6 +63,8 @@ export interface ConnectionServiceOptions {
   defaultApiBase: string;
   /** Stripe-Version for connections that name none; undefined: the SDK's pinned version. */
   defaultApiVersion: string | undefined;
+  /** Outgoing Stripe requests per second per key; default: Stripe's rate for the key's mode (src/stripe/client.ts). false: off (benchmarks). */
+  stripeRequestsPerSecond?: number | false | undefined;
   clock?: () => Date;
 }
 
@@ -129,6 +131,7 @@ export class ConnectionService {
         apiKey: this.options.cipher.open(row.key_ciphertext, row.id),
         apiBase: row.api_base,
         apiVersion: row.api_version ?? this.options.defaultApiVersion,
+        ...(this.options.stripeRequestsPerSecond === undefined ? {} : { requestsPerSecond: this.options.stripeRequestsPerSecond }),
       });
       this.clients.set(row.id, client);
     }
@@ -142,7 +145,8 @@ export class ConnectionService {
     apiVersion: string | undefined,
     kind: 'secret' | 'restricted',
   ): Promise<'verified' | 'restricted'> {
-    const stripe = createStripeClient({ apiKey, apiBase, apiVersion });
+    // No retries for the check: a key refused or an unreachable base should be answered at once.
+    const stripe = createStripeClient({ apiKey, apiBase, apiVersion, retryPolicy: { maxRetries: 0 } });
     try {
       await stripe.balance.retrieve();
       return 'verified';

@@ -31,3 +31,53 @@ export function defineAction<I extends TSchema, O extends TSchema>(
 ): ActionDefinition<I, O> {
   return { kind: 'action', ...definition };
 }
+
+/** The window a poll lists: objects created at or after `createdGte`, newest first as Stripe lists. */
+export interface TriggerListParams {
+  /** Unix seconds; sent as `created[gte]`. */
+  createdGte: number;
+  /** The last id of the previous page, for the next (older) page. */
+  startingAfter?: string;
+  /** Page size, 1–100 (Stripe's list limit). */
+  limit: number;
+}
+
+/** One page of a Stripe list, as the list endpoints answer it. */
+export interface TriggerListPage<T> {
+  data: T[];
+  has_more: boolean;
+}
+
+/**
+ * A trigger is declared like an action: what it watches, which Stripe events mean "a new one", how
+ * to list new ones when polling, and how to turn one Stripe object into the documented shape.
+ * The pollers, webhook ingest and outbox (src/triggers/, src/delivery/) do the rest.
+ */
+/** A listed Stripe object: every one has an id. */
+export interface StripeObjectRef {
+  id: string;
+}
+
+export interface TriggerDefinition<O extends TSchema = TSchema, T extends StripeObjectRef = StripeObjectRef> {
+  kind: 'trigger';
+  /** The trigger name in the user's words, as in the original connector: chargeAdded … */
+  name: string;
+  title: string;
+  description: string;
+  /** The documented shape delivered in the event's `data`. */
+  output: O;
+  /** The Stripe object type watched (`object` field): charge, customer, invoiceitem, order. */
+  objectType: string;
+  /** Stripe event types that announce a new object; the first one per object fires the trigger. */
+  eventTypes: readonly string[];
+  listPage(stripe: Stripe, params: TriggerListParams): Promise<TriggerListPage<T>>;
+  /** The object's creation time, unix seconds (invoice items call it `date`). */
+  createdOf(object: T): number;
+  map(object: T): Static<O>;
+}
+
+export function defineTrigger<O extends TSchema, T extends StripeObjectRef>(
+  definition: Omit<TriggerDefinition<O, T>, 'kind'>,
+): TriggerDefinition<O, T> {
+  return { kind: 'trigger', ...definition };
+}

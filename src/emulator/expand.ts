@@ -42,8 +42,9 @@ export class Expanders {
       if (expanded === undefined) return false;
       holder[head] = value = expanded;
     }
-    // A null expandable field (no customer) stays null, as Stripe leaves it.
-    if (value === null) return this.byField.has(head);
+    // A null expandable field (no customer) stays null, as Stripe leaves it; so does a null
+    // object on the way to one (no discount, when expanding discount.source.coupon).
+    if (value === null) return rest.length > 0 || this.byField.has(head);
     if (rest.length === 0) return typeof value === 'object';
     return this.walk(account, value, rest);
   }

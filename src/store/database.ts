@@ -31,6 +31,10 @@ export function openStore(options: StoreOptions): Store {
   // WAL lets `token create` write while a server reads; foreign keys are off by default in SQLite.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
+  // In WAL mode NORMAL syncs at checkpoints, not at every commit: a crash of the process loses
+  // nothing, a power cut may lose the last commits. FULL costs an fsync per recorded run, which on
+  // this class of disk is more than the 1 ms the whole action path may add (issue 3, item 12).
+  sqlite.pragma('synchronous = NORMAL');
   // A CLI write and a server write may meet; wait up to 5 s for the lock rather than fail at once.
   sqlite.pragma('busy_timeout = 5000');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });

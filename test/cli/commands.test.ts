@@ -4,19 +4,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, startServerProcess, type ServerProcess } from '../support/processes.js';
-import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.js';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 
 const API_KEY = 'sk_test_51HcliCommandsSecretKeyZ9q8';
 
 describe('the stripe-connector command against a running server', () => {
-  let stripe: StripeStandIn;
+  let stripe: RunningEmulator;
   let dataDir: string;
   let server: ServerProcess;
   let token: string;
   let env: Record<string, string>;
 
   before(async () => {
-    stripe = await startStripeStandIn();
+    stripe = await startEmulator({ port: 0, rateLimitPerSecond: false });
     dataDir = mkdtempSync(join(tmpdir(), 'sc-cli-'));
     const created = await runCli(['token', 'create', '--name', 'ci'], { env: { DATA_DIR: dataDir } });
     assert.equal(created.code, 0, created.stderr);
@@ -43,7 +43,7 @@ describe('the stripe-connector command against a running server', () => {
     assert.equal(res.status, 200);
   });
 
-  test('connections add reads the key from stdin, then list shows it and remove removes it', async () => {
+  test('connections add reads the key from stdin; list shows it; run runs actions with typed --field values or --input; remove removes it', async () => {
     const added = await runCli(['connections', 'add', '--name', 'shop', '--api-key-stdin', '--api-base', stripe.url], { env, stdin: `${API_KEY}\n` });
     assert.equal(added.code, 0, added.stderr);
     const connection = JSON.parse(added.stdout);
@@ -54,9 +54,25 @@ describe('the stripe-connector command against a running server', () => {
     assert.equal(listed.code, 0, listed.stderr);
     assert.deepEqual(JSON.parse(listed.stdout).data.map((c: { id: string }) => c.id), [connection.id]);
 
-    const run = await runCli(['run', 'noSuchAction', '--connection', connection.id, '--email', 'a@example.com'], { env });
-    assert.equal(run.code, 1);
-    assert.match(run.stderr, /404 No operation with id "noSuchAction"/);
+    const [created, product, unknown] = await Promise.all([
+      runCli(['run', 'createCustomer', '--connection', connection.id, '--email', 'jenny@example.com', '--description', '123'], { env }),
+      runCli(['run', 'createProduct', '--connection', connection.id, '--input', '{"name":"Widget","active":false}'], { env }),
+      runCli(['run', 'noSuchAction', '--connection', connection.id, '--email', 'a@example.com'], { env }),
+    ]);
+    assert.equal(created.code, 0, created.stderr);
+    const customer = JSON.parse(created.stdout);
+    assert.match(customer.id, /^cus_/);
+    assert.equal(customer.email, 'jenny@example.com');
+    assert.equal(customer.description, '123', 'a string field keeps a numeric-looking value as text');
+    assert.equal(product.code, 0, product.stderr);
+    assert.equal(JSON.parse(product.stdout).active, false);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /404 No operation with id "noSuchAction"/);
+
+    // --active true reaches the boolean field as true, typed by the published input schema.
+    const updated = await runCli(['run', 'updateProduct', '--connection', connection.id, '--id', JSON.parse(product.stdout).id, '--name', 'Widget 2', '--active', 'true'], { env });
+    assert.equal(updated.code, 0, updated.stderr);
+    assert.equal(JSON.parse(updated.stdout).active, true);
 
     const removed = await runCli(['connections', 'remove', connection.id], { env });
     assert.equal(removed.code, 0, removed.stderr);
@@ -64,13 +80,15 @@ describe('the stripe-connector command against a running server', () => {
   });
 
   test('a refused call exits 1 with the server\'s message; a missing token says how to get one', async () => {
-    const bad = await runCli(['connections', 'list'], { env: { ...env, STRIPE_CONNECTOR_TOKEN: 'sct_wrong' } });
+    const [bad, none, pk] = await Promise.all([
+      runCli(['connections', 'list'], { env: { ...env, STRIPE_CONNECTOR_TOKEN: 'sct_wrong' } }),
+      runCli(['connections', 'list'], { env: { STRIPE_CONNECTOR_URL: server.url } }),
+      runCli(['connections', 'add', '--name', 'pk', '--api-key-stdin'], { env, stdin: 'pk_test_0000000000000000' }),
+    ]);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /401 The token is not valid/);
-    const none = await runCli(['connections', 'list'], { env: { STRIPE_CONNECTOR_URL: server.url } });
     assert.equal(none.code, 1);
     assert.match(none.stderr, /STRIPE_CONNECTOR_TOKEN is not set/);
-    const pk = await runCli(['connections', 'add', '--name', 'pk', '--api-key-stdin'], { env, stdin: 'pk_test_0000000000000000' });
     assert.equal(pk.code, 1);
     assert.match(pk.stderr, /publishable key/);
   });

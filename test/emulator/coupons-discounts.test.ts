@@ -49,6 +49,18 @@ describe('coupons and customer discounts', () => {
     const expanded = await stripe.customers.retrieve(c.id, { expand: ['discount.source.coupon'] }) as Stripe.Customer;
     assert.equal((expanded.discount!.source.coupon as Stripe.Coupon).amount_off, 500);
     assert.equal((await stripe.coupons.retrieve('FIVE')).times_redeemed, 1);
+    const plain = await stripe.customers.create({});
+    const noDiscount = await stripe.customers.retrieve(plain.id, { expand: ['discount.source.coupon'] }) as Stripe.Customer;
+    assert.equal(noDiscount.discount, null, 'expanding under a null discount leaves it null');
+  });
+
+  test('coupons list newest first', async () => {
+    const stripe = h.stripe();
+    await stripe.coupons.create({ id: 'A1', percent_off: 1 });
+    await stripe.coupons.create({ id: 'B2', percent_off: 2 });
+    const list = await stripe.coupons.list();
+    assert.deepEqual(list.data.map((c) => c.id), ['B2', 'A1']);
+    assert.equal(list.url, '/v1/coupons');
   });
 
   test('a repeating coupon\'s discount ends after its months; an update can add and remove it', async () => {

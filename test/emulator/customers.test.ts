@@ -145,6 +145,16 @@ describe('customers', () => {
     assert.equal(error.message, 'Received unknown parameter: address[planet]');
   });
 
+  test('a malformed email is refused with email_invalid and nothing is changed', async () => {
+    const stripe = h.stripe();
+    const c = await stripe.customers.create({ email: 'ok@example.com' });
+    const error = await stripeError(() => stripe.customers.update(c.id, { email: 'not an email' }));
+    assert.equal(error.statusCode, 400);
+    assert.equal(error.code, 'email_invalid');
+    assert.equal(error.param, 'email');
+    assert.equal((await stripe.customers.retrieve(c.id) as Stripe.Customer).email, 'ok@example.com');
+  });
+
   test('a non-integer balance is refused with parameter_invalid_integer', async () => {
     const error = await stripeError(() => h.stripe().customers.create({ balance: 'lots' } as never));
     assert.equal(error.code, 'parameter_invalid_integer');

@@ -154,3 +154,24 @@ describe('wire format', () => {
     assert.equal(error.message, 'This property cannot be expanded (description).');
   });
 });
+
+describe('limits and odd input', () => {
+  test('a trailing slash is the unrecognized URL with Stripe\'s hint about an empty id', async () => {
+    const response = await h.raw('GET', '/v1/customers/', { key: h.newKey() });
+    assert.equal(response.status, 404);
+    assert.match(response.body.error.message, /^Unrecognized request URL \(GET: \/v1\/customers\/\)\. If you are trying to list objects, remove the trailing slash\./);
+  });
+
+  test('an array longer than 100 items is refused, not cut short', async () => {
+    const body = ['name=x', ...Array.from({ length: 101 }, (_, i) => `images[${i}]=https%3A%2F%2Fa.example%2F${i}.png`)].join('&');
+    const response = await h.raw('POST', '/v1/products', { key: h.newKey(), body });
+    assert.equal(response.status, 400);
+    assert.equal(response.body.error.type, 'invalid_request_error');
+  });
+
+  test('a request over 1 MiB is refused with 413', async () => {
+    const response = await h.raw('POST', '/v1/customers', { key: h.newKey(), body: `description=${'x'.repeat(1024 * 1024 + 1)}` });
+    assert.equal(response.status, 413);
+    assert.match(response.headers.get('request-id') ?? '', /^req_/);
+  });
+});

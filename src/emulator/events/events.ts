@@ -3,7 +3,7 @@
 import type Stripe from 'stripe';
 import type { RequestContext, ResourceModule } from '../context.js';
 import { listPage, readListQuery } from '../list/list-request.js';
-import { exclusiveParameters, invalidValue, resourceMissing } from '../wire/errors.js';
+import { exclusiveParameters, invalidValue, resourceMissing, unsupportedParameter } from '../wire/errors.js';
 import { EVENT_RETENTION_SECONDS, renderEvent, type EventRecord } from './event-log.js';
 
 /** Stripe takes at most 20 entries in `types`. */
@@ -20,8 +20,8 @@ function list(ctx: RequestContext): object {
   const query = readListQuery(p);
   const type = p.nonEmptyString('type');
   const types = p.stringArray('types', { maxItems: MAX_TYPES });
-  // Webhook delivery state is not kept per event here; the filter is accepted and not applied.
-  p.boolean('delivery_success');
+  // Webhook delivery state is not kept per event; a filter that cannot be applied is refused.
+  if (p.has('delivery_success')) throw unsupportedParameter('delivery_success');
   p.finish();
   if (type !== undefined && types !== undefined) throw exclusiveParameters(['type', 'types']);
   if (types === null) throw invalidValue('types', 'Invalid array: types must not be empty');

@@ -39,7 +39,8 @@ export function renderCoupon(c: CouponRecord): Stripe.Coupon {
     percent_off: c.percentOff,
     redeem_by: c.redeemBy,
     times_redeemed: c.timesRedeemed,
-    valid: isValid(c, Number.NEGATIVE_INFINITY),
+    // Rendering has no clock, so `valid` reflects max_redemptions only; redeeming checks redeem_by too.
+    valid: c.maxRedemptions === null || c.timesRedeemed < c.maxRedemptions,
   };
 }
 

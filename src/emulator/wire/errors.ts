@@ -84,6 +84,11 @@ export function invalidEnum(param: string, value: unknown, allowed: readonly str
   );
 }
 
+/** A parameter Stripe takes but the emulator cannot honour: refused rather than silently ignored. */
+export function unsupportedParameter(param: string): StripeApiError {
+  return invalidRequest(400, `The Stripe emulator does not support the parameter ${param}; see docs/emulator.md.`, undefined, param);
+}
+
 export function exclusiveParameters(params: string[]): StripeApiError {
   return invalidRequest(
     400,
@@ -103,9 +108,13 @@ export function resourceAlreadyExists(what: string, param = 'id'): StripeApiErro
 }
 
 export function unrecognizedUrl(method: string, path: string): StripeApiError {
+  // Stripe adds this hint for a trailing slash, the usual sign of an empty id in client code.
+  const hint = path.endsWith('/')
+    ? ' If you are trying to list objects, remove the trailing slash. If you are trying to retrieve an object, make sure you passed a valid (non-empty) identifier in your code.'
+    : '';
   return invalidRequest(
     404,
-    `Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
+    `Unrecognized request URL (${method}: ${path}).${hint} Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`,
   );
 }
 

@@ -88,6 +88,7 @@ export class Params {
     if (value === '') throw invalidEmpty(this.name(key));
     if (typeof value !== 'string' || !/^-?\d{1,16}$/.test(value)) throw invalidInteger(this.name(key), value);
     const n = Number(value);
+    if (!Number.isSafeInteger(n)) throw invalidInteger(this.name(key), value);
     if (options.min !== undefined && n < options.min) {
       throw invalidValue(this.name(key), `This value must be greater than or equal to ${options.min}.`);
     }

@@ -1,7 +1,9 @@
 // Every migration, in order. Names sort as numbers ("001_…", "002_…"): add the next one here.
 import type { Migration } from 'kysely';
 import * as core from './001_core.js';
+import * as triggers from './002_triggers.js';
 
 export const migrations: Record<string, Migration> = {
   '001_core': core,
+  '002_triggers': triggers,
 };

@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import type { RequestContext, ResourceModule } from '../../context.js';
 import { newId } from '../../ids.js';
 import { listPage, readListQuery } from '../../list/list-request.js';
-import { invalidValue, resourceMissing } from '../../wire/errors.js';
+import { invalidValue, resourceMissing, unsupportedParameter } from '../../wire/errors.js';
 import { applyMetadata, type Params } from '../../wire/params.js';
 import { discountFor, readAddress, readShipping, readTaxExempt } from './customer-params.js';
 import {
@@ -43,16 +43,20 @@ function readChanges(p: Params): CustomerChanges {
     address: readAddress(p.object('address')),
     balance: p.integer('balance'),
     couponId: p.emptyableString('coupon'),
-    description: p.emptyableString('description', { maxChars: 350 }),
+    description: p.emptyableString('description'),
     email: p.emptyableString('email', { maxChars: 512 }),
     invoicePrefix: p.nonEmptyString('invoice_prefix'),
     metadata: p.metadata(),
     name: p.emptyableString('name', { maxChars: 256 }),
-    phone: p.emptyableString('phone', { maxChars: 20 }),
+    phone: p.emptyableString('phone'),
     preferredLocales: p.stringArray('preferred_locales'),
     shipping: readShipping(p.object('shipping')),
     taxExempt: readTaxExempt(p),
   };
+  // Stripe checks the form of an email address (one @, something on each side, no spaces).
+  if (changes.email && !/^[^\s@]+@[^\s@]+$/.test(changes.email)) {
+    throw invalidValue('email', `Invalid email address: ${changes.email}`, 'email_invalid');
+  }
   if (changes.invoicePrefix !== undefined && !/^[A-Z0-9]{3,12}$/.test(changes.invoicePrefix)) {
     throw invalidValue('invoice_prefix', 'Invoice prefix must be 3–12 upper-case letters or digits.');
   }
@@ -162,7 +166,7 @@ function deleteDiscount(ctx: RequestContext): Stripe.DeletedDiscount {
 function list(ctx: RequestContext): object {
   const query = readListQuery(ctx.params);
   const email = ctx.params.string('email', { maxChars: 512 });
-  ctx.params.accept('test_clock');
+  if (ctx.params.has('test_clock')) throw unsupportedParameter('test_clock');
   ctx.params.finish();
   const store = ctx.account.store(customerStore);
   const collection = email === undefined ? store : store.indexed('email', email);

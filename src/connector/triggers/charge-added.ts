@@ -1,0 +1,23 @@
+import type Stripe from 'stripe';
+import { defineTrigger } from '../define.js';
+import { ChargeSchema, toChargeResponse } from '../mapping/charge.js';
+
+export const chargeAdded = defineTrigger({
+  name: 'chargeAdded',
+  title: 'When a charge is added',
+  description: 'Fires once for every new charge, whatever its outcome (pending, succeeded or failed).',
+  output: ChargeSchema,
+  objectType: 'charge',
+  // A charge announces itself with the first of these, depending on how it went; later ones are
+  // status changes of the same charge, so the outbox's (subscription, object id) key keeps one.
+  eventTypes: ['charge.pending', 'charge.succeeded', 'charge.failed'],
+  async listPage(stripe, { createdGte, startingAfter, limit }) {
+    return stripe.charges.list({
+      created: { gte: createdGte },
+      limit,
+      ...(startingAfter === undefined ? {} : { starting_after: startingAfter }),
+    });
+  },
+  createdOf: (charge: Stripe.Charge) => charge.created,
+  map: toChargeResponse,
+});

@@ -1,0 +1,22 @@
+import type Stripe from 'stripe';
+import { defineTrigger } from '../define.js';
+import { InvoiceItemSchema, toInvoiceItemResponse } from '../mapping/invoice-item.js';
+
+export const invoiceItemAdded = defineTrigger({
+  name: 'invoiceItemAdded',
+  title: 'When an invoice item is added',
+  description: 'Fires once for every new invoice item.',
+  output: InvoiceItemSchema,
+  objectType: 'invoiceitem',
+  eventTypes: ['invoiceitem.created'],
+  async listPage(stripe, { createdGte, startingAfter, limit }) {
+    return stripe.invoiceItems.list({
+      created: { gte: createdGte },
+      limit,
+      ...(startingAfter === undefined ? {} : { starting_after: startingAfter }),
+    });
+  },
+  // An invoice item's creation time is its `date`; the list's `created` filter applies to it.
+  createdOf: (item: Stripe.InvoiceItem) => item.date,
+  map: toInvoiceItemResponse,
+});

@@ -1,0 +1,56 @@
+// Workers claim due deliveries with a lease: a claimed delivery is theirs until `locked_until`,
+// and a worker that dies mid-send simply lets its lease run out, after which another worker sends
+// it again — with the same webhook-id (at least once). Written as one UPDATE … WHERE id IN (…)
+// that repeats its conditions in the outer WHERE: on PostgreSQL two workers racing for a row
+// serialise on the row lock and the loser re-checks the outer conditions and skips it; on SQLite
+// writes are serial anyway. No dialect-specific SQL (no FOR UPDATE SKIP LOCKED), so both stores
+// run it.
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DeliveryRow, OutboxDatabase } from './outbox-tables.js';
+
+/** A lease long enough to outlast the 10 s send timeout and the recording that follows. */
+export const DEFAULT_LEASE_MS = 60_000;
+
+export interface ClaimOptions {
+  nowMs: number;
+  /** Most deliveries claimed at once. */
+  limit: number;
+  /** Default DEFAULT_LEASE_MS (60 s). */
+  leaseMs?: number;
+}
+
+export async function claimDueDeliveries(db: Kysely<OutboxDatabase>, options: ClaimOptions): Promise<DeliveryRow[]> {
+  const now = new Date(options.nowMs).toISOString();
+  const lockedUntil = new Date(options.nowMs + (options.leaseMs ?? DEFAULT_LEASE_MS)).toISOString();
+  const claimToken = randomBytes(12).toString('hex');
+
+  await db
+    .updateTable('deliveries')
+    .set({ locked_until: lockedUntil, claim_token: claimToken })
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+    .where('id', 'in', (eb) =>
+      eb
+        .selectFrom('deliveries')
+        .select('id')
+        .where('status', '=', 'pending')
+        .where('next_attempt_at', '<=', now)
+        .where((inner) => inner.or([inner('locked_until', 'is', null), inner('locked_until', '<=', now)]))
+        // A paused subscription's deliveries wait where they are until it is resumed.
+        .where('subscription_id', 'in', (sub) => sub.selectFrom('subscriptions').select('id').where('status', '=', 'active'))
+        .orderBy('next_attempt_at')
+        .orderBy('object_created')
+        .limit(options.limit),
+    )
+    .execute();
+
+  return db
+    .selectFrom('deliveries')
+    .selectAll()
+    .where('claim_token', '=', claimToken)
+    .orderBy('next_attempt_at')
+    .orderBy('object_created')
+    .execute();
+}

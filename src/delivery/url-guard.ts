@@ -1,0 +1,93 @@
+// Subscriber URLs must not turn the connector into a way into the networks it runs in (SSRF).
+// http/https only, no credentials, and every address the host resolves to must be public unicast:
+// loopback, private (10/8, 172.16/12, 192.168/16, fc00::/7), link-local (169.254/16, fe80::/10),
+// unspecified, carrier-grade NAT, multicast, documentation, benchmarking, IPv4-embedding IPv6
+// prefixes (6to4, Teredo, NAT64) and every other special range are refused unless
+// CALLBACK_ALLOW_PRIVATE is set. The check runs on the resolved addresses, not the name, and the
+// sender connects to the very address that passed, so a DNS answer that changes between check and
+// send (rebinding) cannot slip through.
+import { lookup as dnsLookup } from 'node:dns/promises';
+import ipaddr from 'ipaddr.js';
+import { invalidInput } from '../errors.js';
+
+export interface ResolvedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+export type Resolve = (hostname: string) => Promise<ResolvedAddress[]>;
+
+export interface UrlGuardOptions {
+  /** Allow loopback/private/link-local targets (CALLBACK_ALLOW_PRIVATE). Default false. */
+  allowPrivate?: boolean;
+  /** Name resolution. Default: the system resolver, every address (dns.lookup with all: true). */
+  resolve?: Resolve;
+}
+
+export interface CheckedTarget {
+  url: URL;
+  /** The address to connect to: one that passed the check. */
+  address: string;
+  family: 4 | 6;
+}
+
+const systemResolve: Resolve = async (hostname) => {
+  const answers = await dnsLookup(hostname, { all: true, verbatim: true });
+  return answers.map(({ address, family }) => ({ address, family: family === 6 ? 6 : 4 }));
+};
+
+function refuse(message: string) {
+  return invalidInput([{ field: 'url', message }]);
+}
+
+/** Public unicast only; an IPv4-mapped IPv6 address is judged as the IPv4 address it carries. */
+export function isPublicAddress(address: string): boolean {
+  if (!ipaddr.isValid(address)) return false;
+  const parsed = ipaddr.process(address);
+  if (parsed.kind() === 'ipv4') return parsed.range() === 'unicast';
+  // Only 2000::/3 is allocated global unicast; anything else outside the named ranges is reserved.
+  return parsed.range() === 'unicast' && parsed.match(ipaddr.IPv6.parse('2000::'), 3);
+}
+
+export async function checkSubscriberUrl(raw: string, options: UrlGuardOptions = {}): Promise<CheckedTarget> {
+  const allowPrivate = options.allowPrivate ?? false;
+  const resolve = options.resolve ?? systemResolve;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw refuse('must be an absolute http:// or https:// URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw refuse(`must use http or https, not ${url.protocol.replace(/:$/, '')}`);
+  }
+  // Credentials in a URL end up in logs and delivery history; subscribers authenticate the
+  // connector by the webhook signature instead.
+  if (url.username !== '' || url.password !== '') throw refuse('must not carry a user name or password');
+
+  const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  let addresses: ResolvedAddress[];
+  if (ipaddr.isValid(hostname)) {
+    addresses = [{ address: hostname, family: ipaddr.parse(hostname).kind() === 'ipv6' ? 6 : 4 }];
+  } else {
+    try {
+      addresses = await resolve(hostname);
+    } catch {
+      throw refuse(`host "${hostname}" does not resolve`);
+    }
+    if (addresses.length === 0) throw refuse(`host "${hostname}" does not resolve`);
+  }
+
+  if (!allowPrivate) {
+    // Every answer must pass: a resolver may hand out any of them, and a mixed answer is a warning sign.
+    const blocked = addresses.find(({ address }) => !isPublicAddress(address));
+    if (blocked !== undefined) {
+      throw refuse(
+        `host "${hostname}" resolves to ${blocked.address}, a loopback, private, link-local or otherwise ` +
+          'non-public address; set CALLBACK_ALLOW_PRIVATE=true to allow such subscribers',
+      );
+    }
+  }
+  const chosen = addresses[0]!;
+  return { url, address: chosen.address, family: chosen.family };
+}

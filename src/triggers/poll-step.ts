@@ -1,0 +1,122 @@
+// One poll of one trigger on one connection, shared by every poll-mode subscription to it: list
+// what is new (poll-once.ts), then in ONE transaction save the advanced cursor and enqueue a
+// trigger event per new object for each subscription that wants it. A crash before the commit
+// leaves the old cursor, so the next poll lists the same objects again; a crash after it leaves
+// the events in the outbox. Either way nothing is lost, and the outbox's (subscription, object)
+// key keeps a repeat from doubling anything.
+import type { Kysely } from 'kysely';
+import type Stripe from 'stripe';
+import type { TriggerDefinition } from '../connector/define.js';
+import { enqueueTriggerEvents } from '../delivery/enqueue.js';
+import type { OutboxDatabase } from '../delivery/outbox-tables.js';
+import { pollOnce } from './poll-once.js';
+import { startPollCursor, type PollCursorState } from './poll-cursor.js';
+
+export interface PollStepInput {
+  db: Kysely<OutboxDatabase>;
+  stripe: Stripe;
+  trigger: TriggerDefinition;
+  connectionId: string;
+  /** Clock, ms since the epoch. */
+  nowMs: number;
+  /** Default: the cursor's DEFAULT_LOOKBACK_SECONDS (90 s). Only used when a cursor is created. */
+  lookbackSeconds?: number;
+}
+
+export interface PollStepResult {
+  /** Subscriptions served by this poll. */
+  subscriptions: number;
+  /** New objects found. */
+  fresh: number;
+  /** Deliveries created (fresh objects × subscriptions that want them). */
+  enqueued: number;
+  /** False when another poller saved this cursor meanwhile: nothing of this poll was kept. */
+  committed: boolean;
+  /** Objects that appeared later than the lookback allows (logged by the caller). */
+  outsideWindow: string[];
+}
+
+class CursorMoved extends Error {}
+
+const toUnixSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
+  const { db, trigger, connectionId, nowMs } = input;
+  const subscriptions = await db
+    .selectFrom('subscriptions')
+    .selectAll()
+    .where('connection_id', '=', connectionId)
+    .where('trigger', '=', trigger.name)
+    .where('mode', '=', 'poll')
+    .where('status', '=', 'active')
+    .execute();
+  const idle: PollStepResult = { subscriptions: 0, fresh: 0, enqueued: 0, committed: true, outsideWindow: [] };
+  if (subscriptions.length === 0) return idle;
+
+  const wantedSince = Math.min(...subscriptions.map((s) => toUnixSeconds(s.since)));
+  const intervalSeconds = Math.min(...subscriptions.map((s) => s.poll_interval_seconds));
+  const row = await db
+    .selectFrom('poll_cursors')
+    .selectAll()
+    .where('connection_id', '=', connectionId)
+    .where('trigger', '=', trigger.name)
+    .executeTakeFirst();
+  // A subscription that wants objects from before the cursor's start (a `since` backfill) starts
+  // the cursor over from there: already delivered objects are held back by the outbox key.
+  const state: PollCursorState =
+    row !== undefined && (JSON.parse(row.state) as PollCursorState).since <= wantedSince
+      ? (JSON.parse(row.state) as PollCursorState)
+      : startPollCursor(wantedSince, input.lookbackSeconds === undefined ? {} : { lookbackSeconds: input.lookbackSeconds });
+
+  const { fresh, next, outsideWindow } = await pollOnce(input.stripe, trigger, state);
+
+  const now = new Date(nowMs).toISOString();
+  const nextPollAt = new Date(nowMs + intervalSeconds * 1000).toISOString();
+  try {
+    const enqueued = await db.transaction().execute(async (tx) => {
+      if (row === undefined) {
+        const inserted = await tx
+          .insertInto('poll_cursors')
+          .values({
+            connection_id: connectionId,
+            trigger: trigger.name,
+            state: JSON.stringify(next),
+            version: 1,
+            next_poll_at: nextPollAt,
+            updated_at: now,
+          })
+          .onConflict((conflict) => conflict.columns(['connection_id', 'trigger']).doNothing())
+          .executeTakeFirst();
+        if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) throw new CursorMoved();
+      } else {
+        const saved = await tx
+          .updateTable('poll_cursors')
+          .set({ state: JSON.stringify(next), version: row.version + 1, next_poll_at: nextPollAt, updated_at: now })
+          .where('connection_id', '=', connectionId)
+          .where('trigger', '=', trigger.name)
+          .where('version', '=', row.version)
+          .executeTakeFirst();
+        if (Number(saved.numUpdatedRows) === 0) throw new CursorMoved();
+      }
+
+      const objects = fresh.flatMap((object) => {
+        const objectCreated = trigger.createdOf(object);
+        const wanting = subscriptions.filter((s) => toUnixSeconds(s.since) <= objectCreated);
+        if (wanting.length === 0) return [];
+        return [{ stripeObjectId: object.id, objectCreated, data: trigger.map(object), subscriptionIds: wanting.map((s) => s.id) }];
+      });
+      const result = await enqueueTriggerEvents(tx, { connectionId, trigger: trigger.name, objects }, nowMs);
+      return result.deliveriesCreated;
+    });
+    return {
+      subscriptions: subscriptions.length,
+      fresh: fresh.length,
+      enqueued,
+      committed: true,
+      outsideWindow: outsideWindow.map((o) => o.id),
+    };
+  } catch (error) {
+    if (error instanceof CursorMoved) return { ...idle, subscriptions: subscriptions.length, committed: false };
+    throw error;
+  }
+}
