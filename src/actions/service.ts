@@ -12,7 +12,7 @@ import { newId } from '../store/ids.js';
 import { insertRun, listRuns, type RunFilter } from '../store/runs.js';
 import type { RunRow } from '../store/schema.js';
 import type { ConnectionService } from '../connections/service.js';
-import { asConnectorError, stripeRequestIdOf } from './failure.js';
+import { asConnectorError, loggableError, stripeRequestIdOf } from './failure.js';
 import { deriveIdempotencyKey } from './idempotency.js';
 import { compileValidator, type InputValidator } from './input-validator.js';
 import { redactSecrets } from './redact.js';
@@ -121,7 +121,9 @@ export class ActionService {
     } catch (error) {
       failure = asConnectorError(error);
       record.stripeRequestId ??= stripeRequestIdOf(error);
-      if (failure.status >= 500) this.options.logger.error({ err: error, operation: call.operation, connectionId: connection.id }, 'action failed');
+      if (failure.status >= 500) {
+        this.options.logger.error({ error: loggableError(error), operation: call.operation, connectionId: connection.id }, 'action failed');
+      }
     }
     const durationMs = Math.round(performance.now() - started);
 

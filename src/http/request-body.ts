@@ -7,10 +7,19 @@ import { ConnectorError } from '../errors.js';
 /** Default body limit: 1 MiB, far above any action input (a product with 8 image URLs is < 20 KiB). */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The body exactly as received, for signature checks on the raw bytes (inbound Stripe webhooks). */
+    rawBody: string | undefined;
+  }
+}
+
 export function acceptJsonBodies(app: FastifyInstance): void {
+  app.decorateRequest('rawBody', undefined);
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser('*', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
+    request.rawBody = text;
     if (text.trim() === '') return done(null, undefined);
     try {
       done(null, JSON.parse(text));

@@ -57,7 +57,8 @@ export async function startServerProcess(args: string[], env: Record<string, str
   child.stderr?.on('data', onData);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
-  const waitFor = (pattern: RegExp, timeoutMs = 20_000) =>
+  // Generous: a child starting through tsx on a busy 2-core machine has been seen to take 20 s.
+  const waitFor = (pattern: RegExp, timeoutMs = 60_000) =>
     new Promise<RegExpMatchArray>((resolve, reject) => {
       const check = () => {
         const match = output.match(pattern);
@@ -82,7 +83,14 @@ export async function startServerProcess(args: string[], env: Record<string, str
       });
     });
 
-  const listening = await waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*stripe-connector listening|stripe-connector demo: server (http:\/\/127\.0\.0\.1:\d+)/);
+  let listening: RegExpMatchArray;
+  try {
+    listening = await waitFor(/"url":"(http:\/\/127\.0\.0\.1:\d+)"[^\n]*stripe-connector listening|stripe-connector demo: server (http:\/\/127\.0\.0\.1:\d+)/);
+  } catch (error) {
+    // A child that never came up must not outlive the test (its pipes would keep the runner alive).
+    child.kill('SIGKILL');
+    throw error;
+  }
   return {
     child,
     url: (listening[1] ?? listening[2]) as string,
