@@ -56,7 +56,12 @@ export class DeliveryWorker {
     const concurrency = Math.max(1, this.options.concurrency ?? 32);
     const lanes = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
       for (let delivery = queue.shift(); delivery !== undefined; delivery = queue.shift()) {
-        await this.deliver(delivery);
+        try {
+          await this.deliver(delivery);
+        } catch (error) {
+          // E.g. the store went away mid-round: the claim runs out and the delivery is tried again.
+          this.options.logger?.error({ err: error, delivery: delivery.id }, 'delivery failed before its outcome was recorded');
+        }
       }
     });
     await Promise.all(lanes);

@@ -48,10 +48,11 @@ export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
     .where('connection_id', '=', connectionId)
     .where('trigger', '=', trigger.name)
     .where('mode', '=', 'poll')
-    .where('status', '=', 'active')
     .execute();
   const idle: PollStepResult = { subscriptions: 0, fresh: 0, enqueued: 0, committed: true, outsideWindow: [] };
-  if (subscriptions.length === 0) return idle;
+  // Paused subscriptions still get their events (held by the workers until resumed), but do not
+  // keep a poll running on their own: when one resumes, its cursor catches up from where it stood.
+  if (!subscriptions.some((s) => s.status === 'active')) return idle;
 
   const wantedSince = Math.min(...subscriptions.map((s) => toUnixSeconds(s.since)));
   const intervalSeconds = Math.min(...subscriptions.map((s) => s.poll_interval_seconds));

@@ -12,6 +12,8 @@ import { enqueueTriggerEvents } from '../../src/delivery/enqueue.js';
 import { claimDueDeliveries } from '../../src/delivery/claim.js';
 import { DeliveryWorker } from '../../src/delivery/worker.js';
 import { generateSubscriptionSecret } from '../../src/delivery/signing.js';
+import { replayDelivery } from '../../src/delivery/replay.js';
+import { listDeliveries } from '../../src/delivery/history.js';
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -205,6 +207,29 @@ describe('the delivery outbox', () => {
     assert.equal(delivery.last_status_code, 503);
     clockMs += 24 * 60 * 60 * 1000;
     assert.equal(await w.runOnce(), 0, 'a failed delivery is not retried on its own');
+  });
+
+  test('a failed delivery replayed is sent again at once, with the same webhook-id, and history shows every attempt', async () => {
+    const sub = await addSubscription();
+    await notice('ch_r', [sub.id]);
+    subscriber.answer(500);
+    const w = worker();
+    await w.runOnce();
+    clockMs += 24 * 60 * 60 * 1000;
+    await w.runOnce();
+    const failed = await db.selectFrom('deliveries').selectAll().executeTakeFirstOrThrow();
+    assert.equal(failed.status, 'failed');
+
+    subscriber.answer(200);
+    clockMs += 60_000;
+    const replayed = await replayDelivery(db, failed.id, clockMs);
+    assert.equal(replayed?.status, 'pending');
+    assert.equal(await w.runOnce(), 1);
+    assert.deepEqual(new Set(subscriber.received.map((r) => r.headers['webhook-id'])), new Set([failed.id]));
+    const [history] = await listDeliveries(db, { subscriptionId: sub.id });
+    assert.equal(history?.status, 'delivered');
+    assert.deepEqual(history?.attempt_history.map((a) => a.status_code), [500, 500, 200]);
+    assert.equal(await replayDelivery(db, 'msg_unknown', clockMs), undefined);
   });
 
   test('a claimed delivery is not claimed again until its lease runs out (a crashed worker), then resent with the same id', async () => {

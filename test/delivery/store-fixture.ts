@@ -1,8 +1,12 @@
 // The store as the server opens it — a real SQLite file in a temp dir, every migration applied —
 // with one user `usr_1` owning one connection `conn_1`, seen through the outbox's tables.
+// With TEST_DATABASE_URL=postgres://… set, each store is instead a fresh database on that
+// PostgreSQL server (created here, dropped on close), so the same tests check the other dialect.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import type { Kysely } from 'kysely';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
@@ -15,9 +19,29 @@ export interface TestStore {
   close(): Promise<void>;
 }
 
+async function onPostgres(adminUrl: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
 export async function openTestStore(): Promise<TestStore> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sc-outbox-'));
-  const store = openStore({ dataDir, databaseUrl: undefined });
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  let databaseUrl: string | undefined;
+  let database: string | undefined;
+  if (adminUrl) {
+    database = `sc_test_${randomBytes(6).toString('hex')}`;
+    await onPostgres(adminUrl, `create database ${database}`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${database}`;
+    databaseUrl = url.toString();
+  }
+  const store = openStore({ dataDir, databaseUrl });
   await migrateToLatest(store);
   const createdAt = new Date().toISOString();
   await store.insertInto('users').values({ id: 'usr_1', name: 'alice', is_admin: 0, created_at: createdAt }).execute();
@@ -42,6 +66,7 @@ export async function openTestStore(): Promise<TestStore> {
     db: outboxOf(store),
     async close() {
       await store.destroy();
+      if (adminUrl && database) await onPostgres(adminUrl, `drop database ${database}`);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -185,11 +185,21 @@ describe('the poll step', () => {
     assert.deepEqual(await deliveredTo(sub), ['a', 'b']);
   });
 
-  test('paused and webhook-mode subscriptions are not served by the poll', async () => {
+  test('webhook-mode subscriptions are not served by the poll, and paused ones alone keep no poll running', async () => {
     await subscribe(T0, { status: 'paused' });
     await subscribe(T0, { mode: 'webhook' });
     account.visible = [{ id: 'a', created: T0 + 1 }];
     assert.equal((await step()).subscriptions, 0);
+    assert.equal(account.listCalls, 0);
+  });
+
+  test('a paused subscription sharing the poll with an active one still gets its events, held for when it resumes', async () => {
+    const active = await subscribe(T0);
+    const paused = await subscribe(T0, { status: 'paused' });
+    account.visible = [{ id: 'a', created: T0 + 1 }];
+    await step();
+    assert.deepEqual(await deliveredTo(active), ['a']);
+    assert.deepEqual(await deliveredTo(paused), ['a']);
   });
 
   test('the cursor is due again after the shortest poll interval of its subscriptions', async () => {

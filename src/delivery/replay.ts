@@ -1,0 +1,28 @@
+// Replay (POST /api/deliveries/{id}/retry): a delivery — failed, delivered or still waiting — is
+// due again now, with a fresh 24 h retry window and its backoff started over. Same id, so the
+// subscriber sees the same webhook-id and can tell a replay from a new event. Ownership is the
+// caller's check (the HTTP layer answers 404 for another user's delivery).
+import type { Kysely } from 'kysely';
+import type { DeliveryRow, OutboxDatabase } from './outbox-tables.js';
+
+/** Returns the delivery as now queued, or undefined when there is no such delivery. */
+export async function replayDelivery(
+  db: Kysely<OutboxDatabase>,
+  deliveryId: string,
+  nowMs: number = Date.now(),
+): Promise<DeliveryRow | undefined> {
+  await db
+    .updateTable('deliveries')
+    .set({
+      status: 'pending',
+      attempts: 0,
+      first_attempt_at: null,
+      next_attempt_at: new Date(nowMs).toISOString(),
+      locked_until: null,
+      claim_token: null,
+      delivered_at: null,
+    })
+    .where('id', '=', deliveryId)
+    .execute();
+  return db.selectFrom('deliveries').selectAll().where('id', '=', deliveryId).executeTakeFirst();
+}

@@ -1,0 +1,142 @@
+// Runs the poll of every (connection, trigger) that has an active poll-mode subscription when it
+// is due: at once for a new one, then every poll interval (the shortest of its subscriptions;
+// default 120 s as the original connector, down to 1 s). A poll that fails — Stripe down, 429 after
+// the client's own retries, Orders retired — is tried again after a growing pause instead of every
+// tick, so a broken connection cannot turn into a stream of calls to Stripe.
+import type { Kysely } from 'kysely';
+import type Stripe from 'stripe';
+import type { TriggerDefinition } from '../connector/define.js';
+import { findTrigger } from '../connector/triggers/index.js';
+import type { OutboxDatabase } from '../delivery/outbox-tables.js';
+import type { Logger } from '../log.js';
+import { pollStep, type PollStepResult } from './poll-step.js';
+
+/** First pause after a failed poll; doubles per consecutive failure up to FAILED_POLL_MAX_PAUSE_MS. */
+const FAILED_POLL_FIRST_PAUSE_MS = 5_000;
+/** 10 min: a connection that keeps failing is still tried six times an hour. */
+const FAILED_POLL_MAX_PAUSE_MS = 10 * 60 * 1000;
+
+export interface PollSchedulerOptions {
+  db: Kysely<OutboxDatabase>;
+  /** The Stripe client of a connection (ConnectionService.stripeFor); undefined when it is gone. */
+  stripeFor(connectionId: string): Promise<Stripe | undefined>;
+  /** Default: the registered triggers. */
+  findTrigger?: (name: string) => TriggerDefinition | undefined;
+  /** Clock, ms since the epoch. Default Date.now. */
+  nowMs?: () => number;
+  /** How often start() looks for due polls. Default 1_000 ms: the shortest poll interval is 1 s. */
+  tickMs?: number;
+  /** Polls run at once. Default 4: each may page through a backlog at Stripe's per-key rate. */
+  concurrency?: number;
+  /** Called after a poll enqueued deliveries, e.g. to wake the delivery worker. */
+  onEnqueued?: (result: PollStepResult) => void;
+  logger?: Logger;
+}
+
+interface DuePoll {
+  connectionId: string;
+  trigger: string;
+}
+
+export class PollScheduler {
+  private readonly failures = new Map<string, { count: number; retryAtMs: number }>();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private wakeTimer: (() => void) | undefined;
+
+  constructor(private readonly options: PollSchedulerOptions) {}
+
+  /** The (connection, trigger) pairs whose poll is due now. */
+  async duePolls(nowMs: number): Promise<DuePoll[]> {
+    const now = new Date(nowMs).toISOString();
+    const rows = await this.options.db
+      .selectFrom('subscriptions')
+      .leftJoin('poll_cursors', (join) =>
+        join
+          .onRef('poll_cursors.connection_id', '=', 'subscriptions.connection_id')
+          .onRef('poll_cursors.trigger', '=', 'subscriptions.trigger'),
+      )
+      .select(['subscriptions.connection_id as connectionId', 'subscriptions.trigger as trigger'])
+      .where('subscriptions.mode', '=', 'poll')
+      .where('subscriptions.status', '=', 'active')
+      .where((eb) => eb.or([eb('poll_cursors.next_poll_at', 'is', null), eb('poll_cursors.next_poll_at', '<=', now)]))
+      .distinct()
+      .execute();
+    return rows.filter((row) => (this.failures.get(key(row))?.retryAtMs ?? 0) <= nowMs);
+  }
+
+  /** Runs every due poll once. Returns how many polls ran (failed ones included). */
+  async runDue(): Promise<number> {
+    const now = this.options.nowMs ?? Date.now;
+    const due = await this.duePolls(now());
+    const queue = [...due];
+    const lanes = Array.from({ length: Math.min(this.options.concurrency ?? 4, queue.length) }, async () => {
+      for (let poll = queue.shift(); poll !== undefined; poll = queue.shift()) await this.runOne(poll, now);
+    });
+    await Promise.all(lanes);
+    return due.length;
+  }
+
+  private async runOne(poll: DuePoll, now: () => number): Promise<void> {
+    const trigger = (this.options.findTrigger ?? findTrigger)(poll.trigger);
+    try {
+      if (!trigger) throw new Error(`unknown trigger ${poll.trigger}`);
+      const stripe = await this.options.stripeFor(poll.connectionId);
+      if (!stripe) return;
+      const result = await pollStep({ db: this.options.db, stripe, trigger, connectionId: poll.connectionId, nowMs: now() });
+      this.failures.delete(key(poll));
+      if (result.outsideWindow.length > 0) {
+        this.options.logger?.warn(
+          { ...poll, objects: result.outsideWindow.slice(0, 20), count: result.outsideWindow.length },
+          'objects appeared in the list later than the lookback window allows; not delivered',
+        );
+      }
+      if (result.enqueued > 0) this.options.onEnqueued?.(result);
+    } catch (error) {
+      const count = (this.failures.get(key(poll))?.count ?? 0) + 1;
+      const pauseMs = Math.min(FAILED_POLL_MAX_PAUSE_MS, FAILED_POLL_FIRST_PAUSE_MS * 2 ** Math.min(count - 1, 20));
+      this.failures.set(key(poll), { count, retryAtMs: now() + pauseMs });
+      this.options.logger?.warn(
+        { ...poll, failures: count, retryInMs: pauseMs, error: error instanceof Error ? error.message : String(error) },
+        'poll failed',
+      );
+    }
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        try {
+          await this.runDue();
+        } catch (error) {
+          this.options.logger?.error({ err: error }, 'poll round failed');
+        }
+        if (this.running) await this.pause();
+      }
+    })();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeTimer?.();
+    await this.loop;
+  }
+
+  private pause(): Promise<void> {
+    return new Promise((resolve) => {
+      this.wakeTimer = () => {
+        clearTimeout(this.timer);
+        this.wakeTimer = undefined;
+        resolve();
+      };
+      this.timer = setTimeout(() => this.wakeTimer?.(), this.options.tickMs ?? 1_000);
+    });
+  }
+}
+
+function key(poll: DuePoll): string {
+  return `${poll.connectionId}\u0000${poll.trigger}`;
+}

@@ -1,0 +1,215 @@
+// Subscriptions (DESIGN.md: POST /api/connections/{id}/subscriptions, GET/DELETE
+// /api/subscriptions/{id}, pause, resume): a user's request to receive a trigger's events at a URL.
+// Checked before anything is stored: the trigger exists, the URL passes the guard on its resolved
+// addresses, the connection is the caller's, and Stripe answers the trigger's list for this key —
+// which is where an account without the Orders API says so (stripe_orders_retired). The whsec_
+// secret is returned once and stored sealed with the master key, bound to the subscription id.
+import type { Kysely } from 'kysely';
+import type Stripe from 'stripe';
+import type { TriggerDefinition } from '../connector/define.js';
+import { findTrigger, triggers } from '../connector/triggers/index.js';
+import type { KeyCipher } from '../connections/key-cipher.js';
+import { ConnectorError, invalidInput, notFound, type FieldProblem } from '../errors.js';
+import { newId } from '../store/ids.js';
+import type { ConnectionRow } from '../store/schema.js';
+import { toConnectorError } from '../stripe/errors.js';
+import type { OutboxDatabase, SubscriptionMode, SubscriptionRow } from '../delivery/outbox-tables.js';
+import { generateSubscriptionSecret } from '../delivery/signing.js';
+import { checkSubscriberUrl, type Resolve } from '../delivery/url-guard.js';
+
+/** The original connector's interval. */
+export const DEFAULT_POLL_INTERVAL_SECONDS = 120;
+/** Issue 4: configurable "down to 1 s". */
+export const MIN_POLL_INTERVAL_SECONDS = 1;
+/** One day: a slower poll would make its lookback and Stripe's 30-day event retention meaningless. */
+export const MAX_POLL_INTERVAL_SECONDS = 86_400;
+
+export interface NewSubscription {
+  trigger: string;
+  url: string;
+  /** Default 'poll'. */
+  mode?: SubscriptionMode | undefined;
+  /** Default DEFAULT_POLL_INTERVAL_SECONDS (120). */
+  pollIntervalSeconds?: number | undefined;
+  /** ISO 8601: deliver objects created since then (a backfill). Default: from now on. */
+  since?: string | undefined;
+}
+
+export interface SubscriptionView {
+  id: string;
+  trigger: string;
+  connection: string;
+  url: string;
+  mode: SubscriptionMode;
+  pollIntervalSeconds: number;
+  since: string;
+  status: 'active' | 'paused';
+  createdAt: string;
+}
+
+export interface CreatedSubscription extends SubscriptionView {
+  /** Shown this once. */
+  secret: string;
+}
+
+export interface SubscriptionConnections {
+  /** The caller's connection row; 404 for an unknown id or another user's. */
+  owned(userId: string, connectionId: string): Promise<ConnectionRow>;
+  stripeFor(row: ConnectionRow): Stripe;
+}
+
+export interface SubscriptionServiceOptions {
+  db: Kysely<OutboxDatabase>;
+  cipher: KeyCipher;
+  connections: SubscriptionConnections;
+  /** CALLBACK_ALLOW_PRIVATE. Default false. */
+  allowPrivate?: boolean;
+  /** Name resolution for the URL guard. Default: the system resolver. */
+  resolve?: Resolve;
+  /** Clock, ms since the epoch. Default Date.now. */
+  nowMs?: () => number;
+}
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const MODES: readonly SubscriptionMode[] = ['poll', 'webhook', 'hybrid'];
+
+function toView(row: SubscriptionRow): SubscriptionView {
+  return {
+    id: row.id,
+    trigger: row.trigger,
+    connection: row.connection_id,
+    url: row.url,
+    mode: row.mode,
+    pollIntervalSeconds: row.poll_interval_seconds,
+    since: row.since,
+    status: row.status,
+    createdAt: row.created_at,
+  };
+}
+
+export class SubscriptionService {
+  constructor(private readonly options: SubscriptionServiceOptions) {}
+
+  private now(): number {
+    return (this.options.nowMs ?? Date.now)();
+  }
+
+  async create(userId: string, connectionId: string, input: NewSubscription): Promise<CreatedSubscription> {
+    const nowMs = this.now();
+    const problems: FieldProblem[] = [];
+    const trigger: TriggerDefinition | undefined = typeof input.trigger === 'string' ? findTrigger(input.trigger) : undefined;
+    if (!trigger) {
+      problems.push({ field: 'trigger', message: `must be one of ${triggers.map((t) => t.name).join(', ')}` });
+    }
+    const mode = input.mode ?? 'poll';
+    if (!MODES.includes(mode)) problems.push({ field: 'mode', message: 'must be poll, webhook or hybrid' });
+    else if (mode !== 'poll') {
+      // Fail closed: without endpoint registration Stripe would never send these events.
+      problems.push({ field: 'mode', message: `${mode} mode is not available yet; use poll` });
+    }
+    const interval = input.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS;
+    if (!Number.isInteger(interval) || interval < MIN_POLL_INTERVAL_SECONDS || interval > MAX_POLL_INTERVAL_SECONDS) {
+      problems.push({
+        field: 'pollIntervalSeconds',
+        message: `must be a whole number of seconds from ${MIN_POLL_INTERVAL_SECONDS} to ${MAX_POLL_INTERVAL_SECONDS}`,
+      });
+    }
+    let sinceMs = nowMs;
+    if (input.since !== undefined) {
+      if (typeof input.since !== 'string' || !ISO_DATE_TIME.test(input.since) || Number.isNaN(Date.parse(input.since))) {
+        problems.push({ field: 'since', message: 'must be an ISO 8601 date-time, e.g. 2026-11-26T05:00:00Z' });
+      } else if (Date.parse(input.since) > nowMs) {
+        problems.push({ field: 'since', message: 'must not be in the future' });
+      } else {
+        sinceMs = Date.parse(input.since);
+      }
+    }
+    let url = '';
+    try {
+      url = (await checkSubscriberUrl(String(input.url ?? ''), { allowPrivate: this.options.allowPrivate ?? false, ...(this.options.resolve ? { resolve: this.options.resolve } : {}) })).url.toString();
+    } catch (error) {
+      if (!(error instanceof ConnectorError)) throw error;
+      problems.push(...((error.details as FieldProblem[] | undefined) ?? [{ field: 'url', message: error.message }]));
+    }
+    if (problems.length > 0 || !trigger) throw invalidInput(problems);
+
+    const connection = await this.options.connections.owned(userId, connectionId);
+    try {
+      await trigger.listPage(this.options.connections.stripeFor(connection), { createdGte: Math.floor(nowMs / 1000), limit: 1 });
+    } catch (error) {
+      throw toConnectorError(error);
+    }
+
+    const id = newId('sub');
+    const secret = generateSubscriptionSecret();
+    const createdAt = new Date(nowMs).toISOString();
+    const row: SubscriptionRow = {
+      id,
+      user_id: userId,
+      connection_id: connection.id,
+      trigger: trigger.name,
+      url,
+      mode,
+      poll_interval_seconds: interval,
+      secret_ciphertext: this.options.cipher.seal(secret, id),
+      status: 'active',
+      // Whole seconds: Stripe's `created` has no finer grain, and a since inside a second means all of it.
+      since: new Date(Math.floor(sinceMs / 1000) * 1000).toISOString(),
+      created_at: createdAt,
+    };
+    await this.options.db.insertInto('subscriptions').values(row).execute();
+    return { ...toView(row), secret };
+  }
+
+  async list(userId: string): Promise<SubscriptionView[]> {
+    const rows = await this.options.db
+      .selectFrom('subscriptions')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(toView);
+  }
+
+  async get(userId: string, id: string): Promise<SubscriptionView> {
+    return toView(await this.owned(userId, id));
+  }
+
+  /** Deletes the subscription with its deliveries and their history. */
+  async remove(userId: string, id: string): Promise<void> {
+    await this.owned(userId, id);
+    await this.options.db.deleteFrom('subscriptions').where('id', '=', id).where('user_id', '=', userId).execute();
+  }
+
+  async pause(userId: string, id: string): Promise<SubscriptionView> {
+    return this.setStatus(userId, id, 'paused');
+  }
+
+  async resume(userId: string, id: string): Promise<SubscriptionView> {
+    return this.setStatus(userId, id, 'active');
+  }
+
+  /** The subscription's whsec_ secret, for signing deliveries (DeliveryWorker's openSecret). */
+  openSecret(row: SubscriptionRow): string {
+    return this.options.cipher.open(row.secret_ciphertext, row.id);
+  }
+
+  private async setStatus(userId: string, id: string, status: 'active' | 'paused'): Promise<SubscriptionView> {
+    await this.owned(userId, id);
+    await this.options.db.updateTable('subscriptions').set({ status }).where('id', '=', id).where('user_id', '=', userId).execute();
+    return toView(await this.owned(userId, id));
+  }
+
+  /** Another user's subscription is a 404, like an unknown id. */
+  private async owned(userId: string, id: string): Promise<SubscriptionRow> {
+    const row = await this.options.db
+      .selectFrom('subscriptions')
+      .selectAll()
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (!row) throw notFound('subscription', id);
+    return row;
+  }
+}
