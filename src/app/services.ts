@@ -17,6 +17,7 @@ import { createThrottle } from '../actions/throttle.js';
 import { WebhookEndpoints } from '../triggers/webhook-endpoints.js';
 import { InboundWebhooks } from '../triggers/inbound-webhook.js';
 import { webhookTablesOf } from '../triggers/webhook-tables.js';
+import { EventReconciler } from '../triggers/reconcile.js';
 
 export interface Services {
   config: Config;
@@ -29,6 +30,8 @@ export interface Services {
   webhookEndpoints: WebhookEndpoints;
   /** POST /webhooks/stripe/{connectionId}: verify, ingest. */
   inboundWebhooks: InboundWebhooks;
+  /** Hybrid mode's reconciling poll of /v1/events; startServer starts it. */
+  reconciler: EventReconciler;
   /** The address Stripe can reach, once known: a server started on port 0 learns it when it listens. */
   setPublicUrl(url: string): void;
   close(): Promise<void>;
@@ -42,6 +45,8 @@ export interface ServiceOverrides {
   nowMs?: () => number;
   /** Outgoing Stripe requests per second per key. Default: Stripe's rate for the key's mode; false: off (benchmarks only). */
   stripeRequestsPerSecond?: number | false;
+  /** Hybrid mode's reconciliation interval. Default DEFAULT_RECONCILE_INTERVAL_SECONDS (300). */
+  reconcileIntervalSeconds?: number;
 }
 
 export async function openStoreAt(config: Config): Promise<Store> {
@@ -95,6 +100,15 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     ...(overrides.nowMs ? { nowMs: overrides.nowMs } : {}),
     logger,
   });
+  const reconciler = new EventReconciler({
+    db: webhookDb,
+    async stripeFor(connectionId) {
+      const row = await db.selectFrom('connections').selectAll().where('id', '=', connectionId).executeTakeFirst();
+      return row ? connections.stripeFor(row) : undefined;
+    },
+    ...(overrides.reconcileIntervalSeconds === undefined ? {} : { intervalSeconds: overrides.reconcileIntervalSeconds }),
+    logger,
+  });
   const actions = new ActionService({
     db,
     connections,
@@ -113,9 +127,13 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     actions,
     webhookEndpoints,
     inboundWebhooks,
+    reconciler,
     setPublicUrl(url) {
       publicUrl = url;
     },
-    close: () => db.destroy(),
+    close: async () => {
+      await reconciler.stop();
+      await db.destroy();
+    },
   };
 }
