@@ -5,8 +5,6 @@
 // Two limits are raised so the bench measures the connector's cost rather than its pacing:
 // the incoming throttle (100 calls/60 s by default) and the outgoing Stripe limiter (25/s for a
 // test key). The limiter stays in the path, at 1,000,000/s, so its bookkeeping is still measured.
-// Core composes Stripe clients with the per-key-mode default and no setting for the rate yet, so
-// the bench swaps in a client built the same way with only that option changed.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,16 +12,12 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startServer } from '../../src/app/server.js';
-import { createStripeClient } from '../../src/stripe/client.js';
 
 const [emulatorUrl, apiKey] = process.argv.slice(2) as [string, string];
 const dataDir = mkdtempSync(join(tmpdir(), 'sc-bench-'));
 const adminToken = `sct_${randomBytes(24).toString('base64url')}`;
 const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, adminToken, actionRateLimit: 1_000_000_000 });
-const server = await startServer(config, { logger: createLogger({ level: 'silent' }) });
-
-const benchClient = createStripeClient({ apiKey, apiBase: emulatorUrl, requestsPerSecond: 1_000_000 });
-server.services.connections.stripeFor = () => benchClient;
+const server = await startServer(config, { logger: createLogger({ level: 'silent' }), stripeRequestsPerSecond: 1_000_000 });
 
 const response = await fetch(`${server.url}/api/connections`, {
   method: 'POST',

@@ -14,12 +14,6 @@ export function asConnectorError(error: unknown): ConnectorError {
   return mapped;
 }
 
-/** Stripe's request id (req_…) carried by an SDK error, if any. */
-export function stripeRequestIdOf(error: unknown): string | undefined {
-  const requestId = (error as { requestId?: unknown } | null)?.requestId;
-  return typeof requestId === 'string' ? requestId : undefined;
-}
-
 /** HTTP status of a Stripe SDK error, if any. */
 export function stripeStatusOf(error: unknown): number | undefined {
   const status = (error as { statusCode?: unknown } | null)?.statusCode;

@@ -3,7 +3,6 @@
 // src/cli/commands/ and calls the services or the HTTP API.
 import { Command } from 'commander';
 import { createRequire } from 'node:module';
-import { emulatorCommand } from './commands/emulator.js';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { registerConnectionsCommand } from './commands/connections.js';
@@ -20,7 +19,19 @@ export function buildProgram(): Command {
     .version(version)
     .showHelpAfterError();
   // Subcommands register themselves here, one line each.
-  program.addCommand(emulatorCommand());
+  // The emulator's module is loaded only when its command runs: importing it costs every other
+  // subcommand ~0.6 s of start-up (measured through tsx on this 2-core machine). Its own options and
+  // --help are those of src/cli/commands/emulator.ts, which receives the arguments unchanged.
+  program
+    .command('emulator')
+    .description('Run the offline Stripe API emulator (see docs/emulator.md).')
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (_options: unknown, command: Command) => {
+      const { emulatorCommand } = await import('./commands/emulator.js');
+      await emulatorCommand().parseAsync(command.args, { from: 'user' });
+    });
   registerServeCommand(program);
   registerTokenCommand(program);
   registerConnectionsCommand(program);

@@ -20,8 +20,11 @@ export const systemClock: Clock = {
 };
 
 export class SlidingWindowLimiter {
-  /** Start times (ms, clock time) reserved by the last `limit` requests, oldest first. */
-  private readonly reservedStartsMs: number[] = [];
+  /** Actual start times (clock ms) of the last `limit` requests let through, oldest first. */
+  private readonly startsMs: number[] = [];
+  /** Callers waiting for a slot, first come, first served. */
+  private readonly waiting: Array<() => void> = [];
+  private pumping = false;
 
   constructor(
     /** Requests allowed to start in any window. */
@@ -33,20 +36,38 @@ export class SlidingWindowLimiter {
     if (!Number.isInteger(limit) || limit < 1) throw new Error(`rate limit must be a positive integer, got ${limit}`);
   }
 
-  /**
-   * Resolves when this request may start. Reservations are made synchronously in call order, so
-   * concurrent callers are served first come, first served, and none can starve another.
-   */
-  async acquire(): Promise<void> {
-    const now = this.clock.nowMs();
-    let startMs = now;
-    if (this.reservedStartsMs.length >= this.limit) {
-      const oldest = this.reservedStartsMs[this.reservedStartsMs.length - this.limit] as number;
-      startMs = Math.max(now, oldest + this.windowMs);
+  /** Resolves when this request may start; callers are let through in the order they called. */
+  acquire(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.waiting.push(resolve);
+      void this.pump();
+    });
+  }
+
+  // One loop lets waiters through while the window has room and otherwise sleeps until the oldest
+  // start leaves the window. Start times are taken when a caller is let through, after any sleep,
+  // so a timer that fires late (a busy event loop) can never crowd a window: the check is redone
+  // against the clock each time.
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      for (let next = this.waiting.shift(); next; next = this.waiting.shift()) {
+        for (;;) {
+          const nowMs = this.clock.nowMs();
+          const oldestMs = this.startsMs.length >= this.limit ? (this.startsMs[this.startsMs.length - this.limit] as number) : -Infinity;
+          if (oldestMs + this.windowMs <= nowMs) {
+            this.startsMs.push(nowMs);
+            if (this.startsMs.length > this.limit) this.startsMs.shift();
+            break;
+          }
+          await this.clock.sleepMs(oldestMs + this.windowMs - nowMs);
+        }
+        next();
+      }
+    } finally {
+      this.pumping = false;
     }
-    this.reservedStartsMs.push(startMs);
-    if (this.reservedStartsMs.length > this.limit) this.reservedStartsMs.shift();
-    if (startMs > now) await this.clock.sleepMs(startMs - now);
   }
 }
 

@@ -53,6 +53,15 @@ describe('connections over the HTTP API', () => {
     assert.equal(res.json().keyHint, 'rk_test_…9999');
   });
 
+  test('a Stripe that cannot be reached is a 502 and nothing is stored', async () => {
+    const rowsBefore = await h.countRows();
+    // Port 1 on loopback: nothing listens there, the connection is refused at once.
+    const res = await h.request('POST', '/api/connections', { body: { name: 'nowhere', apiKey: KEY, apiBase: 'http://127.0.0.1:1' } });
+    assert.equal(res.statusCode, 502, res.body);
+    assert.equal(res.json().error.code, 'stripe_error');
+    assert.deepEqual(await h.countRows(), rowsBefore);
+  });
+
   test('a publishable key is refused before any call to Stripe', async () => {
     const before = stripe.seen.length;
     const res = await h.request('POST', '/api/connections', { body: { name: 'pk', apiKey: 'pk_test_0000000000000000000000' } });

@@ -33,11 +33,12 @@ describe('bulk create', () => {
     const oldest = await stripe.charges.retrieve(response.body.first_id);
     assert.equal(oldest.created, from);
     assert.equal(oldest.status, 'succeeded');
-    // One day's worth: 100,000 over 30 days + 1 second is ~3,333 a day.
-    const day: string[] = [];
-    for await (const c of stripe.charges.list({ limit: 100, created: { gte: from, lt: from + DAY } })) day.push(c.id);
-    assert.ok(day.length >= 3300 && day.length <= 3340, `${day.length} charges on the first day`);
-    assert.equal(new Set(day).size, day.length);
+    // The first hour's worth: 100,000 evenly over 30 days is 138.9 an hour.
+    const hour: string[] = [];
+    for await (const c of stripe.charges.list({ limit: 100, created: { gte: from, lt: from + 3600 } })) hour.push(c.id);
+    assert.ok(hour.length >= 138 && hour.length <= 140, `${hour.length} charges in the first hour`);
+    assert.equal(new Set(hour).size, hour.length);
+    assert.equal(hour[hour.length - 1], response.body.first_id);
     assert.equal((await stripe.events.list()).data.length, 0, 'no events unless asked');
   });
 

@@ -99,6 +99,28 @@ describe('charges with test tokens', () => {
     assert.equal(failed.outcome?.seller_message, 'The bank returned the decline code `insufficient_funds`.');
   });
 
+  for (const [token, code, declineCode, message, outcome] of [
+    ['tok_chargeDeclinedFraudulent', 'card_declined', 'fraudulent', 'Your card was declined.', ['not_sent_to_network', 'highest_risk_level', 'highest', 'blocked']],
+    ['tok_chargeDeclinedExpiredCard', 'expired_card', 'expired_card', 'Your card has expired.', ['declined_by_network', 'expired_card', 'normal', 'issuer_declined']],
+    ['tok_chargeDeclinedIncorrectCvc', 'incorrect_cvc', 'incorrect_cvc', "Your card's security code is incorrect.", ['declined_by_network', 'incorrect_cvc', 'normal', 'issuer_declined']],
+    ['tok_chargeDeclinedProcessingError', 'processing_error', 'processing_error', 'An error occurred while processing your card. Try again in a little bit.', ['declined_by_network', 'processing_error', 'normal', 'issuer_declined']],
+  ] as const) {
+    test(`${token} declines with ${code}/${declineCode} and a ${outcome[3]} outcome`, async () => {
+      const stripe = h.stripe();
+      const error = await stripeError(() => stripe.charges.create({ amount: 1500, currency: 'usd', source: token }));
+      assert.equal(error.statusCode, 402);
+      assert.equal(error.code, code);
+      assert.equal(error.decline_code, declineCode);
+      assert.equal(error.message, message);
+      const failed = await stripe.charges.retrieve(error.charge!);
+      assert.equal(failed.status, 'failed');
+      assert.equal(failed.failure_code, code);
+      assert.equal(failed.failure_message, message);
+      const o = failed.outcome!;
+      assert.deepEqual([o.network_status, o.reason, o.risk_level, o.type], outcome);
+    });
+  }
+
   test('the raw 402 body has Stripe’s card_error shape', async () => {
     const key = h.newKey();
     const response = await h.raw('POST', '/v1/charges', { key, body: 'amount=900&currency=usd&source=tok_chargeDeclined' });

@@ -214,4 +214,18 @@ describe('webhook faults', () => {
         ['c', 'b', 'a', 'd'],
       );
     }));
+  test('webhook_reorder with next=1 swaps the next delivery with the one after it', () =>
+    withReceiver(async (r) => {
+      const key = h.newKey();
+      const stripe = h.stripe(key);
+      await stripe.webhookEndpoints.create({ url: r.url, enabled_events: ['customer.created'] });
+      await addFault(key, { kind: 'webhook_reorder', next: 1 });
+      for (const name of ['a', 'b', 'c']) await stripe.customers.create({ name });
+      const hooks = await r.waitFor(3);
+      assert.deepEqual(
+        hooks.map((w) => (JSON.parse(w.body).data.object as Stripe.Customer).name),
+        ['b', 'a', 'c'],
+      );
+    }));
+
 });

@@ -12,7 +12,7 @@ describe('webhook endpoints', () => {
   test('create returns the whsec_ secret once; retrieve, list and update never show it', async () => {
     const stripe = h.stripe();
     const created = await stripe.webhookEndpoints.create({
-      url: 'https://example.com/hooks',
+      url: 'http://127.0.0.1:9/hooks',
       enabled_events: ['charge.succeeded', 'customer.created'],
       description: 'main',
       metadata: { team: 'billing' },
@@ -33,14 +33,14 @@ describe('webhook endpoints', () => {
 
   test('update changes url, events, metadata and disables; delete removes it', async () => {
     const stripe = h.stripe();
-    const endpoint = await stripe.webhookEndpoints.create({ url: 'https://example.com/a', enabled_events: ['*'] });
+    const endpoint = await stripe.webhookEndpoints.create({ url: 'http://127.0.0.1:9/a', enabled_events: ['*'] });
     const updated = await stripe.webhookEndpoints.update(endpoint.id, {
-      url: 'https://example.com/b',
+      url: 'http://127.0.0.1:9/b',
       enabled_events: ['customer.updated'],
       disabled: true,
       metadata: { k: 'v' },
     });
-    assert.equal(updated.url, 'https://example.com/b');
+    assert.equal(updated.url, 'http://127.0.0.1:9/b');
     assert.deepEqual(updated.enabled_events, ['customer.updated']);
     assert.equal(updated.status, 'disabled');
     assert.deepEqual(updated.metadata, { k: 'v' });
@@ -56,26 +56,26 @@ describe('webhook endpoints', () => {
     const stripe = h.stripe();
     const ids: string[] = [];
     for (let i = 0; i < 16; i++) {
-      ids.push((await stripe.webhookEndpoints.create({ url: `https://example.com/${i}`, enabled_events: ['*'] })).id);
+      ids.push((await stripe.webhookEndpoints.create({ url: `http://127.0.0.1:9/${i}`, enabled_events: ['*'] })).id);
     }
-    const error = await stripeError(() => stripe.webhookEndpoints.create({ url: 'https://example.com/17', enabled_events: ['*'] }));
+    const error = await stripeError(() => stripe.webhookEndpoints.create({ url: 'http://127.0.0.1:9/17', enabled_events: ['*'] }));
     assert.equal(error.statusCode, 400);
     assert.equal(error.type, 'StripeInvalidRequestError');
     assert.equal(error.message, 'You have reached the maximum of 16 test webhook endpoints.');
     assert.equal((await stripe.webhookEndpoints.list({ limit: 100 })).data.length, 16);
     await stripe.webhookEndpoints.del(ids[0]!);
-    await stripe.webhookEndpoints.create({ url: 'https://example.com/17', enabled_events: ['*'] });
+    await stripe.webhookEndpoints.create({ url: 'http://127.0.0.1:9/17', enabled_events: ['*'] });
   });
 
   test('a url without a scheme, an empty event list and a malformed event type are refused naming the field', async () => {
     const stripe = h.stripe();
-    const noScheme = await stripeError(() => stripe.webhookEndpoints.create({ url: 'example.com/hooks', enabled_events: ['*'] }));
+    const noScheme = await stripeError(() => stripe.webhookEndpoints.create({ url: '127.0.0.1:9/hooks', enabled_events: ['*'] }));
     assert.equal(noScheme.param, 'url');
     assert.match(noScheme.message, /explicit scheme/);
-    const noEvents = await stripeError(() => stripe.webhookEndpoints.create({ url: 'https://example.com', enabled_events: [] }));
+    const noEvents = await stripeError(() => stripe.webhookEndpoints.create({ url: 'http://127.0.0.1:9', enabled_events: [] }));
     assert.equal(noEvents.param, 'enabled_events');
     const badType = await stripeError(() =>
-      stripe.webhookEndpoints.create({ url: 'https://example.com', enabled_events: ['charge.succeeded', 'Not An Event' as 'charge.succeeded'] }),
+      stripe.webhookEndpoints.create({ url: 'http://127.0.0.1:9', enabled_events: ['charge.succeeded', 'Not An Event' as 'charge.succeeded'] }),
     );
     assert.equal(badType.param, 'enabled_events[1]');
     assert.equal((await stripe.webhookEndpoints.list()).data.length, 0);
@@ -85,7 +85,7 @@ describe('webhook endpoints', () => {
     const key = h.newKey();
     const restricted = h.stripe(key.replace(/^sk_/, 'rk_'));
     assert.equal((await restricted.webhookEndpoints.list()).data.length, 0);
-    const error = await stripeError(() => restricted.webhookEndpoints.create({ url: 'https://example.com', enabled_events: ['*'] }));
+    const error = await stripeError(() => restricted.webhookEndpoints.create({ url: 'http://127.0.0.1:9', enabled_events: ['*'] }));
     assert.equal(error.statusCode, 403);
   });
 });

@@ -35,11 +35,25 @@ describe('outgoing rate limiter', () => {
     assert.deepEqual(starts, [0, 0, 0, 1000, 1000, 1000, 2000]);
   });
 
-  test('concurrent callers are served in call order', async () => {
-    const limiter = new SlidingWindowLimiter(2, 40);
+  test('concurrent callers are let through in call order, never more than the limit per window', async () => {
+    const limiter = new SlidingWindowLimiter(2, 100);
     const order: number[] = [];
-    await Promise.all([0, 1, 2, 3, 4].map((i) => limiter.acquire().then(() => order.push(i))));
+    const startsMs: number[] = [];
+    await Promise.all(
+      [0, 1, 2, 3, 4].map((i) =>
+        limiter.acquire().then(() => {
+          order.push(i);
+          startsMs.push(performance.now());
+        }),
+      ),
+    );
     assert.deepEqual(order, [0, 1, 2, 3, 4]);
+    // The limiter checks the clock when it lets a caller through, so a late timer only widens a
+    // gap; 95 rather than 100 leaves room for the microtask between release and this record.
+    for (let i = 2; i < startsMs.length; i += 1) {
+      const gapMs = (startsMs[i] as number) - (startsMs[i - 2] as number);
+      assert.ok(gapMs >= 95, `callers ${i - 2} and ${i} started ${gapMs.toFixed(1)} ms apart`);
+    }
   });
 
   test('a burst of real requests from two clients sharing a key stays under the rate at the server', async () => {

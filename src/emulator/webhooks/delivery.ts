@@ -179,8 +179,9 @@ export class WebhookDelivery {
   /** Gathers a reorder batch: the next N (for `next: N`) or this one and the next (for a share). */
   private hold(queue: EndpointQueue, job: Job, rule: FaultRule | undefined): void {
     if (queue.held.length === 0) {
-      // `fires` already counted this job, so the batch is this one plus what the rule has left.
-      queue.holdTarget = rule?.remaining !== null && rule?.remaining !== undefined ? rule.remaining + 1 : 2;
+      // `fires` already counted this job, so the batch is this one plus what the rule has left;
+      // at least two, since reversing one delivery would change nothing.
+      queue.holdTarget = rule?.remaining !== null && rule?.remaining !== undefined ? Math.max(2, rule.remaining + 1) : 2;
       queue.holdTimer = setTimeout(() => this.release(queue), this.reorderHoldMs);
       queue.holdTimer.unref();
     }
