@@ -66,14 +66,18 @@ export class InboundWebhooks {
       .executeTakeFirst();
     if (seen) return { eventId: event.id, duplicate: true, enqueued: 0 };
 
-    const result = await ingestStripeEvent({ db: asOutbox(db), connectionId, event, nowMs });
-    // After the ingest, not before: a crash in between only means the next copy is ingested again,
-    // which stores nothing new (ingest is idempotent by Stripe object).
-    await db
-      .insertInto('stripe_events_seen')
-      .values({ connection_id: connectionId, event_id: event.id, received_at: new Date(nowMs).toISOString() })
-      .onConflict((oc) => oc.columns(['connection_id', 'event_id']).doNothing())
-      .execute();
+    // The event id is remembered in the ingest's own transaction: one commit, and never an id
+    // remembered for an event that was not stored. Two copies racing both ingest; the second
+    // stores nothing new (ingest is idempotent by Stripe object).
+    const result = await db.transaction().execute(async (tx) => {
+      const ingested = await ingestStripeEvent({ db: asOutbox(tx), connectionId, event, nowMs });
+      await tx
+        .insertInto('stripe_events_seen')
+        .values({ connection_id: connectionId, event_id: event.id, received_at: new Date(nowMs).toISOString() })
+        .onConflict((oc) => oc.columns(['connection_id', 'event_id']).doNothing())
+        .execute();
+      return ingested;
+    });
     if (result.enqueued > 0) for (const listener of this.listeners) listener();
     await this.pruneSeen(nowMs);
     return { eventId: event.id, duplicate: false, enqueued: result.enqueued };
