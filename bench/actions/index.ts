@@ -80,6 +80,7 @@ async function measured<T>(processes: Record<string, () => Promise<NodeJS.CpuUsa
   const cpuUs: Record<string, number> = {};
   names.forEach((name, i) => {
     cpuUs[name] = after[i]!.user + after[i]!.system - before[i]!.user - before[i]!.system;
+    cpuUs[`${name}System`] = after[i]!.system - before[i]!.system;
   });
   return { result, cpuUs };
 }
@@ -168,8 +169,9 @@ async function main(): Promise<number> {
   await runLoad(viaConnector, { concurrency: CONCURRENCY, durationMs: WARMUP_MS });
   const directRounds: LoadResult[] = [];
   const connectorRounds: LoadResult[] = [];
-  const directCpuUs = { client: 0, connector: 0, emulator: 0 };
-  const connectorCpuUs = { client: 0, connector: 0, emulator: 0 };
+  const zero = () => ({ client: 0, connector: 0, emulator: 0, clientSystem: 0, connectorSystem: 0, emulatorSystem: 0 });
+  const directCpuUs = zero();
+  const connectorCpuUs = zero();
   const addCpu = (total: Record<string, number>, add: Record<string, number>) => {
     for (const name of Object.keys(total)) total[name]! += add[name]!;
   };
@@ -210,10 +212,10 @@ async function main(): Promise<number> {
   console.log(row('HTTP → connector → emulator', c));
   console.log('');
   const perRequest = (cpuUs: Record<string, number>, requests: number) =>
-    ['client', 'connector', 'emulator'].map((name) => (cpuUs[name]! / requests).toFixed(0));
+    ['client', 'connector', 'emulator'].map((name) => `${(cpuUs[name]! / requests).toFixed(0)} (${(cpuUs[`${name}System`]! / requests).toFixed(0)})`);
   const total = (cpuUs: Record<string, number>, requests: number) =>
     ((cpuUs.client! + cpuUs.connector! + cpuUs.emulator!) / requests).toFixed(0);
-  console.log('CPU per request (µs, user + system, process.cpuUsage in each process):');
+  console.log('CPU per request (µs, user + system, of which system in brackets; process.cpuUsage in each process):');
   console.log('');
   console.log('| path | client | connector | emulator | all three |');
   console.log('|---|---|---|---|---|');
