@@ -28,6 +28,9 @@ export async function startServer(config: Config, overrides: ServiceOverrides = 
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+    // PUBLIC_URL defaults to http://HOST:PORT; with PORT 0 only the listening socket knows the port.
+    if (new URL(config.publicUrl).port === '0') services.setPublicUrl(url);
+    services.reconciler.start();
     let stopping: Promise<void> | undefined;
     return {
       services,

@@ -1,10 +1,12 @@
 // Where the connector's services are composed from the configuration: the store (migrated), the
 // master key, connections, actions. http/ and cli/ receive this object and call into it.
+import type Stripe from 'stripe';
 import type { Config } from '../config.js';
 import { actions as registeredActions } from '../connector/actions/index.js';
 import type { ActionDefinition } from '../connector/define.js';
 import { createLogger, type Logger } from '../log.js';
 import { openStore, type Store } from '../store/database.js';
+import type { ConnectionRow } from '../store/schema.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { authenticate } from '../users/tokens.js';
 import { createKeyCipher } from '../connections/key-cipher.js';
@@ -12,6 +14,10 @@ import { loadMasterKey } from '../connections/master-key.js';
 import { ConnectionService } from '../connections/service.js';
 import { ActionService } from '../actions/service.js';
 import { createThrottle } from '../actions/throttle.js';
+import { WebhookEndpoints } from '../triggers/webhook-endpoints.js';
+import { InboundWebhooks } from '../triggers/inbound-webhook.js';
+import { webhookTablesOf } from '../triggers/webhook-tables.js';
+import { EventReconciler } from '../triggers/reconcile.js';
 
 export interface Services {
   config: Config;
@@ -20,6 +26,14 @@ export interface Services {
   authenticate(token: string): Promise<string | undefined>;
   connections: ConnectionService;
   actions: ActionService;
+  /** Stripe webhook endpoints per connection (webhook and hybrid mode). */
+  webhookEndpoints: WebhookEndpoints;
+  /** POST /webhooks/stripe/{connectionId}: verify, ingest. */
+  inboundWebhooks: InboundWebhooks;
+  /** Hybrid mode's reconciling poll of /v1/events; startServer starts it. */
+  reconciler: EventReconciler;
+  /** The address Stripe can reach, once known: a server started on port 0 learns it when it listens. */
+  setPublicUrl(url: string): void;
   close(): Promise<void>;
 }
 
@@ -31,6 +45,8 @@ export interface ServiceOverrides {
   nowMs?: () => number;
   /** Outgoing Stripe requests per second per key. Default: Stripe's rate for the key's mode; false: off (benchmarks only). */
   stripeRequestsPerSecond?: number | false;
+  /** Hybrid mode's reconciliation interval. Default DEFAULT_RECONCILE_INTERVAL_SECONDS (300). */
+  reconcileIntervalSeconds?: number;
 }
 
 export async function openStoreAt(config: Config): Promise<Store> {
@@ -49,13 +65,49 @@ export async function composeServices(config: Config, overrides: ServiceOverride
   // The master key first: a bad STRIPE_CONNECTOR_MASTER_KEY stops the start before anything is opened.
   const cipher = createKeyCipher(loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir }));
   const db = await openStoreAt(config);
-  const connections = new ConnectionService({
+  let publicUrl = config.publicUrl;
+  const webhookDb = webhookTablesOf(db);
+  // Deleting a connection deletes its Stripe webhook endpoint first (issue 4, item 2). If Stripe
+  // cannot be asked (key revoked, Stripe down), the connection is still deleted: an endpoint left
+  // behind only has its events refused here (no secret any more), and its id is logged for removal.
+  const beforeRemove = async (row: ConnectionRow): Promise<void> => {
+    try {
+      await webhookEndpoints.remove(row);
+    } catch (error) {
+      logger.warn({ err: error, connectionId: row.id }, 'the Stripe webhook endpoint of a deleted connection could not be deleted');
+    }
+  };
+  const connections: ConnectionService = new ConnectionService({
+    beforeRemove,
     db,
     cipher,
     logger,
     defaultApiBase: config.stripeApiBase,
     defaultApiVersion: config.stripeApiVersion,
     stripeRequestsPerSecond: overrides.stripeRequestsPerSecond,
+  });
+  const webhookEndpoints: WebhookEndpoints = new WebhookEndpoints({
+    db: webhookDb,
+    cipher,
+    stripeFor: (row): Stripe => connections.stripeFor(row),
+    publicUrl: () => publicUrl,
+    defaultApiVersion: config.stripeApiVersion,
+    logger,
+  });
+  const inboundWebhooks = new InboundWebhooks({
+    db: webhookDb,
+    secretFor: (connectionId) => webhookEndpoints.secretFor(connectionId),
+    ...(overrides.nowMs ? { nowMs: overrides.nowMs } : {}),
+    logger,
+  });
+  const reconciler = new EventReconciler({
+    db: webhookDb,
+    async stripeFor(connectionId) {
+      const row = await db.selectFrom('connections').selectAll().where('id', '=', connectionId).executeTakeFirst();
+      return row ? connections.stripeFor(row) : undefined;
+    },
+    ...(overrides.reconcileIntervalSeconds === undefined ? {} : { intervalSeconds: overrides.reconcileIntervalSeconds }),
+    logger,
   });
   const actions = new ActionService({
     db,
@@ -73,6 +125,15 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     authenticate: (token) => authenticate(db, token),
     connections,
     actions,
-    close: () => db.destroy(),
+    webhookEndpoints,
+    inboundWebhooks,
+    reconciler,
+    setPublicUrl(url) {
+      publicUrl = url;
+    },
+    close: async () => {
+      await reconciler.stop();
+      await db.destroy();
+    },
   };
 }

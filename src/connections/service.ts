@@ -66,6 +66,8 @@ export interface ConnectionServiceOptions {
   /** Outgoing Stripe requests per second per key; default: Stripe's rate for the key's mode (src/stripe/client.ts). false: off (benchmarks). */
   stripeRequestsPerSecond?: number | false | undefined;
   clock?: () => Date;
+  /** Runs before a connection is deleted, e.g. to delete its Stripe webhook endpoint. Default none. */
+  beforeRemove?: ((row: ConnectionRow) => Promise<void>) | undefined;
 }
 
 export class ConnectionService {
@@ -111,6 +113,10 @@ export class ConnectionService {
   }
 
   async remove(userId: string, id: string): Promise<void> {
+    if (this.options.beforeRemove) {
+      const row = await findOwnedConnection(this.options.db, userId, id);
+      if (row) await this.options.beforeRemove(row);
+    }
     if (!(await deleteOwnedConnection(this.options.db, userId, id))) throw notFound('connection', id);
     this.clients.delete(id);
     this.options.logger.info({ connectionId: id }, 'connection removed');

@@ -1,79 +1,98 @@
-// After one send: the attempt goes into history, and the delivery is delivered, scheduled again by
+// After sends: each attempt goes into history, and each delivery is delivered, scheduled again by
 // the backoff (src/delivery/backoff.ts, the one place for it) or, after 24 h of failures, failed.
+// A worker's round is recorded in one transaction: one commit (one fsync on SQLite) per round
+// instead of one per delivery.
 import type { Kysely } from 'kysely';
 import { newId } from '../store/ids.js';
 import { nextAttempt, type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.js';
 import type { DeliveryRow, DeliveryStatus, OutboxDatabase } from './outbox-tables.js';
 import type { SendResult } from './send.js';
 
-export interface RecordAttemptOptions {
-  /** When the send started and when it ended, ms since the epoch. */
+export interface AttemptOutcome {
+  claimed: DeliveryRow;
+  result: SendResult;
+  /** When the send started, ms since the epoch. */
   startedAtMs: number;
-  nowMs: number;
+  /** When it ended, ms since the epoch. */
+  endedAtMs: number;
+}
+
+export interface RecordAttemptsOptions {
   /** Default Math.random; tests inject a fixed one. */
   random?: () => number;
   /** Default DEFAULT_BACKOFF. */
   backoff?: BackoffPolicy;
 }
 
-export async function recordAttempt(
-  db: Kysely<OutboxDatabase>,
-  claimed: DeliveryRow,
-  result: SendResult,
-  options: RecordAttemptOptions,
-): Promise<DeliveryStatus> {
-  const attempt = claimed.attempts + 1;
-  const firstAttemptAt = claimed.first_attempt_at ?? new Date(options.startedAtMs).toISOString();
-  const now = new Date(options.nowMs).toISOString();
+/** Rows per history insert: 100 × 8 columns stays far below SQLite's 32,766 bound parameters. */
+const ROWS_PER_STATEMENT = 100;
 
-  let status: DeliveryStatus = 'delivered';
-  let nextAttemptAt = claimed.next_attempt_at;
-  if (!result.delivered) {
-    const next = nextAttempt(
-      { attempts: attempt, firstAttemptAtMs: Date.parse(firstAttemptAt), nowMs: options.nowMs },
-      options.random,
-      options.backoff ?? DEFAULT_BACKOFF,
-    );
-    if ('failed' in next) status = 'failed';
-    else {
-      status = 'pending';
-      nextAttemptAt = new Date(next.retryAtMs).toISOString();
+/** Returns each delivery's new status, in the order given. */
+export async function recordAttempts(
+  db: Kysely<OutboxDatabase>,
+  outcomes: readonly AttemptOutcome[],
+  options: RecordAttemptsOptions = {},
+): Promise<DeliveryStatus[]> {
+  if (outcomes.length === 0) return [];
+  const planned = outcomes.map(({ claimed, result, startedAtMs, endedAtMs }) => {
+    const attempt = claimed.attempts + 1;
+    const firstAttemptAt = claimed.first_attempt_at ?? new Date(startedAtMs).toISOString();
+    let status: DeliveryStatus = 'delivered';
+    let nextAttemptAt = claimed.next_attempt_at;
+    if (!result.delivered) {
+      const next = nextAttempt(
+        { attempts: attempt, firstAttemptAtMs: Date.parse(firstAttemptAt), nowMs: endedAtMs },
+        options.random,
+        options.backoff ?? DEFAULT_BACKOFF,
+      );
+      if ('failed' in next) status = 'failed';
+      else {
+        status = 'pending';
+        nextAttemptAt = new Date(next.retryAtMs).toISOString();
+      }
     }
-  }
+    return { claimed, result, startedAtMs, endedAtMs, attempt, firstAttemptAt, status, nextAttemptAt };
+  });
 
   await db.transaction().execute(async (tx) => {
-    await tx
-      .insertInto('delivery_attempts')
-      .values({
-        id: newId('att'),
-        delivery_id: claimed.id,
-        attempt,
-        started_at: new Date(options.startedAtMs).toISOString(),
-        duration_ms: result.durationMs,
-        status_code: result.status,
-        error: result.error,
-        response_snippet: result.responseSnippet,
-      })
-      .execute();
-    let update = tx
-      .updateTable('deliveries')
-      .set({
-        status,
-        attempts: attempt,
-        first_attempt_at: firstAttemptAt,
-        next_attempt_at: nextAttemptAt,
-        locked_until: null,
-        claim_token: null,
-        last_status_code: result.status,
-        last_error: result.error,
-        delivered_at: status === 'delivered' ? now : null,
-      })
-      .where('id', '=', claimed.id)
-      .where('status', '=', 'pending');
-    // A success always counts. A failure counts only while the claim is still ours: if the lease ran
-    // out and another worker took the delivery over, that worker's outcome decides.
-    if (!result.delivered) update = update.where('claim_token', '=', claimed.claim_token);
-    await update.execute();
+    for (let i = 0; i < planned.length; i += ROWS_PER_STATEMENT) {
+      await tx
+        .insertInto('delivery_attempts')
+        .values(
+          planned.slice(i, i + ROWS_PER_STATEMENT).map((p) => ({
+            id: newId('att'),
+            delivery_id: p.claimed.id,
+            attempt: p.attempt,
+            started_at: new Date(p.startedAtMs).toISOString(),
+            duration_ms: p.result.durationMs,
+            status_code: p.result.status,
+            error: p.result.error,
+            response_snippet: p.result.responseSnippet,
+          })),
+        )
+        .execute();
+    }
+    for (const p of planned) {
+      let update = tx
+        .updateTable('deliveries')
+        .set({
+          status: p.status,
+          attempts: p.attempt,
+          first_attempt_at: p.firstAttemptAt,
+          next_attempt_at: p.nextAttemptAt,
+          locked_until: null,
+          claim_token: null,
+          last_status_code: p.result.status,
+          last_error: p.result.error,
+          delivered_at: p.status === 'delivered' ? new Date(p.endedAtMs).toISOString() : null,
+        })
+        .where('id', '=', p.claimed.id)
+        .where('status', '=', 'pending');
+      // A success always counts. A failure counts only while the claim is still ours: if the lease
+      // ran out and another worker took the delivery over, that worker's outcome decides.
+      if (!p.result.delivered) update = update.where('claim_token', '=', p.claimed.claim_token);
+      await update.execute();
+    }
   });
-  return status;
+  return planned.map((p) => p.status);
 }

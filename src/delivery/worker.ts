@@ -5,8 +5,8 @@ import type { Kysely } from 'kysely';
 import type { Logger } from '../log.js';
 import { claimDueDeliveries, DEFAULT_LEASE_MS } from './claim.js';
 import { eventBody } from './event-body.js';
-import type { DeliveryRow, OutboxDatabase, SubscriptionRow } from './outbox-tables.js';
-import { recordAttempt } from './record-attempt.js';
+import type { DeliveryRow, OutboxDatabase, SubscriptionRow, TriggerEventRow } from './outbox-tables.js';
+import { recordAttempts, type AttemptOutcome } from './record-attempt.js';
 import { sendDelivery, type SendOptions } from './send.js';
 import { signDelivery } from './signing.js';
 import type { BackoffPolicy } from './backoff.js';
@@ -52,34 +52,95 @@ export class DeliveryWorker {
     });
     if (claimed.length === 0) return 0;
 
+    // Two reads per round, not two per delivery.
+    const subscriptions = new Map(
+      (
+        await db
+          .selectFrom('subscriptions')
+          .selectAll()
+          .where('id', 'in', [...new Set(claimed.map((d) => d.subscription_id))])
+          .execute()
+      ).map((row) => [row.id, row]),
+    );
+    const events = new Map(
+      (
+        await db
+          .selectFrom('trigger_events')
+          .selectAll()
+          .where('id', 'in', [...new Set(claimed.map((d) => d.event_id))])
+          .execute()
+      ).map((row) => [row.id, row]),
+    );
+
+    // Group commit: outcomes are recorded as sends finish, each transaction taking every outcome
+    // that arrived while the previous one committed — one commit per group, not per delivery, and
+    // a slow subscriber does not hold back the recording of the others.
+    const pending: AttemptOutcome[] = [];
+    let recording: Promise<void> | undefined;
+    const recordPending = async () => {
+      while (pending.length > 0) {
+        const group = pending.splice(0);
+        const statuses = await recordAttempts(db, group, {
+          ...(this.options.random ? { random: this.options.random } : {}),
+          ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
+        });
+        group.forEach((outcome, i) => {
+          if (statuses[i] !== 'delivered') {
+            this.options.logger?.warn(
+              {
+                delivery: outcome.claimed.id,
+                subscription: outcome.claimed.subscription_id,
+                attempt: outcome.claimed.attempts + 1,
+                status: statuses[i],
+                error: outcome.result.error,
+              },
+              'delivery attempt failed',
+            );
+          }
+        });
+      }
+    };
+    let recordError: unknown;
+    const record = (outcome: AttemptOutcome) => {
+      pending.push(outcome);
+      recording ??= recordPending()
+        .catch((error: unknown) => {
+          // Unrecorded outcomes keep their claims, which run out: those deliveries are sent again.
+          pending.length = 0;
+          recordError ??= error;
+        })
+        .finally(() => {
+          recording = undefined;
+        });
+    };
+
     const queue = [...claimed];
     const concurrency = Math.max(1, this.options.concurrency ?? 32);
     const lanes = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
       for (let delivery = queue.shift(); delivery !== undefined; delivery = queue.shift()) {
         try {
-          await this.deliver(delivery);
+          const outcome = await this.send(delivery, subscriptions.get(delivery.subscription_id), events.get(delivery.event_id));
+          if (outcome) record(outcome);
         } catch (error) {
-          // E.g. the store went away mid-round: the claim runs out and the delivery is tried again.
-          this.options.logger?.error({ err: error, delivery: delivery.id }, 'delivery failed before its outcome was recorded');
+          // E.g. the secret cannot be opened: the claim runs out and the delivery is tried again.
+          this.options.logger?.error({ err: error, delivery: delivery.id }, 'delivery failed before it was sent');
         }
       }
     });
     await Promise.all(lanes);
+    while (recording) await recording;
+    if (recordError !== undefined) throw recordError;
     return claimed.length;
   }
 
-  private async deliver(delivery: DeliveryRow): Promise<void> {
-    const { db } = this.options;
+  private async send(
+    delivery: DeliveryRow,
+    subscription: SubscriptionRow | undefined,
+    event: TriggerEventRow | undefined,
+  ): Promise<AttemptOutcome | undefined> {
     const now = this.options.nowMs ?? Date.now;
-    const subscription = await db
-      .selectFrom('subscriptions')
-      .selectAll()
-      .where('id', '=', delivery.subscription_id)
-      .executeTakeFirst();
-    const event = await db.selectFrom('trigger_events').selectAll().where('id', '=', delivery.event_id).executeTakeFirst();
     // Both are deleted together with the delivery (foreign keys cascade); nothing to send.
-    if (!subscription || !event) return;
-
+    if (!subscription || !event) return undefined;
     const body = eventBody(delivery, event, subscription);
     const startedAtMs = now();
     const headers = signDelivery({
@@ -89,18 +150,7 @@ export class DeliveryWorker {
       body,
     });
     const result = await sendDelivery(subscription.url, body, headers, this.options.send ?? {});
-    const status = await recordAttempt(db, delivery, result, {
-      startedAtMs,
-      nowMs: now(),
-      ...(this.options.random ? { random: this.options.random } : {}),
-      ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
-    });
-    if (status !== 'delivered') {
-      this.options.logger?.warn(
-        { delivery: delivery.id, subscription: subscription.id, attempt: delivery.attempts + 1, status, error: result.error },
-        'delivery attempt failed',
-      );
-    }
+    return { claimed: delivery, result, startedAtMs, endedAtMs: now() };
   }
 
   /** Runs rounds until stop(): back to back while there is work, idleIntervalMs apart when there is none. */

@@ -16,6 +16,7 @@ import { toConnectorError } from '../stripe/errors.js';
 import type { OutboxDatabase, SubscriptionMode, SubscriptionRow } from '../delivery/outbox-tables.js';
 import { generateSubscriptionSecret } from '../delivery/signing.js';
 import { checkSubscriberUrl, type Resolve } from '../delivery/url-guard.js';
+import type { Logger } from '../log.js';
 
 /** The original connector's interval. */
 export const DEFAULT_POLL_INTERVAL_SECONDS = 120;
@@ -68,6 +69,12 @@ export interface SubscriptionServiceOptions {
   resolve?: Resolve;
   /** Clock, ms since the epoch. Default Date.now. */
   nowMs?: () => number;
+  /**
+   * The connection's Stripe webhook endpoint (src/triggers/webhook-endpoints.ts), kept in step with
+   * its webhook- and hybrid-mode subscriptions. Default none: those modes are then refused.
+   */
+  endpoints?: { sync(connection: ConnectionRow): Promise<void> } | undefined;
+  logger?: Logger | undefined;
 }
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -103,7 +110,7 @@ export class SubscriptionService {
     }
     const mode = input.mode ?? 'poll';
     if (!MODES.includes(mode)) problems.push({ field: 'mode', message: 'must be poll, webhook or hybrid' });
-    else if (mode !== 'poll') {
+    else if (mode !== 'poll' && !this.options.endpoints) {
       // Fail closed: without endpoint registration Stripe would never send these events.
       problems.push({ field: 'mode', message: `${mode} mode is not available yet; use poll` });
     }
@@ -158,6 +165,16 @@ export class SubscriptionService {
       created_at: createdAt,
     };
     await this.options.db.insertInto('subscriptions').values(row).execute();
+    if (mode !== 'poll' && this.options.endpoints) {
+      // The endpoint is registered (or its enabled_events widened) before the 201, so Stripe sends
+      // the events from then on; if that fails, the subscription is not kept.
+      try {
+        await this.options.endpoints.sync(connection);
+      } catch (error) {
+        await this.options.db.deleteFrom('subscriptions').where('id', '=', id).execute();
+        throw error;
+      }
+    }
     return { ...toView(row), secret };
   }
 
@@ -178,8 +195,17 @@ export class SubscriptionService {
 
   /** Deletes the subscription with its deliveries and their history. */
   async remove(userId: string, id: string): Promise<void> {
-    await this.owned(userId, id);
+    const row = await this.owned(userId, id);
     await this.options.db.deleteFrom('subscriptions').where('id', '=', id).where('user_id', '=', userId).execute();
+    if (row.mode !== 'poll' && this.options.endpoints) {
+      try {
+        await this.options.endpoints.sync(await this.options.connections.owned(userId, row.connection_id));
+      } catch (error) {
+        // The deletion stands: an endpoint left with too many event types only brings events no
+        // subscription wants (ingest stores nothing for them), and the next sync trims it.
+        this.options.logger?.warn({ err: error, connectionId: row.connection_id }, 'webhook endpoint not updated after a subscription was deleted');
+      }
+    }
   }
 
   async pause(userId: string, id: string): Promise<SubscriptionView> {

@@ -34,7 +34,10 @@ export async function ingestStripeEvent(input: IngestInput): Promise<IngestResul
   const object = event.data.object as unknown as StripeObjectRef & { object?: unknown };
   if (matching.length === 0 || typeof object?.id !== 'string') return { triggers: [], enqueued: 0 };
 
-  const enqueued = await db.transaction().execute(async (tx) => {
+  // Called inside a transaction (the reconciler advances its cursor in the same one), it runs in it.
+  const inTransaction = <T>(work: (tx: Kysely<OutboxDatabase>) => Promise<T>): Promise<T> =>
+    db.isTransaction ? work(db) : db.transaction().execute(work);
+  const enqueued = await inTransaction(async (tx) => {
     let created = 0;
     for (const trigger of matching) {
       if (object.object !== trigger.objectType) continue;

@@ -14,6 +14,10 @@ import { outboxOf } from '../../src/delivery/outbox-store.js';
 import type { OutboxDatabase } from '../../src/delivery/outbox-tables.js';
 
 export interface TestStore {
+  /** Where the SQLite file lives (DATA_DIR for a child process). */
+  dataDir: string;
+  /** The PostgreSQL database when TEST_DATABASE_URL is set (DATABASE_URL for a child process). */
+  databaseUrl: string | undefined;
   store: Store;
   db: Kysely<OutboxDatabase>;
   close(): Promise<void>;
@@ -62,6 +66,8 @@ export async function openTestStore(): Promise<TestStore> {
     })
     .execute();
   return {
+    dataDir,
+    databaseUrl,
     store,
     db: outboxOf(store),
     async close() {

@@ -2,8 +2,10 @@
 import type { Migration } from 'kysely';
 import * as core from './001_core.js';
 import * as triggers from './002_triggers.js';
+import * as webhooks from './003_webhooks.js';
 
 export const migrations: Record<string, Migration> = {
   '001_core': core,
   '002_triggers': triggers,
+  '003_webhooks': webhooks,
 };
