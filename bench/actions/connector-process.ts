@@ -1,6 +1,8 @@
 // The connector in its own process for the bench: the real server (auth, validation, throttle,
 // run history in a real SQLite file, the action, the mapping) with one connection to the
-// emulator. Prints {"url", "token", "connectionId"} once ready; stops on SIGTERM.
+// emulator. Sends {"url", "token", "connectionId"} over IPC once ready (control.ts); stops on
+// SIGTERM. It logs at BENCH_LOG_LEVEL (default info, as in production: one line per request) to
+// its stdout, which the bench discards.
 //
 // Two limits are raised so the bench measures the connector's cost rather than its pacing:
 // the incoming throttle (100 calls/60 s by default) and the outgoing Stripe limiter (25/s for a
@@ -12,12 +14,17 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startServer } from '../../src/app/server.js';
+import { announceReady } from './control.js';
+
+// Source-mapped stack traces: tsx turns them on, `node dist/…` in production does not, and the
+// stripe SDK reads `new Error().stack` on every request, which under source maps costs tens of µs.
+process.setSourceMapsEnabled(false);
 
 const [emulatorUrl, apiKey] = process.argv.slice(2) as [string, string];
 const dataDir = mkdtempSync(join(tmpdir(), 'sc-bench-'));
 const adminToken = `sct_${randomBytes(24).toString('base64url')}`;
 const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, adminToken, actionRateLimit: 1_000_000_000 });
-const server = await startServer(config, { logger: createLogger({ level: 'silent' }), stripeRequestsPerSecond: 1_000_000 });
+const server = await startServer(config, { logger: createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'info' }), stripeRequestsPerSecond: 1_000_000 });
 
 const response = await fetch(`${server.url}/api/connections`, {
   method: 'POST',
@@ -26,7 +33,7 @@ const response = await fetch(`${server.url}/api/connections`, {
 });
 if (response.status !== 201) throw new Error(`connection not created: ${response.status} ${await response.text()}`);
 const { id: connectionId } = (await response.json()) as { id: string };
-console.log(JSON.stringify({ url: server.url, token: adminToken, connectionId }));
+announceReady({ url: server.url, token: adminToken, connectionId });
 
 process.once('SIGTERM', () =>
   void server.stop().then(() => {

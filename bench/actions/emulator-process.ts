@@ -1,7 +1,13 @@
 // The emulator in its own process for the bench, so its work does not share an event loop with
-// the load generator or the connector. Prints {"url": …} once listening; stops on SIGTERM.
+// the load generator or the connector. Sends {"url": …} over IPC once listening (control.ts);
+// stops on SIGTERM.
 import { startEmulator } from '../../src/emulator/index.js';
+import { announceReady } from './control.js';
+
+// Source-mapped stack traces: tsx turns them on, `node dist/…` in production does not, and the
+// stripe SDK reads `new Error().stack` on every request, which under source maps costs tens of µs.
+process.setSourceMapsEnabled(false);
 
 const emulator = await startEmulator({ port: 0, rateLimitPerSecond: false });
-console.log(JSON.stringify({ url: emulator.url }));
+announceReady({ url: emulator.url });
 process.once('SIGTERM', () => void emulator.stop().then(() => process.exit(0)));

@@ -7,12 +7,16 @@
 //   npm run bench -- actions            (defaults: 2 rounds × 5 s per path, 1 s warm-up)
 //   BENCH_ROUND_MS=3000 BENCH_ROUNDS=1 npm run bench -- actions
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { Agent, request } from 'node:http';
 import { cpus, totalmem, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import Stripe from 'stripe';
 import { percentile, runLoad, type LoadResult } from './load.js';
+import type { CpuReply } from './control.js';
+
+// Source-mapped stack traces: tsx turns them on, `node dist/…` in production does not, and the
+// stripe SDK reads `new Error().stack` on every request, which under source maps costs tens of µs.
+process.setSourceMapsEnabled(false);
 import { getCustomer } from '../../src/connector/actions/get-customer.js';
 import { createStripeClient } from '../../src/stripe/client.js';
 
@@ -29,16 +33,56 @@ const MIN_THROUGHPUT_RATIO = 0.8;
 
 const children: ChildProcess[] = [];
 
-/** Starts `file` under tsx and resolves with the JSON line it prints when ready. */
-function startProcess<T>(file: string, args: string[]): Promise<T> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(file, import.meta.url)), ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+/** BENCH_PROFILE_DIR=dir writes a --cpu-prof profile of the connector process there. Default: none. */
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+
+interface Child<T> {
+  ready: T;
+  /** The child's own process.cpuUsage(), in µs since it started. */
+  cpu(): Promise<NodeJS.CpuUsage>;
+}
+
+/** Starts `file` under tsx and resolves once it reports ready over IPC (control.ts). */
+function startProcess<T>(file: string, args: string[], nodeArgs: string[] = []): Promise<Child<T>> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', fileURLToPath(new URL(file, import.meta.url)), ...args], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   children.push(child);
-  return new Promise<T>((resolve, reject) => {
+  const cpu = () =>
+    new Promise<NodeJS.CpuUsage>((resolve) => {
+      const onMessage = (message: unknown) => {
+        if (typeof message === 'object' && message !== null && 'cpu' in message) {
+          child.off('message', onMessage);
+          resolve((message as CpuReply).cpu);
+        }
+      };
+      child.on('message', onMessage);
+      child.send('cpu');
+    });
+  return new Promise<Child<T>>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`${file} exited with ${code} before it was ready`)));
-    createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line) as T));
+    const onMessage = (message: unknown) => {
+      if (typeof message === 'object' && message !== null && 'ready' in message) {
+        child.off('message', onMessage);
+        resolve({ ready: (message as { ready: T }).ready, cpu });
+      }
+    };
+    child.on('message', onMessage);
   });
+}
+
+/** CPU µs (user + system) each process spent during `work`. */
+async function measured<T>(processes: Record<string, () => Promise<NodeJS.CpuUsage>>, work: () => Promise<T>): Promise<{ result: T; cpuUs: Record<string, number> }> {
+  const names = Object.keys(processes);
+  const before = await Promise.all(names.map((name) => processes[name]!()));
+  const result = await work();
+  const after = await Promise.all(names.map((name) => processes[name]!()));
+  const cpuUs: Record<string, number> = {};
+  names.forEach((name, i) => {
+    cpuUs[name] = after[i]!.user + after[i]!.system - before[i]!.user - before[i]!.system;
+    cpuUs[`${name}System`] = after[i]!.system - before[i]!.system;
+  });
+  return { result, cpuUs };
 }
 
 function stopChildren(): Promise<void> {
@@ -77,8 +121,19 @@ function summarise(results: LoadResult[]): Summary {
 
 async function main(): Promise<number> {
   const apiKey = `sk_test_bench${Date.now()}`;
-  const emulator = await startProcess<{ url: string }>('./emulator-process.ts', []);
-  const connector = await startProcess<{ url: string; token: string; connectionId: string }>('./connector-process.ts', [emulator.url, apiKey]);
+  const emulatorChild = await startProcess<{ url: string }>('./emulator-process.ts', []);
+  const emulator = emulatorChild.ready;
+  const connectorChild = await startProcess<{ url: string; token: string; connectionId: string }>(
+    './connector-process.ts',
+    [emulator.url, apiKey],
+    PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
+  );
+  const connector = connectorChild.ready;
+  const cpuOf = {
+    client: async () => process.cpuUsage(),
+    connector: connectorChild.cpu,
+    emulator: emulatorChild.cpu,
+  };
 
   const emulatorUrl = new URL(emulator.url);
   const direct = new Stripe(apiKey, { host: emulatorUrl.hostname, port: emulatorUrl.port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });
@@ -114,9 +169,19 @@ async function main(): Promise<number> {
   await runLoad(viaConnector, { concurrency: CONCURRENCY, durationMs: WARMUP_MS });
   const directRounds: LoadResult[] = [];
   const connectorRounds: LoadResult[] = [];
+  const zero = () => ({ client: 0, connector: 0, emulator: 0, clientSystem: 0, connectorSystem: 0, emulatorSystem: 0 });
+  const directCpuUs = zero();
+  const connectorCpuUs = zero();
+  const addCpu = (total: Record<string, number>, add: Record<string, number>) => {
+    for (const name of Object.keys(total)) total[name]! += add[name]!;
+  };
   for (let round = 0; round < ROUNDS; round += 1) {
-    directRounds.push(await runLoad(viaSdk, { concurrency: CONCURRENCY, durationMs: ROUND_MS }));
-    connectorRounds.push(await runLoad(viaConnector, { concurrency: CONCURRENCY, durationMs: ROUND_MS }));
+    const d = await measured(cpuOf, () => runLoad(viaSdk, { concurrency: CONCURRENCY, durationMs: ROUND_MS }));
+    directRounds.push(d.result);
+    addCpu(directCpuUs, d.cpuUs);
+    const c = await measured(cpuOf, () => runLoad(viaConnector, { concurrency: CONCURRENCY, durationMs: ROUND_MS }));
+    connectorRounds.push(c.result);
+    addCpu(connectorCpuUs, c.cpuUs);
   }
   agent.destroy();
 
@@ -145,6 +210,17 @@ async function main(): Promise<number> {
   console.log('|---|---|---|---|---|---|');
   console.log(row('stripe SDK → emulator', d));
   console.log(row('HTTP → connector → emulator', c));
+  console.log('');
+  const perRequest = (cpuUs: Record<string, number>, requests: number) =>
+    ['client', 'connector', 'emulator'].map((name) => `${(cpuUs[name]! / requests).toFixed(0)} (${(cpuUs[`${name}System`]! / requests).toFixed(0)})`);
+  const total = (cpuUs: Record<string, number>, requests: number) =>
+    ((cpuUs.client! + cpuUs.connector! + cpuUs.emulator!) / requests).toFixed(0);
+  console.log('CPU per request (µs, user + system, of which system in brackets; process.cpuUsage in each process):');
+  console.log('');
+  console.log('| path | client | connector | emulator | all three |');
+  console.log('|---|---|---|---|---|');
+  console.log(`| stripe SDK → emulator | ${perRequest(directCpuUs, d.requests).join(' | ')} | ${total(directCpuUs, d.requests)} |`);
+  console.log(`| HTTP → connector → emulator | ${perRequest(connectorCpuUs, c.requests).join(' | ')} | ${total(connectorCpuUs, c.requests)} |`);
   console.log('');
   console.log(`action layer alone, one request at a time: stripe SDK median ${layerDirect.medianMs.toFixed(3)} ms, getCustomer.run median ${layerAction.medianMs.toFixed(3)} ms (added ${(layerAction.medianMs - layerDirect.medianMs).toFixed(3)} ms)`);
   console.log('');

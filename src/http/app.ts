@@ -8,6 +8,7 @@ import { installAuth } from './auth.js';
 import { installErrorHandling } from './error-handler.js';
 import { buildOpenApi } from './openapi.js';
 import { acceptJsonBodies, DEFAULT_BODY_LIMIT_BYTES } from './request-body.js';
+import { installRequestLog } from './request-log.js';
 import { registerActionRoutes } from './routes/actions.js';
 import { registerConnectionRoutes } from './routes/connections.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -28,6 +29,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   const app: FastifyInstance = Fastify({
     loggerInstance: services.logger as FastifyBaseLogger,
     bodyLimit: bodyLimitBytes,
+    // One line per request instead of fastify's two (request-log.ts).
+    disableRequestLogging: true,
     // Ids are ~30 characters; a longer path segment is a 404 without reaching a handler.
     routerOptions: { maxParamLength: 200 },
     // Errors the router raises before any handler (a bad percent-encoding, an over-long id) get
@@ -42,13 +45,15 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   });
   // While draining (close() stops listening first), answer in-flight requests with Connection:
   // close, so their keep-alive sockets end with the response instead of holding the drain open.
-  app.addHook('onSend', async (_request, reply, payload) => {
+  // A callback hook: an async one costs a promise on every response for a synchronous check.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (!app.server.listening) void reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
   acceptJsonBodies(app);
   installErrorHandling(app, bodyLimitBytes);
   installAuth(app, services.authenticate);
+  installRequestLog(app);
 
   registerHealthRoutes(app);
   const openApi = buildOpenApi(services, version);
