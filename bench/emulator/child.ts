@@ -12,8 +12,15 @@ export interface Child {
   stop(): Promise<void>;
 }
 
+/**
+ * BENCH_CPU_PROF_DIR (default unset: no profiles): when set, every helper process writes a V8 CPU
+ * profile there on exit (`node --cpu-prof`), for reading self-time in Chrome DevTools.
+ */
+const CPU_PROF_DIR = process.env.BENCH_CPU_PROF_DIR;
+
 export function startChild(file: string, args: string[], options: { exposeGc?: boolean; maxOldSpaceMb?: number } = {}): Child {
   const execArgv = ['--import', 'tsx'];
+  if (CPU_PROF_DIR !== undefined) execArgv.push('--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`);
   if (options.exposeGc) execArgv.push('--expose-gc');
   if (options.maxOldSpaceMb !== undefined) execArgv.push(`--max-old-space-size=${options.maxOldSpaceMb}`);
   const child = fork(fileURLToPath(new URL(file, import.meta.url)), args, { execArgv, stdio: 'inherit' });
