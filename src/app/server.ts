@@ -31,6 +31,8 @@ export async function startServer(config: Config, overrides: ServiceOverrides = 
     // PUBLIC_URL defaults to http://HOST:PORT; with PORT 0 only the listening socket knows the port.
     if (new URL(config.publicUrl).port === '0') services.setPublicUrl(url);
     services.reconciler.start();
+    services.pollScheduler.start();
+    services.deliveryWorker.start();
     let stopping: Promise<void> | undefined;
     return {
       services,

@@ -18,6 +18,10 @@ import { WebhookEndpoints } from '../triggers/webhook-endpoints.js';
 import { InboundWebhooks } from '../triggers/inbound-webhook.js';
 import { webhookTablesOf } from '../triggers/webhook-tables.js';
 import { EventReconciler } from '../triggers/reconcile.js';
+import { SubscriptionService } from '../triggers/subscriptions.js';
+import { PollScheduler } from '../triggers/poll-scheduler.js';
+import { DeliveryWorker } from '../delivery/worker.js';
+import { outboxOf } from '../delivery/outbox-store.js';
 
 export interface Services {
   config: Config;
@@ -32,6 +36,12 @@ export interface Services {
   inboundWebhooks: InboundWebhooks;
   /** Hybrid mode's reconciling poll of /v1/events; startServer starts it. */
   reconciler: EventReconciler;
+  /** Outbound subscriptions (POST /api/connections/{id}/subscriptions and /api/subscriptions…). */
+  subscriptions: SubscriptionService;
+  /** Poll mode's per-(connection, trigger) polls; startServer starts it. */
+  pollScheduler: PollScheduler;
+  /** Sends the outbox's due deliveries; startServer starts it, every enqueue wakes it. */
+  deliveryWorker: DeliveryWorker;
   /** The address Stripe can reach, once known: a server started on port 0 learns it when it listens. */
   setPublicUrl(url: string): void;
   close(): Promise<void>;
@@ -67,6 +77,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
   const db = await openStoreAt(config);
   let publicUrl = config.publicUrl;
   const webhookDb = webhookTablesOf(db);
+  const outboxDb = outboxOf(db);
   // Deleting a connection deletes its Stripe webhook endpoint first (issue 4, item 2). If Stripe
   // cannot be asked (key revoked, Stripe down), the connection is still deleted: an endpoint left
   // behind only has its events refused here (no secret any more), and its id is logged for removal.
@@ -100,15 +111,43 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     ...(overrides.nowMs ? { nowMs: overrides.nowMs } : {}),
     logger,
   });
+  const stripeForConnection = async (connectionId: string): Promise<Stripe | undefined> => {
+    const row = await db.selectFrom('connections').selectAll().where('id', '=', connectionId).executeTakeFirst();
+    return row ? connections.stripeFor(row) : undefined;
+  };
   const reconciler = new EventReconciler({
     db: webhookDb,
-    async stripeFor(connectionId) {
-      const row = await db.selectFrom('connections').selectAll().where('id', '=', connectionId).executeTakeFirst();
-      return row ? connections.stripeFor(row) : undefined;
-    },
+    stripeFor: stripeForConnection,
     ...(overrides.reconcileIntervalSeconds === undefined ? {} : { intervalSeconds: overrides.reconcileIntervalSeconds }),
     logger,
   });
+  const subscriptions = new SubscriptionService({
+    db: outboxDb,
+    cipher,
+    connections,
+    allowPrivate: config.callbackAllowPrivate,
+    ...(overrides.nowMs ? { nowMs: overrides.nowMs } : {}),
+    endpoints: webhookEndpoints,
+    logger,
+  });
+  const deliveryWorker = new DeliveryWorker({
+    db: outboxDb,
+    openSecret: (row) => subscriptions.openSecret(row),
+    send: { allowPrivate: config.callbackAllowPrivate },
+    ...(overrides.nowMs ? { nowMs: overrides.nowMs } : {}),
+    logger,
+  });
+  const pollScheduler = new PollScheduler({
+    db: outboxDb,
+    stripeFor: stripeForConnection,
+    ...(overrides.nowMs ? { nowMs: overrides.nowMs } : {}),
+    onEnqueued: () => deliveryWorker.wake(),
+    logger,
+  });
+  // Whichever path enqueues (poll, inbound webhook, reconciliation), the worker sends at once
+  // rather than on its next idle round.
+  inboundWebhooks.onEnqueued(() => deliveryWorker.wake());
+  reconciler.onEnqueued(() => deliveryWorker.wake());
   const actions = new ActionService({
     db,
     connections,
@@ -128,11 +167,17 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     webhookEndpoints,
     inboundWebhooks,
     reconciler,
+    subscriptions,
+    pollScheduler,
+    deliveryWorker,
     setPublicUrl(url) {
       publicUrl = url;
     },
     close: async () => {
+      // Producers first, then the worker, so nothing is enqueued after it has stopped.
+      await pollScheduler.stop();
       await reconciler.stop();
+      await deliveryWorker.stop();
       await db.destroy();
     },
   };
