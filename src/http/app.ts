@@ -14,6 +14,7 @@ import { registerConnectionRoutes } from './routes/connections.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerOperationRoutes } from './routes/operations.js';
 import { registerRunRoutes } from './routes/runs.js';
+import { registerSubscriptionRoutes } from './routes/subscriptions.js';
 import { registerStripeWebhookRoutes } from './routes/stripe-webhooks.js';
 
 const require = createRequire(import.meta.url);
@@ -62,6 +63,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   registerActionRoutes(app, services);
   registerOperationRoutes(app, services);
   registerRunRoutes(app, services);
+  registerSubscriptionRoutes(app, services);
   registerStripeWebhookRoutes(app, services.inboundWebhooks);
   await app.ready();
   return app;

@@ -47,6 +47,14 @@ export const RunsQuery = Type.Object(
   { additionalProperties: false },
 );
 
+export const DeliveriesQuery = Type.Object(
+  {
+    status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')])),
+    limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$|^1000$', description: '1–1000, default 100' })),
+  },
+  { additionalProperties: false },
+);
+
 export const Run = Type.Object({
   id: Type.String(),
   kind: Type.String(),

@@ -1,0 +1,75 @@
+// Subscriptions, their delivery history and replay (DESIGN.md, HTTP API). Another user's
+// subscription or delivery is a 404, like an unknown id: ids are not a secret, ownership is.
+import type { FastifyInstance } from 'fastify';
+import type { Static } from '@sinclair/typebox';
+import type { Services } from '../../app/services.js';
+import { compileValidator } from '../../actions/input-validator.js';
+import { invalidInput, notFound } from '../../errors.js';
+import { listDeliveries } from '../../delivery/history.js';
+import { outboxOf } from '../../delivery/outbox-store.js';
+import { replayDelivery } from '../../delivery/replay.js';
+import { DeliveriesQuery } from '../schemas.js';
+import type { NewSubscription } from '../../triggers/subscriptions.js';
+
+const deliveriesQuery = compileValidator<Static<typeof DeliveriesQuery>>(DeliveriesQuery, { prefix: 'query' });
+
+export function registerSubscriptionRoutes(app: FastifyInstance, services: Services): void {
+  const outbox = outboxOf(services.db);
+
+  // Field checks (trigger, url, mode, pollIntervalSeconds, since) are the service's, one place.
+  app.post<{ Params: { id: string } }>('/api/connections/:id/subscriptions', async (request, reply) => {
+    const body = request.body ?? {};
+    if (typeof body !== 'object' || Array.isArray(body)) {
+      throw invalidInput([{ field: 'body', message: 'must be a JSON object' }]);
+    }
+    const created = await services.subscriptions.create(request.userId, request.params.id, body as NewSubscription);
+    return reply.code(201).send(created);
+  });
+
+  app.get('/api/subscriptions', async (request) => ({ data: await services.subscriptions.list(request.userId) }));
+
+  app.get<{ Params: { id: string } }>('/api/subscriptions/:id', async (request) =>
+    services.subscriptions.get(request.userId, request.params.id),
+  );
+
+  app.delete<{ Params: { id: string } }>('/api/subscriptions/:id', async (request) => {
+    await services.subscriptions.remove(request.userId, request.params.id);
+    return { id: request.params.id, deleted: true };
+  });
+
+  app.post<{ Params: { id: string } }>('/api/subscriptions/:id/pause', async (request) =>
+    services.subscriptions.pause(request.userId, request.params.id),
+  );
+
+  app.post<{ Params: { id: string } }>('/api/subscriptions/:id/resume', async (request) =>
+    services.subscriptions.resume(request.userId, request.params.id),
+  );
+
+  app.get<{ Params: { id: string } }>('/api/subscriptions/:id/deliveries', async (request) => {
+    const query = deliveriesQuery.check({ ...(request.query as object) });
+    // get() is the ownership check: 404 for another user's subscription.
+    const subscription = await services.subscriptions.get(request.userId, request.params.id);
+    return {
+      data: await listDeliveries(outbox, {
+        subscriptionId: subscription.id,
+        status: query.status,
+        limit: query.limit === undefined ? undefined : Number(query.limit),
+      }),
+    };
+  });
+
+  app.post<{ Params: { id: string } }>('/api/deliveries/:id/retry', async (request) => {
+    const owned = await outbox
+      .selectFrom('deliveries')
+      .innerJoin('subscriptions', 'subscriptions.id', 'deliveries.subscription_id')
+      .select('deliveries.id')
+      .where('deliveries.id', '=', request.params.id)
+      .where('subscriptions.user_id', '=', request.userId)
+      .executeTakeFirst();
+    if (!owned) throw notFound('delivery', request.params.id);
+    const delivery = await replayDelivery(outbox, owned.id);
+    if (!delivery) throw notFound('delivery', request.params.id);
+    services.deliveryWorker.wake();
+    return delivery;
+  });
+}
