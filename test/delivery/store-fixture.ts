@@ -77,3 +77,10 @@ export async function openTestStore(): Promise<TestStore> {
     },
   };
 }
+
+/** Empties what one poll or ingest test leaves behind, so the next test starts from no subscriptions. */
+export async function clearTriggerState(db: Kysely<OutboxDatabase>): Promise<void> {
+  await db.deleteFrom('subscriptions').execute();
+  await db.deleteFrom('poll_cursors').execute();
+  await db.deleteFrom('trigger_events').execute();
+}

@@ -17,7 +17,7 @@ import type { OutboxDatabase, SubscriptionRow } from '../../src/delivery/outbox-
 import { pollStep } from '../../src/triggers/poll-step.js';
 import { verifyStripeWebhook } from '../../src/stripe/webhook-signature.js';
 import { ingestStripeEvent } from '../../src/triggers/webhook-ingest.js';
-import { openTestStore, type TestStore } from '../delivery/store-fixture.js';
+import { openTestStore, type TestStore, clearTriggerState } from '../delivery/store-fixture.js';
 
 const ajv = new Ajv({ strict: true });
 addFormats.default(ajv);
@@ -88,9 +88,7 @@ describe('chargeAdded against the emulator', () => {
   });
 
   beforeEach(async () => {
-    await db.deleteFrom('subscriptions').execute();
-    await db.deleteFrom('poll_cursors').execute();
-    await db.deleteFrom('trigger_events').execute();
+    await clearTriggerState(db);
     apiKey = `sk_test_charges${process.pid}x${++keyCounter}`;
     stripe = createStripeClient({ apiKey, apiBase: emulator.url, requestsPerSecond: false });
   });

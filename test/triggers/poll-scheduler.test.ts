@@ -12,7 +12,7 @@ import type { OutboxDatabase, SubscriptionRow } from '../../src/delivery/outbox-
 import { PollScheduler } from '../../src/triggers/poll-scheduler.js';
 import { DeliveryWorker } from '../../src/delivery/worker.js';
 import { generateSubscriptionSecret } from '../../src/delivery/signing.js';
-import { openTestStore, type TestStore } from '../delivery/store-fixture.js';
+import { openTestStore, type TestStore, clearTriggerState } from '../delivery/store-fixture.js';
 
 const T0 = 1_795_000_000;
 
@@ -62,9 +62,7 @@ describe('the poll scheduler', () => {
   });
 
   beforeEach(async () => {
-    await db.deleteFrom('subscriptions').execute();
-    await db.deleteFrom('poll_cursors').execute();
-    await db.deleteFrom('trigger_events').execute();
+    await clearTriggerState(db);
     apiKey = `sk_test_sched${process.pid}x${++keyCounter}`;
     stripe = createStripeClient({ apiKey, apiBase: emulator.url, requestsPerSecond: false });
     clockMs = T0 * 1000;

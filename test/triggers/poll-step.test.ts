@@ -5,7 +5,7 @@ import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
-import { openTestStore, type TestStore } from '../delivery/store-fixture.js';
+import { openTestStore, type TestStore, clearTriggerState } from '../delivery/store-fixture.js';
 import type Stripe from 'stripe';
 import { defineTrigger } from '../../src/connector/define.js';
 import type { OutboxDatabase, SubscriptionRow } from '../../src/delivery/outbox-tables.js';
@@ -98,9 +98,7 @@ describe('the poll step', () => {
   });
 
   beforeEach(async () => {
-    await db.deleteFrom('subscriptions').execute();
-    await db.deleteFrom('poll_cursors').execute();
-    await db.deleteFrom('trigger_events').execute();
+    await clearTriggerState(db);
     account.visible = [];
     account.listCalls = 0;
     account.failMapFor = undefined;

@@ -15,7 +15,7 @@ import { orderAdded } from '../../src/connector/triggers/order-added.js';
 import type { TriggerDefinition } from '../../src/connector/define.js';
 import type { OutboxDatabase } from '../../src/delivery/outbox-tables.js';
 import { pollStep } from '../../src/triggers/poll-step.js';
-import { openTestStore, type TestStore } from '../delivery/store-fixture.js';
+import { openTestStore, type TestStore, clearTriggerState } from '../delivery/store-fixture.js';
 
 const ajv = new Ajv({ strict: true });
 addFormats.default(ajv);
@@ -79,9 +79,7 @@ describe('triggers against the emulator', () => {
   });
 
   beforeEach(async () => {
-    await db.deleteFrom('subscriptions').execute();
-    await db.deleteFrom('poll_cursors').execute();
-    await db.deleteFrom('trigger_events').execute();
+    await clearTriggerState(db);
     apiKey = `sk_test_triggers${process.pid}x${++keyCounter}`;
     stripe = createStripeClient({ apiKey, apiBase: emulator.url, requestsPerSecond: false });
     await setClock(T0);
