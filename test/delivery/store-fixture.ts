@@ -11,7 +11,7 @@ import type { Kysely } from 'kysely';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { outboxOf } from '../../src/delivery/outbox-store.js';
-import type { OutboxDatabase } from '../../src/delivery/outbox-tables.js';
+import type { OutboxDatabase, SubscriptionRow } from '../../src/delivery/outbox-tables.js';
 
 export interface TestStore {
   /** Where the SQLite file lives (DATA_DIR for a child process). */
@@ -83,4 +83,37 @@ export async function clearTriggerState(db: Kysely<OutboxDatabase>): Promise<voi
   await db.deleteFrom('subscriptions').execute();
   await db.deleteFrom('poll_cursors').execute();
   await db.deleteFrom('trigger_events').execute();
+}
+
+/**
+ * A subscription row of `usr_1` on `conn_1`, as the subscription service stores one: poll mode
+ * every 120 s (the default), active, since `sinceSeconds`, to a subscriber nobody listens on
+ * unless `url` is given. Returns its id.
+ */
+export async function insertSubscription(
+  db: Kysely<OutboxDatabase>,
+  id: string,
+  trigger: string,
+  sinceSeconds: number,
+  overrides: Partial<SubscriptionRow> = {},
+): Promise<string> {
+  const since = new Date(sinceSeconds * 1000).toISOString();
+  await db
+    .insertInto('subscriptions')
+    .values({
+      id,
+      user_id: 'usr_1',
+      connection_id: 'conn_1',
+      trigger,
+      url: 'http://127.0.0.1:9/hook',
+      mode: 'poll',
+      poll_interval_seconds: 120,
+      secret_ciphertext: 'sealed',
+      status: 'active',
+      since,
+      created_at: since,
+      ...overrides,
+    })
+    .execute();
+  return id;
 }

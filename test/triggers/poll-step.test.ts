@@ -5,7 +5,7 @@ import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
-import { openTestStore, type TestStore, clearTriggerState } from '../delivery/store-fixture.js';
+import { openTestStore, type TestStore, clearTriggerState, insertSubscription } from '../delivery/store-fixture.js';
 import type Stripe from 'stripe';
 import { defineTrigger } from '../../src/connector/define.js';
 import type { OutboxDatabase, SubscriptionRow } from '../../src/delivery/outbox-tables.js';
@@ -57,25 +57,7 @@ describe('the poll step', () => {
 
   async function subscribe(sinceSeconds: number, overrides: Partial<SubscriptionRow> = {}): Promise<string> {
     subCount += 1;
-    const id = `sub_${subCount}`;
-    await db
-      .insertInto('subscriptions')
-      .values({
-        id,
-        user_id: 'usr_1',
-        connection_id: 'conn_1',
-        trigger: 'thingAdded',
-        url: 'http://127.0.0.1:9/hook',
-        mode: 'poll',
-        poll_interval_seconds: 120,
-        secret_ciphertext: 'sealed',
-        status: 'active',
-        since: iso(sinceSeconds),
-        created_at: iso(sinceSeconds),
-        ...overrides,
-      })
-      .execute();
-    return id;
+    return insertSubscription(db, `sub_${subCount}`, 'thingAdded', sinceSeconds, overrides);
   }
 
   const deliveredTo = async (subscriptionId: string) =>
