@@ -33,18 +33,23 @@ async function onPostgres(adminUrl: string, statement: string): Promise<void> {
   }
 }
 
+/**
+ * A fresh PostgreSQL database on TEST_DATABASE_URL's server, for a store or a server process to
+ * open (undefined databaseUrl without TEST_DATABASE_URL: SQLite); drop() removes it.
+ */
+export async function createTestDatabase(): Promise<{ databaseUrl: string | undefined; drop(): Promise<void> }> {
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) return { databaseUrl: undefined, drop: async () => {} };
+  const database = `sc_test_${randomBytes(6).toString('hex')}`;
+  await onPostgres(adminUrl, `create database ${database}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return { databaseUrl: url.toString(), drop: () => onPostgres(adminUrl, `drop database ${database}`) };
+}
+
 export async function openTestStore(): Promise<TestStore> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sc-outbox-'));
-  const adminUrl = process.env.TEST_DATABASE_URL;
-  let databaseUrl: string | undefined;
-  let database: string | undefined;
-  if (adminUrl) {
-    database = `sc_test_${randomBytes(6).toString('hex')}`;
-    await onPostgres(adminUrl, `create database ${database}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${database}`;
-    databaseUrl = url.toString();
-  }
+  const { databaseUrl, drop } = await createTestDatabase();
   const store = openStore({ dataDir, databaseUrl });
   await migrateToLatest(store);
   const createdAt = new Date().toISOString();
@@ -72,7 +77,7 @@ export async function openTestStore(): Promise<TestStore> {
     db: outboxOf(store),
     async close() {
       await store.destroy();
-      if (adminUrl && database) await onPostgres(adminUrl, `drop database ${database}`);
+      await drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
