@@ -43,8 +43,9 @@ export interface Subscriber {
   /**
    * Calls `onHeld` with the next verified request before answering it; the answer is given only
    * when the returned promise settles (the connection is simply dropped if the sender died).
+   * Returns what cancels the hold if no request came.
    */
-  holdNext(onHeld: (delivered: Delivered) => Promise<void>): void;
+  holdNext(onHeld: (delivered: Delivered) => Promise<void>): () => void;
   /** Resolves once `count` deliveries were received; rejects after timeoutMs (default 10 s). */
   waitFor(count: number, timeoutMs?: number): Promise<Delivered[]>;
   close(): Promise<void>;
@@ -119,6 +120,9 @@ export async function startSubscriber(): Promise<Subscriber> {
     },
     holdNext(onHeld) {
       hold = onHeld;
+      return () => {
+        if (hold === onHeld) hold = undefined;
+      };
     },
     waitFor(count, timeoutMs = 10_000) {
       if (received.length >= count) return Promise.resolve(received);
