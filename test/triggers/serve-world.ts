@@ -25,8 +25,10 @@ export interface ServeWorld {
   emulator: RunningEmulator;
   server: RunningServer;
   subscriber: Subscriber;
-  /** A call to the connector's API as the test user. */
-  api(method: string, path: string, body?: unknown): Promise<ApiAnswer>;
+  /** The test user (alice) and her token. */
+  userId: string;
+  /** A call to the connector's API as the test user, or as the owner of `token`. */
+  api(method: string, path: string, body?: unknown, token?: string): Promise<ApiAnswer>;
   /** A connection (POST /api/connections) to a fresh emulator account, and an SDK client for that account. */
   connect(): Promise<{ connectionId: string; apiKey: string; stripe: Stripe }>;
   /** POST /api/connections/{id}/subscriptions to the subscriber; its secret goes to the subscriber. */
@@ -54,9 +56,9 @@ export async function startServeWorld(env: Record<string, string> = {}): Promise
   });
   const server = await startServer(config, { logger: createLogger({ level: 'silent' }) });
   const subscriber = await startSubscriber();
-  const { token } = await createUserWithToken(server.services.db, { name: 'alice' });
+  const alice = await createUserWithToken(server.services.db, { name: 'alice' });
 
-  const api = async (method: string, path: string, body?: unknown): Promise<ApiAnswer> => {
+  const api = async (method: string, path: string, body?: unknown, token = alice.token): Promise<ApiAnswer> => {
     const response = await fetch(`${server.url}${path}`, {
       method,
       headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -70,6 +72,7 @@ export async function startServeWorld(env: Record<string, string> = {}): Promise
     emulator,
     server,
     subscriber,
+    userId: alice.userId,
     api,
     async connect() {
       const apiKey = `sk_test_serve${process.pid}x${++accountCounter}`;
