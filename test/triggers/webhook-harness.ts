@@ -21,6 +21,14 @@ import type { DeliveryWorker } from '../../src/delivery/worker.js';
 import { webhookTablesOf, type WebhookDatabase } from '../../src/triggers/webhook-tables.js';
 import { startSubscriber, type Subscriber } from './recording-subscriber.js';
 
+/** One entry of the emulator's webhook delivery log (docs/emulator.md, GET /_emulator/webhooks/deliveries). */
+export interface EmulatorDelivery {
+  event: string;
+  outcome: 'succeeded' | 'failed' | 'dropped' | 'skipped';
+  http_status: number | null;
+  duplicate: boolean;
+}
+
 export interface WebhookWorld {
   emulator: RunningEmulator;
   services: Services;
@@ -34,6 +42,12 @@ export interface WebhookWorld {
   subscriber: Subscriber;
   /** A connection to a fresh emulator account; its key and a Stripe client for that account. */
   connect(): Promise<{ connectionId: string; apiKey: string; stripe: Stripe }>;
+  /** connect(), then a webhook- or hybrid-mode subscription on it to the subscriber, whose secret it is given. */
+  subscribe(trigger: string, mode: 'webhook' | 'hybrid'): Promise<{ connectionId: string; apiKey: string; stripe: Stripe; subscriptionId: string }>;
+  /** A call to the emulator's control API (/_emulator/…) as the account of `apiKey`; must answer 200. */
+  control(apiKey: string, method: string, path: string, body?: object): Promise<unknown>;
+  /** Until the account's webhook delivery log satisfies `holds` (checked every 10 ms, for at most 10 s). */
+  webhookLogUntil(apiKey: string, what: string, holds: (log: EmulatorDelivery[]) => boolean): Promise<EmulatorDelivery[]>;
   count(table: 'trigger_events' | 'deliveries' | 'stripe_events_seen' | 'webhook_endpoints', connectionId?: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -61,6 +75,22 @@ export async function startWebhookWorld(): Promise<WebhookWorld> {
   worker.start();
   const subscriber = await startSubscriber();
 
+  const connect = async () => {
+    const apiKey = `sk_test_wh${process.pid}x${++accountCounter}`;
+    const view = await services.connections.create(userId, { name: `account ${accountCounter}`, apiKey, apiBase: emulator.url });
+    const row = await services.connections.owned(userId, view.id);
+    return { connectionId: view.id, apiKey, stripe: services.connections.stripeFor(row) };
+  };
+  const control = async (apiKey: string, method: string, path: string, body?: object) => {
+    const answer = await fetch(`${emulator.url}/_emulator/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (answer.status !== 200) throw new Error(`${method} /_emulator/${path} answered ${answer.status}`);
+    return answer.json();
+  };
+
   return {
     emulator,
     services,
@@ -71,11 +101,22 @@ export async function startWebhookWorld(): Promise<WebhookWorld> {
     subscriptions,
     worker,
     subscriber,
-    async connect() {
-      const apiKey = `sk_test_wh${process.pid}x${++accountCounter}`;
-      const view = await services.connections.create(userId, { name: `account ${accountCounter}`, apiKey, apiBase: emulator.url });
-      const row = await services.connections.owned(userId, view.id);
-      return { connectionId: view.id, apiKey, stripe: services.connections.stripeFor(row) };
+    connect,
+    control,
+    async subscribe(trigger, mode) {
+      const connection = await connect();
+      const created = await subscriptions.create(userId, connection.connectionId, { trigger, url: subscriber.url, mode });
+      subscriber.addSecret(created.secret);
+      return { ...connection, subscriptionId: created.id };
+    },
+    async webhookLogUntil(apiKey, what, holds) {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const { data } = (await control(apiKey, 'GET', 'webhooks/deliveries')) as { data: EmulatorDelivery[] };
+        if (holds(data)) return data;
+        if (Date.now() > deadline) throw new Error(`the emulator's webhook log never showed ${what}: ${JSON.stringify(data)}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
     },
     async count(table, connectionId) {
       let query = db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n'));
