@@ -24,6 +24,8 @@ export interface WatchReceiverOptions {
   onEvent(body: unknown): void;
   /** A request refused (bad signature, not JSON, too large), in words for stderr. */
   onRefused(reason: string): void;
+  /** The listener failed after it started (a fatal error for watch). */
+  onError(error: Error): void;
 }
 
 export interface WatchReceiver {
@@ -95,6 +97,7 @@ export async function startWatchReceiver(options: WatchReceiverOptions): Promise
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
       server.off('error', reject);
+      server.on('error', options.onError);
       resolve();
     });
   });

@@ -12,7 +12,7 @@ describe("watch's receiver", () => {
   let receiver: WatchReceiver;
 
   before(async () => {
-    receiver = await startWatchReceiver({ onEvent: (e) => events.push(e), onRefused: (r) => refusals.push(r) });
+    receiver = await startWatchReceiver({ onEvent: (e) => events.push(e), onRefused: (r) => refusals.push(r), onError: (e) => assert.fail(e) });
   });
   after(() => receiver.close());
 

@@ -75,6 +75,7 @@ async function watch(trigger: string, options: WatchOptions): Promise<number> {
         process.stdout.write(`${JSON.stringify(event)}\n`);
       },
       onRefused: (reason) => status(`refused ${reason}`),
+      onError: (error) => failed(error),
     });
   } catch (error) {
     throw new CliError(`Cannot listen on ${options.listenHost}:${port}: ${error instanceof Error ? error.message : String(error)}`);
@@ -106,7 +107,9 @@ async function watch(trigger: string, options: WatchOptions): Promise<number> {
     })();
     return stopping;
   };
+  let failed: (error: Error) => void = () => {};
   const done = new Promise<number>((resolve) => {
+    failed = (error) => void stop(1, `the listener failed (${error.message}): stopping`).then(resolve);
     const onSignal = (signal: NodeJS.Signals) => void stop(0, `${signal} received: stopping`).then(resolve);
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
