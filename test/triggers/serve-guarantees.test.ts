@@ -9,15 +9,15 @@ import { startServeWorld, type ServeWorld } from './serve-world.js';
 
 interface AttemptJson {
   attempt: number;
-  started_at: string;
-  status_code: number | null;
+  startedAt: string;
+  statusCode: number | null;
 }
 interface DeliveryJson {
   id: string;
-  stripe_object_id: string;
+  stripeObjectId: string;
   status: string;
   attempts: number;
-  attempt_history: AttemptJson[];
+  attemptsHistory: AttemptJson[];
 }
 
 /** Until `read` holds, checked every 20 ms, for at most timeoutMs. */
@@ -65,9 +65,9 @@ describe('delivery guarantees through serve', () => {
     const [row] = await until('the success recorded', () => history(subscriptionId), (rows) => rows[0]?.status === 'delivered');
     assert.equal(row!.id, delivered!.webhookId);
     assert.equal(row!.attempts, 4);
-    assert.deepEqual(row!.attempt_history.map((a) => [a.attempt, a.status_code]), [[1, 500], [2, 500], [3, 500], [4, 204]]);
+    assert.deepEqual(row!.attemptsHistory.map((a) => [a.attempt, a.statusCode]), [[1, 500], [2, 500], [3, 500], [4, 204]]);
     // Each wait is at least half its nominal value: 1 s, 2 s, 4 s.
-    const started = row!.attempt_history.map((a) => Date.parse(a.started_at));
+    const started = row!.attemptsHistory.map((a) => Date.parse(a.startedAt));
     const waits = started.slice(1).map((t, i) => t - started[i]!);
     assert.ok(waits[0]! >= 500 && waits[1]! >= 1_000 && waits[2]! >= 2_000, `waits ${waits.join(', ')} ms`);
   });
@@ -108,7 +108,7 @@ describe('delivery guarantees through serve', () => {
     await until('the emulator’s own send acknowledged', emulatorSends, (statuses) => statuses.includes(200));
     const [row] = await until('the delivery recorded', () => history(subscriptionId), (rows) => rows[0]?.status === 'delivered');
     const deliveries = await history(subscriptionId);
-    assert.deepEqual(deliveries.map((d) => [d.stripe_object_id, d.status, d.attempts]), [[customer.id, 'delivered', 1]]);
+    assert.deepEqual(deliveries.map((d) => [d.stripeObjectId, d.status, d.attempts]), [[customer.id, 'delivered', 1]]);
     const mine = world.subscriber.received.filter((d) => d.body.subscription === subscriptionId);
     assert.deepEqual(mine.map((d) => [d.webhookId, d.body.data.id]), [[row!.id, customer.id]]);
   });
