@@ -35,6 +35,11 @@ const children: ChildProcess[] = [];
 
 /** BENCH_PROFILE_DIR=dir writes a --cpu-prof profile of the connector process there. Default: none. */
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+/**
+ * Extra node flags for the connector process, space-separated, e.g. `--perf-basic-prof` so that
+ * `perf record` names its JIT frames. Default: none.
+ */
+const CONNECTOR_NODE_ARGS = (process.env.BENCH_CONNECTOR_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
 
 interface Child<T> {
   ready: T;
@@ -124,9 +129,9 @@ async function main(): Promise<number> {
   const emulatorChild = await startProcess<{ url: string }>('./emulator-process.ts', []);
   const emulator = emulatorChild.ready;
   const connectorChild = await startProcess<{ url: string; token: string; connectionId: string }>(
-    './connector-process.ts',
+    process.env.BENCH_CONNECTOR_FILE ?? './connector-process.ts',
     [emulator.url, apiKey],
-    PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
+    [...CONNECTOR_NODE_ARGS, ...(PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [])],
   );
   const connector = connectorChild.ready;
   const cpuOf = {

@@ -9,7 +9,7 @@ import { ConnectorError, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/database.js';
 import { newId } from '../store/ids.js';
-import { insertRun, listRuns, type RunFilter } from '../store/runs.js';
+import { listRuns, type RunFilter } from '../store/runs.js';
 import type { RunRow } from '../store/schema.js';
 import type { ConnectionService } from '../connections/service.js';
 import { stripeRequestIdOf } from '../stripe/errors.js';
@@ -17,7 +17,8 @@ import { asConnectorError, loggableError } from './failure.js';
 import { deriveIdempotencyKey } from './idempotency.js';
 import { compileValidator, type InputValidator } from './input-validator.js';
 import { redactSecrets } from './redact.js';
-import { withRequestIdCapture } from './request-id.js';
+import { observeRequestIds, type CallRecord } from './request-id.js';
+import { RunRecorder } from './run-recorder.js';
 import type { Throttle } from './throttle.js';
 
 export interface ActionCall {
@@ -81,9 +82,11 @@ export interface ActionServiceOptions {
 export class ActionService {
   readonly published: Map<string, PublishedAction>;
   private readonly clock: () => Date;
+  private readonly runs: RunRecorder;
 
   constructor(private readonly options: ActionServiceOptions) {
     this.clock = options.clock ?? (() => new Date());
+    this.runs = new RunRecorder(options.db);
     this.published = new Map(
       options.actions.map((definition) => [definition.name, { definition, validator: compileValidator(definition.input) }]),
     );
@@ -114,11 +117,11 @@ export class ActionService {
 
     const createdAt = this.clock().toISOString();
     const started = performance.now();
-    const { record, result } = withRequestIdCapture(stripe, () => action.definition.run({ stripe, idempotencyKey }, input));
+    const record: CallRecord = { stripeRequestId: undefined };
     let output: unknown;
     let failure: ConnectorError | undefined;
     try {
-      output = await result;
+      output = await action.definition.run({ stripe: observeRequestIds(stripe, record), idempotencyKey }, input);
     } catch (error) {
       failure = asConnectorError(error);
       record.stripeRequestId ??= stripeRequestIdOf(error);
@@ -128,7 +131,7 @@ export class ActionService {
     }
     const durationMs = Math.round(performance.now() - started);
 
-    await insertRun(this.options.db, {
+    await this.runs.record({
       id: newId('run'),
       kind: 'action',
       user_id: call.userId,

@@ -15,6 +15,12 @@ export async function insertRun(db: Store, row: NewRunRow): Promise<void> {
   await db.insertInto('runs').values(row).execute();
 }
 
+/** Several runs in one statement, so one commit (src/actions/run-recorder.ts says why). */
+export async function insertRuns(db: Store, rows: NewRunRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insertInto('runs').values(rows).execute();
+}
+
 export async function listRuns(db: Store, filter: RunFilter): Promise<RunRow[]> {
   let query = db.selectFrom('runs').selectAll().where('user_id', '=', filter.userId);
   if (filter.connectionId !== undefined) query = query.where('connection_id', '=', filter.connectionId);
