@@ -10,7 +10,7 @@ import type { Logger } from '../log.js';
 import type { Store } from '../store/database.js';
 import { newId } from '../store/ids.js';
 import { listRuns, type RunFilter } from '../store/runs.js';
-import type { RunRow } from '../store/schema.js';
+import type { ConnectionRow, RunRow } from '../store/schema.js';
 import type { ConnectionService } from '../connections/service.js';
 import { stripeRequestIdOf } from '../stripe/errors.js';
 import { asConnectorError, loggableError } from './failure.js';
@@ -29,6 +29,11 @@ export interface ActionCall {
   input: unknown;
   /** The client's Idempotency-Key header, if sent. */
   clientIdempotencyKey?: string | undefined;
+  /**
+   * The connection as already read for this user (the HTTP auth hook reads it with the token);
+   * null: that read found no connection of this user with this id. Undefined: read it here.
+   */
+  connection?: ConnectionRow | null | undefined;
 }
 
 export interface RunView {
@@ -95,7 +100,8 @@ export class ActionService {
   async run(call: ActionCall): Promise<unknown> {
     const action = this.published.get(call.operation);
     if (!action) throw notFound('operation', call.operation);
-    const connection = await this.options.connections.owned(call.userId, call.connectionId);
+    const connection = call.connection === undefined ? await this.options.connections.owned(call.userId, call.connectionId) : call.connection;
+    if (!connection || connection.id !== call.connectionId || connection.user_id !== call.userId) throw notFound('connection', call.connectionId);
 
     const limit = connection.rate_limit ?? this.options.rateLimit;
     const windowSeconds = this.options.rateWindowSeconds;

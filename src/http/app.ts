@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type { Services } from '../app/services.js';
 import { ConnectorError } from '../errors.js';
 import { installAuth } from './auth.js';
+import { authenticateWithConnection } from '../users/tokens.js';
 import { installErrorHandling } from './error-handler.js';
 import { buildOpenApi } from './openapi.js';
 import { acceptJsonBodies, DEFAULT_BODY_LIMIT_BYTES } from './request-body.js';
@@ -53,7 +54,10 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   });
   acceptJsonBodies(app);
   installErrorHandling(app, bodyLimitBytes);
-  installAuth(app, services.authenticate);
+  installAuth(app, {
+    authenticate: services.authenticate,
+    authenticateWithConnection: (token, connectionId) => authenticateWithConnection(services.db, token, connectionId),
+  });
   installRequestLog(app);
 
   registerHealthRoutes(app);

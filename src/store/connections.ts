@@ -16,6 +16,28 @@ export async function findOwnedConnection(db: Store, userId: string, id: string)
     .executeTakeFirst();
 }
 
+/**
+ * The token's user and, in the same query, that user's connection `id` (undefined when the id is
+ * unknown or another user's): the action route's two lookups as one indexed read (auth.ts says why).
+ * Undefined when no token has this hash.
+ */
+export async function findTokenWithOwnedConnection(
+  db: Store,
+  tokenHash: string,
+  id: string,
+): Promise<{ tokenHash: string; userId: string; connection: ConnectionRow | undefined } | undefined> {
+  const row = await db
+    .selectFrom('tokens')
+    .leftJoin('connections', (join) => join.onRef('connections.user_id', '=', 'tokens.user_id').on('connections.id', '=', id))
+    .selectAll('connections')
+    .select(['tokens.token_hash as token_hash', 'tokens.user_id as token_user_id'])
+    .where('tokens.token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { token_hash, token_user_id, ...connection } = row;
+  return { tokenHash: token_hash, userId: token_user_id, connection: connection.id === null ? undefined : (connection as ConnectionRow) };
+}
+
 export async function listOwnedConnections(db: Store, userId: string): Promise<ConnectionRow[]> {
   return db
     .selectFrom('connections')

@@ -5,6 +5,8 @@ import type { Store } from '../store/database.js';
 import { newId } from '../store/ids.js';
 import { findAdminUser, insertUser } from '../store/users.js';
 import { findTokenByHash, insertToken } from '../store/tokens.js';
+import { findTokenWithOwnedConnection } from '../store/connections.js';
+import type { ConnectionRow } from '../store/schema.js';
 
 /** Prefix that makes a leaked token recognisable to secret scanners. */
 export const TOKEN_PREFIX = 'sct_';
@@ -38,16 +40,32 @@ export async function createUserWithToken(
   return { userId, token };
 }
 
+// The lookup is by hash already; the constant-time comparison keeps the final check free of an
+// early-exit timing signal should the lookup ever become a prefix or case-insensitive match.
+function sameHash(storedHex: string, presentedHex: string): boolean {
+  const stored = Buffer.from(storedHex, 'hex');
+  const given = Buffer.from(presentedHex, 'hex');
+  return stored.length === given.length && timingSafeEqual(stored, given);
+}
+
 /** The user a bearer token belongs to, or undefined. */
 export async function authenticate(db: Store, token: string): Promise<string | undefined> {
   const presented = hashToken(token);
   const row = await findTokenByHash(db, presented);
-  if (!row) return undefined;
-  // The lookup is by hash already; the constant-time comparison keeps the final check free of an
-  // early-exit timing signal should the lookup ever become a prefix or case-insensitive match.
-  const stored = Buffer.from(row.token_hash, 'hex');
-  const given = Buffer.from(presented, 'hex');
-  return stored.length === given.length && timingSafeEqual(stored, given) ? row.user_id : undefined;
+  return row && sameHash(row.token_hash, presented) ? row.user_id : undefined;
+}
+
+export interface AuthenticatedWithConnection {
+  userId: string;
+  /** The user's connection with the id asked for; undefined when unknown or another user's. */
+  connection: ConnectionRow | undefined;
+}
+
+/** authenticate() and the user's connection `connectionId`, in one store read; undefined: no such token. */
+export async function authenticateWithConnection(db: Store, token: string, connectionId: string): Promise<AuthenticatedWithConnection | undefined> {
+  const presented = hashToken(token);
+  const found = await findTokenWithOwnedConnection(db, presented, connectionId);
+  return found && sameHash(found.tokenHash, presented) ? { userId: found.userId, connection: found.connection } : undefined;
 }
 
 export type AdminBootstrap =

@@ -4,7 +4,8 @@ import type { Services } from '../../app/services.js';
 import { invalidInput } from '../../errors.js';
 
 export function registerActionRoutes(app: FastifyInstance, services: Services): void {
-  app.post<{ Params: { id: string; operation: string } }>('/api/connections/:id/actions/:operation', async (request) => {
+  // The auth hook reads the connection with the token (auth.ts): one store read per call.
+  app.post<{ Params: { id: string; operation: string } }>('/api/connections/:id/actions/:operation', { config: { ownedConnectionParam: 'id' } }, async (request) => {
     const header = request.headers['idempotency-key'];
     if (Array.isArray(header)) throw invalidInput([{ field: 'Idempotency-Key', message: 'must be sent once' }]);
     return services.actions.run({
@@ -13,6 +14,7 @@ export function registerActionRoutes(app: FastifyInstance, services: Services): 
       operation: request.params.operation,
       input: request.body,
       clientIdempotencyKey: header,
+      connection: request.ownedConnection,
     });
   });
 }
