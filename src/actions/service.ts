@@ -97,7 +97,20 @@ export class ActionService {
     );
   }
 
+  /** The action's output. */
   async run(call: ActionCall): Promise<unknown> {
+    return (await this.execute(call)).output;
+  }
+
+  /**
+   * The action's output as JSON text: the same text the run history stores, so the HTTP route
+   * sends it without serialising the output a second time.
+   */
+  async runAsJson(call: ActionCall): Promise<string> {
+    return (await this.execute(call)).outputJson;
+  }
+
+  private async execute(call: ActionCall): Promise<{ output: unknown; outputJson: string }> {
     const action = this.published.get(call.operation);
     if (!action) throw notFound('operation', call.operation);
     const connection = call.connection === undefined ? await this.options.connections.owned(call.userId, call.connectionId) : call.connection;
@@ -136,6 +149,7 @@ export class ActionService {
       }
     }
     const durationMs = Math.round(performance.now() - started);
+    const outputJson = JSON.stringify(output ?? null);
 
     await this.runs.record({
       id: newId('run'),
@@ -147,12 +161,12 @@ export class ActionService {
       duration_ms: durationMs,
       stripe_request_id: record.stripeRequestId ?? null,
       input: JSON.stringify(redactSecrets(input)),
-      output: failure ? null : JSON.stringify(output ?? null),
+      output: failure ? null : outputJson,
       error: failure ? JSON.stringify({ status: failure.status, code: failure.code, message: failure.message }) : null,
       created_at: createdAt,
     });
     if (failure) throw failure;
-    return output;
+    return { output, outputJson };
   }
 
   async listRuns(filter: RunFilter): Promise<RunView[]> {
