@@ -4,14 +4,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { composeServices } from '../../src/app/services.js';
 import { buildApp } from '../../src/http/app.js';
-import { createUserWithToken } from '../../src/users/tokens.js';
+import { authenticateWithConnection, createUserWithToken } from '../../src/users/tokens.js';
+import { RunRecorder } from '../../src/actions/run-recorder.js';
+import { observeRequestIds } from '../../src/actions/request-id.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import { insertRun } from '../../src/store/runs.js';
+import type { NewRunRow } from '../../src/store/schema.js';
 import { newId } from '../../src/store/ids.js';
 import { createThrottle } from '../../src/actions/throttle.js';
 import { getCustomer } from '../../src/connector/actions/get-customer.js';
@@ -20,14 +22,17 @@ import { REDACTED_PATHS } from '../../src/log.js';
 process.setSourceMapsEnabled(false);
 const N = Number(process.env.BENCH_STAGE_ITERATIONS ?? 5000);
 
-async function time(name: string, op: () => unknown): Promise<void> {
-  for (let i = 0; i < Math.min(N, 1000); i += 1) await op();
+/** Runs `op` N times after a warm-up; `perOp` operations happen in each run of `op`. */
+async function time(name: string, op: () => unknown, perOp = 1): Promise<void> {
+  const runs = Math.max(1, Math.round(N / perOp));
+  for (let i = 0; i < Math.min(runs, 1000); i += 1) await op();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  for (let i = 0; i < N; i += 1) await op();
-  const wallUs = ((performance.now() - t0) * 1000) / N;
+  for (let i = 0; i < runs; i += 1) await op();
+  const operations = runs * perOp;
+  const wallUs = ((performance.now() - t0) * 1000) / operations;
   const cpu = process.cpuUsage(cpu0);
-  console.log(`| ${name} | ${wallUs.toFixed(1)} | ${((cpu.user + cpu.system) / N).toFixed(1)} |`);
+  console.log(`| ${name} | ${wallUs.toFixed(1)} | ${((cpu.user + cpu.system) / operations).toFixed(1)} |`);
 }
 
 const emulator = await startEmulator({ port: 0, rateLimitPerSecond: false });
@@ -43,32 +48,34 @@ const customer = await stripe.customers.create({ email: 'bench@example.com' });
 const app = await buildApp(services);
 const devNull = pino({ level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, pino.destination({ dest: '/dev/null', sync: true }));
 const throttle = createThrottle();
-const als = new AsyncLocalStorage<object>();
 
 console.log(`stages, ${N} sequential iterations each, Node ${process.version}`);
 console.log('');
 console.log('| stage | wall µs/op | CPU µs/op |');
 console.log('|---|---|---|');
-await time('authenticate (sha256 + token read)', () => services.authenticate(token));
-await time('connections.owned (connection read)', () => services.connections.owned(userId, view.id));
+await time('authenticate: token read (other /api routes)', () => services.authenticate(token));
+await time('connections.owned: connection read', () => services.connections.owned(userId, view.id));
+await time('authenticateWithConnection: both in one read (action route)', () => authenticateWithConnection(services.db, token, view.id));
 await time('throttle.take', () => throttle.take('conn', 1_000_000_000, 60));
-await time('insertRun', () =>
-  insertRun(services.db, {
-    id: newId('run'), kind: 'action', user_id: userId, connection_id: view.id, operation: 'getCustomer', status: 'succeeded',
-    duration_ms: 1, stripe_request_id: 'req_x', input: JSON.stringify({ id: customer.id }), output: JSON.stringify(customer), error: null,
-    created_at: new Date().toISOString(),
-  }),
-);
+const runRow = (): NewRunRow => ({
+  id: newId('run'), kind: 'action', user_id: userId, connection_id: view.id, operation: 'getCustomer', status: 'succeeded',
+  duration_ms: 1, stripe_request_id: 'req_x', input: JSON.stringify({ id: customer.id }), output: JSON.stringify(customer), error: null,
+  created_at: new Date().toISOString(),
+});
+await time('insertRun: one row, its own commit', () => insertRun(services.db, runRow()));
+const recorder = new RunRecorder(services.db);
+await time('RunRecorder: 20 rows recorded together, per row', async () => {
+  await Promise.all(Array.from({ length: 20 }, () => recorder.record(runRow())));
+}, 20);
 await time('one pino info line with redaction (/dev/null)', () => devNull.info({ method: 'POST', url: '/api/connections/x/actions/getCustomer', statusCode: 200, responseTimeMs: 1.234 }, 'request'));
 await time('getCustomer.run (SDK + in-process emulator)', () => getCustomer.run({ stripe, idempotencyKey: 'x' }, { id: customer.id }));
-await time('actions.run (whole service)', () => services.actions.run({ userId, connectionId: view.id, operation: 'getCustomer', input: { id: customer.id } }));
+await time('getCustomer.run through the per-call request-id view', () => getCustomer.run({ stripe: observeRequestIds(stripe, { stripeRequestId: undefined }), idempotencyKey: 'x' }, { id: customer.id }));
+await time('actions.run (whole service, connection read included)', () => services.actions.run({ userId, connectionId: view.id, operation: 'getCustomer', input: { id: customer.id } }));
 const injectOptions = { method: 'POST' as const, url: `/api/connections/${view.id}/actions/getCustomer`, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: JSON.stringify({ id: customer.id }) };
-await time('app.inject (fastify + service)', async () => {
+await time('app.inject (fastify + auth + service; inject has its own cost)', async () => {
   const response = await app.inject(injectOptions);
   if (response.statusCode !== 200) throw new Error(response.body);
 });
-als.run({}, () => undefined);
-await time('getCustomer.run inside AsyncLocalStorage.run', () => als.run({}, () => getCustomer.run({ stripe, idempotencyKey: 'x' }, { id: customer.id })));
 
 await app.close();
 await services.close();
