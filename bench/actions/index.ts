@@ -6,6 +6,10 @@
 //
 //   npm run bench -- actions            (defaults: 2 rounds × 5 s per path, 1 s warm-up)
 //   BENCH_ROUND_MS=3000 BENCH_ROUNDS=1 npm run bench -- actions
+//   BENCH_CONCURRENCY=1 …                 one request at a time (the added-median target)
+//   BENCH_CONNECTOR_FILE=./floor-process.ts …   fastify + the same SDK call, nothing else (the floor)
+//   BENCH_CONNECTOR_PROCESSES=2 …         two connector processes on one store
+//   BENCH_CONNECTOR_NODE_ARGS=--perf-basic-prof perf record -g -- node --import tsx bench/actions/index.ts
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { cpus, totalmem, loadavg, tmpdir } from 'node:os';
