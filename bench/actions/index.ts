@@ -39,6 +39,12 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
  * With more than one, each process keeps its own throttle, so this measures CPU, not the product.
  */
 const CONNECTOR_PROCESSES = Number(process.env.BENCH_CONNECTOR_PROCESSES ?? 1);
+/**
+ * BENCH_DIRECT_NO_STACK=1: the direct client skips the SDK's per-request call-site stack the way the
+ * connector does (src/actions/request-id.ts), to show what that saving is worth on the direct side.
+ * Default off: the direct path is the SDK as a user's script runs it.
+ */
+const DIRECT_WITHOUT_CALL_SITE_STACK = process.env.BENCH_DIRECT_NO_STACK === '1';
 /** Default 1 s per path before measuring: JIT, keep-alive sockets, SQLite page cache. */
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1000);
 const MAX_ADDED_MEDIAN_MS = 1;
@@ -198,7 +204,12 @@ async function main(): Promise<number> {
       req.end(body);
     });
   const viaSdk = async () => {
-    await direct.customers.retrieve(customer.id);
+    if (!DIRECT_WITHOUT_CALL_SITE_STACK) return void (await direct.customers.retrieve(customer.id));
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    const pending = direct.customers.retrieve(customer.id);
+    Error.stackTraceLimit = limit;
+    await pending;
   };
 
   await runLoad(viaSdk, { concurrency: CONCURRENCY, durationMs: WARMUP_MS });
@@ -239,7 +250,7 @@ async function main(): Promise<number> {
   const cpu = cpus();
   const row = (name: string, s: Summary) =>
     `| ${name} | ${s.requests} | ${s.errors} | ${s.throughputPerSecond.toFixed(0)} | ${s.medianMs.toFixed(2)} | ${s.p95Ms.toFixed(2)} |`;
-  console.log(`getCustomer, concurrency ${CONCURRENCY}, ${ROUNDS} × ${ROUND_MS} ms per path (interleaved), warm-up ${WARMUP_MS} ms, ${CONNECTOR_PROCESSES} connector process(es)`);
+  console.log(`getCustomer, concurrency ${CONCURRENCY}, ${ROUNDS} × ${ROUND_MS} ms per path (interleaved), warm-up ${WARMUP_MS} ms, ${CONNECTOR_PROCESSES} connector process(es)${DIRECT_WITHOUT_CALL_SITE_STACK ? ', direct client without the call-site stack' : ''}`);
   console.log(`machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log('');
   console.log('| path | requests | errors | throughput (req/s) | median (ms) | p95 (ms) |');
