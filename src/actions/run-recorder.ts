@@ -3,9 +3,9 @@
 // append, instead of one each. Each call is answered only once the statement holding its row has
 // committed, so a call that was answered is always in GET /api/runs (issue 3, item 8).
 //
-// Why: a commit is most of an insert's cost. Measured with better-sqlite3 in WAL mode
-// (synchronous NORMAL) on the bench machine: ≈ 50 µs of CPU per row committed alone, ≈ 20–25 µs
-// per row in transactions of 10–20 rows. At 20 concurrent calls the connector finishes several
+// Why: a commit is most of an insert's cost. Measured on the bench machine with this store (WAL,
+// synchronous NORMAL, the runs table and its indexes, a getCustomer-sized output): 55–97 µs of
+// CPU per row committed alone, 24–28 µs per row in statements of 20 rows. At 20 concurrent calls the connector finishes several
 // calls per turn, so most rows share a commit; one call at a time costs the same as before.
 import type { Store } from '../store/database.js';
 import { insertRuns } from '../store/runs.js';
