@@ -5,8 +5,9 @@
 //
 // Why: a commit is most of an insert's cost. Measured on the bench machine with this store (WAL,
 // synchronous NORMAL, the runs table and its indexes, a getCustomer-sized output): 55–97 µs of
-// CPU per row committed alone, 24–28 µs per row in statements of 20 rows. At 20 concurrent calls the connector finishes several
-// calls per turn, so most rows share a commit; one call at a time costs the same as before.
+// CPU per row committed alone, 24–28 µs per row in statements of 20 rows. At 20 concurrent calls
+// the connector finishes several calls per turn, so most rows share a commit; one call at a time
+// costs the same as before.
 import type { Store } from '../store/database.js';
 import { insertRuns } from '../store/runs.js';
 import type { NewRunRow } from '../store/schema.js';
