@@ -21,8 +21,11 @@ import { announceReady } from './control.js';
 process.setSourceMapsEnabled(false);
 
 const [emulatorUrl, apiKey] = process.argv.slice(2) as [string, string];
-const dataDir = mkdtempSync(join(tmpdir(), 'sc-bench-'));
-const adminToken = `sct_${randomBytes(24).toString('base64url')}`;
+// BENCH_DATA_DIR and BENCH_ADMIN_TOKEN: a store shared with other connector processes (several
+// processes on one store, as several workers or nodes would run). Default: a store of its own.
+const sharedDataDir = process.env.BENCH_DATA_DIR;
+const dataDir = sharedDataDir ?? mkdtempSync(join(tmpdir(), 'sc-bench-'));
+const adminToken = process.env.BENCH_ADMIN_TOKEN ?? `sct_${randomBytes(24).toString('base64url')}`;
 const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, adminToken, actionRateLimit: 1_000_000_000 });
 const server = await startServer(config, { logger: createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'info' }), stripeRequestsPerSecond: 1_000_000 });
 
@@ -37,7 +40,7 @@ announceReady({ url: server.url, token: adminToken, connectionId });
 
 process.once('SIGTERM', () =>
   void server.stop().then(() => {
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!sharedDataDir) rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);
   }),
 );

@@ -6,9 +6,16 @@
 //
 //   npm run bench -- actions            (defaults: 2 rounds × 5 s per path, 1 s warm-up)
 //   BENCH_ROUND_MS=3000 BENCH_ROUNDS=1 npm run bench -- actions
+//   BENCH_CONCURRENCY=1 …                 one request at a time (the added-median target)
+//   BENCH_CONNECTOR_FILE=./floor-process.ts …   fastify + the same SDK call, nothing else (the floor)
+//   BENCH_CONNECTOR_PROCESSES=2 …         two connector processes on one store
+//   BENCH_CONNECTOR_NODE_ARGS=--perf-basic-prof perf record -g -- node --import tsx bench/actions/index.ts
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { cpus, totalmem, loadavg } from 'node:os';
+import { cpus, totalmem, loadavg, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import Stripe from 'stripe';
 import { percentile, runLoad, type LoadResult } from './load.js';
@@ -26,15 +33,34 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 5000);
 /** Default 2 rounds per path, interleaved. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+/**
+ * Connector processes on one shared store, the client spreading requests over them in turn: what
+ * a second worker (node:cluster) would pay on this machine. Default 1, the connector as it runs.
+ * With more than one, each process keeps its own throttle, so this measures CPU, not the product.
+ */
+const CONNECTOR_PROCESSES = Number(process.env.BENCH_CONNECTOR_PROCESSES ?? 1);
+/**
+ * BENCH_DIRECT_NO_STACK=1: the direct client skips the SDK's per-request call-site stack the way the
+ * connector does (src/actions/request-id.ts), to show what that saving is worth on the direct side.
+ * Default off: the direct path is the SDK as a user's script runs it.
+ */
+const DIRECT_WITHOUT_CALL_SITE_STACK = process.env.BENCH_DIRECT_NO_STACK === '1';
 /** Default 1 s per path before measuring: JIT, keep-alive sockets, SQLite page cache. */
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1000);
 const MAX_ADDED_MEDIAN_MS = 1;
 const MIN_THROUGHPUT_RATIO = 0.8;
 
 const children: ChildProcess[] = [];
+/** The store shared by several connector processes (BENCH_CONNECTOR_PROCESSES > 1), removed at the end. */
+let sharedDataDir: string | undefined;
 
 /** BENCH_PROFILE_DIR=dir writes a --cpu-prof profile of the connector process there. Default: none. */
 const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+/**
+ * Extra node flags for the connector process, space-separated, e.g. `--perf-basic-prof` so that
+ * `perf record` names its JIT frames. Default: none.
+ */
+const CONNECTOR_NODE_ARGS = (process.env.BENCH_CONNECTOR_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
 
 interface Child<T> {
   ready: T;
@@ -43,9 +69,10 @@ interface Child<T> {
 }
 
 /** Starts `file` under tsx and resolves once it reports ready over IPC (control.ts). */
-function startProcess<T>(file: string, args: string[], nodeArgs: string[] = []): Promise<Child<T>> {
+function startProcess<T>(file: string, args: string[], nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<Child<T>> {
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', fileURLToPath(new URL(file, import.meta.url)), ...args], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    env: { ...process.env, ...env },
   });
   children.push(child);
   const cpu = () =>
@@ -123,15 +150,27 @@ async function main(): Promise<number> {
   const apiKey = `sk_test_bench${Date.now()}`;
   const emulatorChild = await startProcess<{ url: string }>('./emulator-process.ts', []);
   const emulator = emulatorChild.ready;
-  const connectorChild = await startProcess<{ url: string; token: string; connectionId: string }>(
-    './connector-process.ts',
-    [emulator.url, apiKey],
-    PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [],
-  );
-  const connector = connectorChild.ready;
+  type ConnectorReady = { url: string; token: string; connectionId: string };
+  sharedDataDir = CONNECTOR_PROCESSES > 1 ? mkdtempSync(join(tmpdir(), 'sc-bench-shared-')) : undefined;
+  const sharedStore: Record<string, string> = sharedDataDir ? { BENCH_DATA_DIR: sharedDataDir, BENCH_ADMIN_TOKEN: `sct_${randomBytes(24).toString('base64url')}` } : {};
+  const connectorChildren: Child<ConnectorReady>[] = [];
+  // One after another: the first creates the shared store's master key and admin user.
+  for (let i = 0; i < CONNECTOR_PROCESSES; i += 1) {
+    connectorChildren.push(
+      await startProcess<ConnectorReady>(
+        process.env.BENCH_CONNECTOR_FILE ?? './connector-process.ts',
+        [emulator.url, apiKey],
+        [...CONNECTOR_NODE_ARGS, ...(PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [])],
+        sharedStore,
+      ),
+    );
+  }
   const cpuOf = {
     client: async () => process.cpuUsage(),
-    connector: connectorChild.cpu,
+    connector: async () => {
+      const usages = await Promise.all(connectorChildren.map((child) => child.cpu()));
+      return usages.reduce((sum, u) => ({ user: sum.user + u.user, system: sum.system + u.system }), { user: 0, system: 0 });
+    },
     emulator: emulatorChild.cpu,
   };
 
@@ -139,19 +178,22 @@ async function main(): Promise<number> {
   const direct = new Stripe(apiKey, { host: emulatorUrl.hostname, port: emulatorUrl.port, protocol: 'http', maxNetworkRetries: 0, telemetry: false });
   const customer = await direct.customers.create({ email: 'bench@example.com', description: 'bench' });
 
-  const connectorUrl = new URL(connector.url);
   const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
   const body = JSON.stringify({ id: customer.id });
+  const targets = connectorChildren.map(({ ready }) => ({ url: new URL(ready.url), token: ready.token, connectionId: ready.connectionId }));
+  let nextTarget = 0;
   const viaConnector = () =>
     new Promise<void>((resolve, reject) => {
+      const target = targets[nextTarget] as (typeof targets)[number];
+      nextTarget = (nextTarget + 1) % targets.length;
       const req = request(
         {
-          host: connectorUrl.hostname,
-          port: connectorUrl.port,
+          host: target.url.hostname,
+          port: target.url.port,
           method: 'POST',
-          path: `/api/connections/${connector.connectionId}/actions/getCustomer`,
+          path: `/api/connections/${target.connectionId}/actions/getCustomer`,
           agent,
-          headers: { authorization: `Bearer ${connector.token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+          headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
         },
         (res) => {
           res.resume();
@@ -162,7 +204,12 @@ async function main(): Promise<number> {
       req.end(body);
     });
   const viaSdk = async () => {
-    await direct.customers.retrieve(customer.id);
+    if (!DIRECT_WITHOUT_CALL_SITE_STACK) return void (await direct.customers.retrieve(customer.id));
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    const pending = direct.customers.retrieve(customer.id);
+    Error.stackTraceLimit = limit;
+    await pending;
   };
 
   await runLoad(viaSdk, { concurrency: CONCURRENCY, durationMs: WARMUP_MS });
@@ -203,7 +250,7 @@ async function main(): Promise<number> {
   const cpu = cpus();
   const row = (name: string, s: Summary) =>
     `| ${name} | ${s.requests} | ${s.errors} | ${s.throughputPerSecond.toFixed(0)} | ${s.medianMs.toFixed(2)} | ${s.p95Ms.toFixed(2)} |`;
-  console.log(`getCustomer, concurrency ${CONCURRENCY}, ${ROUNDS} × ${ROUND_MS} ms per path (interleaved), warm-up ${WARMUP_MS} ms`);
+  console.log(`getCustomer, concurrency ${CONCURRENCY}, ${ROUNDS} × ${ROUND_MS} ms per path (interleaved), warm-up ${WARMUP_MS} ms, ${CONNECTOR_PROCESSES} connector process(es)${DIRECT_WITHOUT_CALL_SITE_STACK ? ', direct client without the call-site stack' : ''}`);
   console.log(`machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log('');
   console.log('| path | requests | errors | throughput (req/s) | median (ms) | p95 (ms) |');
@@ -235,4 +282,5 @@ try {
   process.exitCode = await main();
 } finally {
   await stopChildren();
+  if (sharedDataDir) rmSync(sharedDataDir, { recursive: true, force: true });
 }

@@ -9,15 +9,16 @@ import { ConnectorError, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/database.js';
 import { newId } from '../store/ids.js';
-import { insertRun, listRuns, type RunFilter } from '../store/runs.js';
-import type { RunRow } from '../store/schema.js';
+import { listRuns, type RunFilter } from '../store/runs.js';
+import type { ConnectionRow, RunRow } from '../store/schema.js';
 import type { ConnectionService } from '../connections/service.js';
 import { stripeRequestIdOf } from '../stripe/errors.js';
 import { asConnectorError, loggableError } from './failure.js';
 import { deriveIdempotencyKey } from './idempotency.js';
 import { compileValidator, type InputValidator } from './input-validator.js';
 import { redactSecrets } from './redact.js';
-import { withRequestIdCapture } from './request-id.js';
+import { observeRequestIds, type CallRecord } from './request-id.js';
+import { RunRecorder } from './run-recorder.js';
 import type { Throttle } from './throttle.js';
 
 export interface ActionCall {
@@ -28,6 +29,11 @@ export interface ActionCall {
   input: unknown;
   /** The client's Idempotency-Key header, if sent. */
   clientIdempotencyKey?: string | undefined;
+  /**
+   * The connection as already read for this user (the HTTP auth hook reads it with the token);
+   * null: that read found no connection of this user with this id. Undefined: read it here.
+   */
+  connection?: ConnectionRow | null | undefined;
 }
 
 export interface RunView {
@@ -81,18 +87,34 @@ export interface ActionServiceOptions {
 export class ActionService {
   readonly published: Map<string, PublishedAction>;
   private readonly clock: () => Date;
+  private readonly runs: RunRecorder;
 
   constructor(private readonly options: ActionServiceOptions) {
     this.clock = options.clock ?? (() => new Date());
+    this.runs = new RunRecorder(options.db);
     this.published = new Map(
       options.actions.map((definition) => [definition.name, { definition, validator: compileValidator(definition.input) }]),
     );
   }
 
+  /** The action's output. */
   async run(call: ActionCall): Promise<unknown> {
+    return (await this.execute(call)).output;
+  }
+
+  /**
+   * The action's output as JSON text: the same text the run history stores, so the HTTP route
+   * sends it without serialising the output a second time.
+   */
+  async runAsJson(call: ActionCall): Promise<string> {
+    return (await this.execute(call)).outputJson;
+  }
+
+  private async execute(call: ActionCall): Promise<{ output: unknown; outputJson: string }> {
     const action = this.published.get(call.operation);
     if (!action) throw notFound('operation', call.operation);
-    const connection = await this.options.connections.owned(call.userId, call.connectionId);
+    const connection = call.connection === undefined ? await this.options.connections.owned(call.userId, call.connectionId) : call.connection;
+    if (!connection || connection.id !== call.connectionId || connection.user_id !== call.userId) throw notFound('connection', call.connectionId);
 
     const limit = connection.rate_limit ?? this.options.rateLimit;
     const windowSeconds = this.options.rateWindowSeconds;
@@ -114,11 +136,11 @@ export class ActionService {
 
     const createdAt = this.clock().toISOString();
     const started = performance.now();
-    const { record, result } = withRequestIdCapture(stripe, () => action.definition.run({ stripe, idempotencyKey }, input));
+    const record: CallRecord = { stripeRequestId: undefined };
     let output: unknown;
     let failure: ConnectorError | undefined;
     try {
-      output = await result;
+      output = await action.definition.run({ stripe: observeRequestIds(stripe, record), idempotencyKey }, input);
     } catch (error) {
       failure = asConnectorError(error);
       record.stripeRequestId ??= stripeRequestIdOf(error);
@@ -127,8 +149,9 @@ export class ActionService {
       }
     }
     const durationMs = Math.round(performance.now() - started);
+    const outputJson = JSON.stringify(output ?? null);
 
-    await insertRun(this.options.db, {
+    await this.runs.record({
       id: newId('run'),
       kind: 'action',
       user_id: call.userId,
@@ -138,12 +161,12 @@ export class ActionService {
       duration_ms: durationMs,
       stripe_request_id: record.stripeRequestId ?? null,
       input: JSON.stringify(redactSecrets(input)),
-      output: failure ? null : JSON.stringify(output ?? null),
+      output: failure ? null : outputJson,
       error: failure ? JSON.stringify({ status: failure.status, code: failure.code, message: failure.message }) : null,
       created_at: createdAt,
     });
     if (failure) throw failure;
-    return output;
+    return { output, outputJson };
   }
 
   async listRuns(filter: RunFilter): Promise<RunView[]> {

@@ -1,10 +1,11 @@
 // The HTTP API (DESIGN.md, "HTTP API") as a fastify instance over the composed services. Tests call
 // it through inject(); src/app/server.ts listens with it.
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { createRequire } from 'node:module';
 import type { Services } from '../app/services.js';
 import { ConnectorError } from '../errors.js';
 import { installAuth } from './auth.js';
+import { authenticateWithConnection } from '../users/tokens.js';
 import { installErrorHandling } from './error-handler.js';
 import { buildOpenApi } from './openapi.js';
 import { acceptJsonBodies, DEFAULT_BODY_LIMIT_BYTES } from './request-body.js';
@@ -30,8 +31,9 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   const app: FastifyInstance = Fastify({
     loggerInstance: services.logger as FastifyBaseLogger,
     bodyLimit: bodyLimitBytes,
-    // One line per request instead of fastify's two (request-log.ts).
-    disableRequestLogging: true,
+    // One line per request instead of fastify's two (request-log.ts). Through a LogController:
+    // the top-level disableRequestLogging option is deprecated (FSTDEP023) and warned at every start.
+    logController: new LogController({ disableRequestLogging: true }),
     // Ids are ~30 characters; a longer path segment is a 404 without reaching a handler.
     routerOptions: { maxParamLength: 200 },
     // Errors the router raises before any handler (a bad percent-encoding, an over-long id) get
@@ -53,7 +55,10 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   });
   acceptJsonBodies(app);
   installErrorHandling(app, bodyLimitBytes);
-  installAuth(app, services.authenticate);
+  installAuth(app, {
+    authenticate: services.authenticate,
+    authenticateWithConnection: (token, connectionId) => authenticateWithConnection(services.db, token, connectionId),
+  });
   installRequestLog(app);
 
   registerHealthRoutes(app);

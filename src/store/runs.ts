@@ -1,6 +1,7 @@
 // Operations on the runs table (action run history).
 import type { Store } from './database.js';
 import type { NewRunRow, RunRow } from './schema.js';
+import { compiledOnce } from './statement-cache.js';
 
 export interface RunFilter {
   userId: string;
@@ -13,6 +14,46 @@ export interface RunFilter {
 
 export async function insertRun(db: Store, row: NewRunRow): Promise<void> {
   await db.insertInto('runs').values(row).execute();
+}
+
+const RUN_COLUMNS = [
+  'id',
+  'kind',
+  'user_id',
+  'connection_id',
+  'operation',
+  'status',
+  'duration_ms',
+  'stripe_request_id',
+  'input',
+  'output',
+  'error',
+  'created_at',
+] as const satisfies readonly (keyof NewRunRow)[];
+
+type RunValue = NewRunRow[(typeof RUN_COLUMNS)[number]];
+
+// One compiled INSERT per number of rows (at most the recorder's group size), compiled once.
+const insertsBySize = new Map<number, (db: Store, ...values: RunValue[]) => Promise<unknown>>();
+
+function insertOf(size: number): (db: Store, ...values: RunValue[]) => Promise<unknown> {
+  let insert = insertsBySize.get(size);
+  if (!insert) {
+    insert = compiledOnce((db: Store, ...values: RunValue[]) => {
+      const rows = Array.from({ length: size }, (_, r) =>
+        Object.fromEntries(RUN_COLUMNS.map((column, c) => [column, values[r * RUN_COLUMNS.length + c]])) as unknown as NewRunRow,
+      );
+      return db.insertInto('runs').values(rows);
+    });
+    insertsBySize.set(size, insert);
+  }
+  return insert;
+}
+
+/** Several runs in one statement, so one commit (src/actions/run-recorder.ts says why). */
+export async function insertRuns(db: Store, rows: NewRunRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await insertOf(rows.length)(db, ...rows.flatMap((row) => RUN_COLUMNS.map((column) => row[column] ?? null)));
 }
 
 export async function listRuns(db: Store, filter: RunFilter): Promise<RunRow[]> {

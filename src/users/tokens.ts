@@ -1,10 +1,12 @@
 // API tokens: generated once, shown once, stored only as sha256, and compared in constant time.
 // A token is 256 random bits, so an unsalted sha256 cannot be reversed by guessing.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/database.js';
 import { newId } from '../store/ids.js';
 import { findAdminUser, insertUser } from '../store/users.js';
 import { findTokenByHash, insertToken } from '../store/tokens.js';
+import { findTokenWithOwnedConnection } from '../store/connections.js';
+import type { ConnectionRow } from '../store/schema.js';
 
 /** Prefix that makes a leaked token recognisable to secret scanners. */
 export const TOKEN_PREFIX = 'sct_';
@@ -16,7 +18,8 @@ export function generateToken(): string {
 }
 
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  // The one-shot crypto.hash (Node ≥ 20.12): ≈ 0.3 µs against ≈ 1–2 µs for a createHash object.
+  return hash('sha256', token, 'hex');
 }
 
 export interface CreatedUser {
@@ -38,16 +41,32 @@ export async function createUserWithToken(
   return { userId, token };
 }
 
+// The lookup is by hash already; the constant-time comparison keeps the final check free of an
+// early-exit timing signal should the lookup ever become a prefix or case-insensitive match.
+function sameHash(storedHex: string, presentedHex: string): boolean {
+  const stored = Buffer.from(storedHex, 'hex');
+  const given = Buffer.from(presentedHex, 'hex');
+  return stored.length === given.length && timingSafeEqual(stored, given);
+}
+
 /** The user a bearer token belongs to, or undefined. */
 export async function authenticate(db: Store, token: string): Promise<string | undefined> {
   const presented = hashToken(token);
   const row = await findTokenByHash(db, presented);
-  if (!row) return undefined;
-  // The lookup is by hash already; the constant-time comparison keeps the final check free of an
-  // early-exit timing signal should the lookup ever become a prefix or case-insensitive match.
-  const stored = Buffer.from(row.token_hash, 'hex');
-  const given = Buffer.from(presented, 'hex');
-  return stored.length === given.length && timingSafeEqual(stored, given) ? row.user_id : undefined;
+  return row && sameHash(row.token_hash, presented) ? row.user_id : undefined;
+}
+
+export interface AuthenticatedWithConnection {
+  userId: string;
+  /** The user's connection with the id asked for; undefined when unknown or another user's. */
+  connection: ConnectionRow | undefined;
+}
+
+/** authenticate() and the user's connection `connectionId`, in one store read; undefined: no such token. */
+export async function authenticateWithConnection(db: Store, token: string, connectionId: string): Promise<AuthenticatedWithConnection | undefined> {
+  const presented = hashToken(token);
+  const found = await findTokenWithOwnedConnection(db, presented, connectionId);
+  return found && sameHash(found.tokenHash, presented) ? { userId: found.userId, connection: found.connection } : undefined;
 }
 
 export type AdminBootstrap =

@@ -37,4 +37,19 @@ describe('removed connections and tokens stop working at once', () => {
     await h.services.db.deleteFrom('tokens').where('token_hash', '=', hashToken(carol.token)).execute();
     assert.equal((await h.request('GET', '/api/connections', { token: carol.token })).statusCode, 401);
   });
+
+  test('on the action route, where token and connection are read in one query, a removed token is a 401 on the very next call, never a 404 or a run', async () => {
+    const dave = await createUserWithToken(h.services.db, { name: 'dave' });
+    const { id } = (await h.request('POST', '/api/connections', { token: dave.token, body: { name: 'daves', apiKey: 'sk_test_51HnoStaleLookups000000001' } })).json();
+    const url = `/api/connections/${id}/actions/standInCreateCustomer`;
+    assert.equal((await h.request('POST', url, { token: dave.token, body: { email: 'd@example.com' } })).statusCode, 200);
+    await h.services.db.deleteFrom('tokens').where('token_hash', '=', hashToken(dave.token)).execute();
+    const rowsBefore = await h.countRows();
+    for (const target of [url, url.replace(id, 'conn_000000000000000000000000')]) {
+      const next = await h.request('POST', target, { token: dave.token, body: { email: 'd@example.com' } });
+      assert.equal(next.statusCode, 401, target);
+      assert.equal(next.json().error.code, 'unauthorized');
+    }
+    assert.deepEqual(await h.countRows(), rowsBefore);
+  });
 });

@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { cachingStatements } from '../../src/store/statement-cache.js';
+import { cachingStatements, compiledOnce } from '../../src/store/statement-cache.js';
+import { openStore, type Store } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
 
 function withDatabase(work: (db: SqliteDatabase.Database) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'sc-stmt-'));
@@ -60,6 +62,40 @@ describe('prepared-statement cache under the SQLite dialect', () => {
       cache.prepare('SELECT 3');
       assert.equal(cache.prepare('SELECT 1'), a, 'used most recently, so kept');
       assert.notEqual(cache.prepare('SELECT 2'), b, 'least recently used, so prepared again');
+    });
+  });
+});
+
+describe('queries compiled once per store', () => {
+  async function withStore(work: (db: Store) => Promise<void>): Promise<void> {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sc-compiled-'));
+    const db = openStore({ dataDir, databaseUrl: undefined });
+    try {
+      await migrateToLatest(db);
+      await work(db);
+    } finally {
+      await db.destroy();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+
+  test('each execution binds its own parameters, on every store it meets', async () => {
+    const userNamed = compiledOnce((db: Store, id: string) => db.selectFrom('users').select('name').where('id', '=', id));
+    for (const store of [1, 2]) {
+      await withStore(async (db) => {
+        const now = '2026-11-26T08:00:00.000Z';
+        await db.insertInto('users').values([{ id: 'usr_a', name: `a${store}`, is_admin: 0, created_at: now }, { id: 'usr_b', name: `b${store}`, is_admin: 0, created_at: now }]).execute();
+        assert.deepEqual((await userNamed(db, 'usr_a')).rows, [{ name: `a${store}` }]);
+        assert.deepEqual((await userNamed(db, 'usr_b')).rows, [{ name: `b${store}` }]);
+        assert.deepEqual((await userNamed(db, 'usr_none')).rows, []);
+      });
+    }
+  });
+
+  test('a query that binds other values than the parameters it is given is refused at its first use', async () => {
+    const fixedAdmin = compiledOnce((db: Store, id: string) => db.selectFrom('users').select('name').where('id', '=', id).where('is_admin', '=', 1));
+    await withStore(async (db) => {
+      await assert.rejects(async () => fixedAdmin(db, 'usr_a'), /binds \[2\] parameters other than the 1 given/);
     });
   });
 });

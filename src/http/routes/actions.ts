@@ -4,15 +4,19 @@ import type { Services } from '../../app/services.js';
 import { invalidInput } from '../../errors.js';
 
 export function registerActionRoutes(app: FastifyInstance, services: Services): void {
-  app.post<{ Params: { id: string; operation: string } }>('/api/connections/:id/actions/:operation', async (request) => {
+  // The auth hook reads the connection with the token (auth.ts): one store read per call.
+  app.post<{ Params: { id: string; operation: string } }>('/api/connections/:id/actions/:operation', { config: { ownedConnectionParam: 'id' } }, async (request, reply) => {
     const header = request.headers['idempotency-key'];
     if (Array.isArray(header)) throw invalidInput([{ field: 'Idempotency-Key', message: 'must be sent once' }]);
-    return services.actions.run({
+    const json = await services.actions.runAsJson({
       userId: request.userId,
       connectionId: request.params.id,
       operation: request.params.operation,
       input: request.body,
       clientIdempotencyKey: header,
+      connection: request.ownedConnection,
     });
+    // Already JSON (the text recorded in the run history); fastify sends a string as it is.
+    return reply.type('application/json; charset=utf-8').send(json);
   });
 }

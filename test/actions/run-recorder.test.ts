@@ -1,0 +1,63 @@
+// The run history's group commit against a real SQLite file: rows recorded in the same turn share
+// one statement, and a row that cannot be written fails only its own call.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore, type Store } from '../../src/store/database.js';
+import { migrateToLatest } from '../../src/store/migrate.js';
+import { RunRecorder } from '../../src/actions/run-recorder.js';
+import { createUserWithToken } from '../../src/users/tokens.js';
+import type { NewRunRow } from '../../src/store/schema.js';
+
+describe('run history group commit', () => {
+  let dataDir: string;
+  let db: Store;
+  let userId: string;
+  const row = (id: string): NewRunRow => ({
+    id,
+    kind: 'action',
+    user_id: userId,
+    connection_id: 'conn_x',
+    operation: 'getCustomer',
+    status: 'succeeded',
+    duration_ms: 3,
+    stripe_request_id: 'req_x',
+    input: '{}',
+    output: '{}',
+    error: null,
+    created_at: '2026-11-26T08:00:00.000Z',
+  });
+  const stored = async (ids: string[]) =>
+    (await db.selectFrom('runs').select('id').where('id', 'in', ids).orderBy('id').execute()).map((r) => r.id);
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sc-runs-'));
+    db = openStore({ dataDir, databaseUrl: undefined });
+    await migrateToLatest(db);
+    userId = (await createUserWithToken(db, { name: 'u' })).userId;
+  });
+  after(async () => {
+    await db.destroy();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('rows recorded in the same turn are all stored by the time each call is answered', async () => {
+    const recorder = new RunRecorder(db, 3);
+    const ids = Array.from({ length: 7 }, (_, i) => `run_together${i}`);
+    await Promise.all(ids.map((id) => recorder.record(row(id))));
+    assert.deepEqual(await stored(ids), ids);
+  });
+
+  test('a row that cannot be written (a duplicate id) fails its own call only; the others in its group are stored', async () => {
+    const recorder = new RunRecorder(db);
+    const outcomes = await Promise.allSettled([
+      recorder.record(row('run_dup')),
+      recorder.record(row('run_dup')),
+      recorder.record(row('run_bystander')),
+    ]);
+    assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual(await stored(['run_dup', 'run_bystander']), ['run_bystander', 'run_dup']);
+  });
+});
