@@ -76,7 +76,8 @@ export async function startWebhookWorld(): Promise<WebhookWorld> {
   const subscriber = await startSubscriber();
 
   const connect = async () => {
-    const apiKey = `sk_test_wh${process.pid}x${++accountCounter}`;
+    // Padded: the key-form check wants at least 8 characters after the prefix, whatever the pid.
+    const apiKey = `sk_test_wh${String(process.pid).padStart(7, '0')}x${++accountCounter}`;
     const view = await services.connections.create(userId, { name: `account ${accountCounter}`, apiKey, apiBase: emulator.url });
     const row = await services.connections.owned(userId, view.id);
     return { connectionId: view.id, apiKey, stripe: services.connections.stripeFor(row) };
