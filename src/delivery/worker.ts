@@ -1,14 +1,23 @@
 // The delivery worker: claims due deliveries, sends each (signed, to the checked address), records
 // the outcome. Any number of workers, in one process or on several nodes sharing PostgreSQL, can
 // run side by side: the claim's lease keeps them off each other's deliveries.
+//
+// Started, it runs continuously rather than round by round: up to `concurrency` sends are in
+// flight at all times, a new claim is made as soon as the queue runs low (while sends are still in
+// flight), and deliveries created in this process arrive already claimed (handoff.ts) without a
+// claim at all. Outcomes are recorded by group commit: each transaction takes every outcome that
+// arrived while the previous one committed.
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from '../log.js';
 import { claimDueDeliveries, DEFAULT_LEASE_MS } from './claim.js';
 import { eventBody } from './event-body.js';
-import type { DeliveryRow, OutboxDatabase, SubscriptionRow, TriggerEventRow } from './outbox-tables.js';
+import type { DeliveryClaim, DeliveryHandoff, ReadyDelivery } from './handoff.js';
+import type { OutboxDatabase, SubscriptionRow } from './outbox-tables.js';
 import { recordAttempts, type AttemptOutcome } from './record-attempt.js';
 import { sendDelivery, type SendOptions } from './send.js';
-import { signDelivery } from './signing.js';
+import { deliverySigner, type DeliverySigner } from './signing.js';
+import { cachedUrlCheck, DEFAULT_URL_CHECK_CACHE_MS } from './url-guard.js';
 import type { BackoffPolicy } from './backoff.js';
 
 export interface DeliveryWorkerOptions {
@@ -17,14 +26,21 @@ export interface DeliveryWorkerOptions {
   openSecret(subscription: SubscriptionRow): string;
   /** allowPrivate (CALLBACK_ALLOW_PRIVATE, default false), timeoutMs (default 10_000), resolve. */
   send?: SendOptions;
-  /** Deliveries claimed per round. Default 100. */
+  /** Deliveries claimed at once. Default 100. */
   batchSize?: number;
   /** Sends in flight at once. Default 32: keeps one slow subscriber from holding up the rest. */
   concurrency?: number;
-  /** Wait between rounds when nothing was due. Default 250 ms. */
+  /** Wait before looking again when nothing was due. Default 250 ms. */
   idleIntervalMs?: number;
   /** Default DEFAULT_LEASE_MS (60 s). */
   leaseMs?: number;
+  /**
+   * Most deliveries waiting in memory, claimed or handed over. Default 5,000: at the few hundred
+   * sends per second one slow subscriber still allows, they go out well within the 60 s lease.
+   */
+  maxQueued?: number;
+  /** How long a subscriber URL that passed the check is trusted. Default DEFAULT_URL_CHECK_CACHE_MS (5 s); 0 checks before every send. */
+  urlCheckCacheMs?: number;
   /** Clock, ms since the epoch. Default Date.now. */
   nowMs?: () => number;
   /** Default Math.random (backoff jitter). */
@@ -33,26 +49,53 @@ export interface DeliveryWorkerOptions {
   logger?: Logger;
 }
 
-export class DeliveryWorker {
+export class DeliveryWorker implements DeliveryHandoff {
   private running = false;
-  private loop: Promise<void> | undefined;
+  private readonly queue: ReadyDelivery[] = [];
+  private inFlight = 0;
+  private claiming: Promise<void> | undefined;
+  /** Set when a claim found nothing: the next one waits for wake() or the idle timer. */
+  private idle = false;
   private idleTimer: NodeJS.Timeout | undefined;
-  private wakeIdle: (() => void) | undefined;
+  private readonly pendingOutcomes: AttemptOutcome[] = [];
+  private recording: Promise<void> | undefined;
+  private recordError: unknown;
+  private readonly signers = new Map<string, { ciphertext: string; sign: DeliverySigner }>();
+  private readonly sendOptions: SendOptions;
+  private settled: (() => void) | undefined;
 
-  constructor(private readonly options: DeliveryWorkerOptions) {}
+  constructor(private readonly options: DeliveryWorkerOptions) {
+    const send = options.send ?? {};
+    const cacheMs = options.urlCheckCacheMs ?? DEFAULT_URL_CHECK_CACHE_MS;
+    this.sendOptions = cacheMs > 0 && send.check === undefined ? { ...send, check: cachedUrlCheck(cacheMs, options.nowMs) } : send;
+  }
+
+  private now(): number {
+    return (this.options.nowMs ?? Date.now)();
+  }
 
   /** One round: claim what is due, send it, record it. Returns how many deliveries were attempted. */
   async runOnce(): Promise<number> {
+    const claimed = await this.claim();
+    const queue = [...claimed];
+    const concurrency = Math.max(1, this.options.concurrency ?? 32);
+    const lanes = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+      for (let ready = queue.shift(); ready !== undefined; ready = queue.shift()) await this.sendAndRecord(ready);
+    });
+    await Promise.all(lanes);
+    await this.recorded();
+    return claimed.length;
+  }
+
+  /** Claims due deliveries and reads what sending them needs: two reads per claim, not two per delivery. */
+  private async claim(): Promise<ReadyDelivery[]> {
     const { db } = this.options;
-    const now = this.options.nowMs ?? Date.now;
     const claimed = await claimDueDeliveries(db, {
-      nowMs: now(),
+      nowMs: this.now(),
       limit: this.options.batchSize ?? 100,
       leaseMs: this.options.leaseMs ?? DEFAULT_LEASE_MS,
     });
-    if (claimed.length === 0) return 0;
-
-    // Two reads per round, not two per delivery.
+    if (claimed.length === 0) return [];
     const subscriptions = new Map(
       (
         await db
@@ -66,130 +109,205 @@ export class DeliveryWorker {
       (
         await db
           .selectFrom('trigger_events')
-          .selectAll()
+          .select(['id', 'trigger', 'object_created', 'data'])
           .where('id', 'in', [...new Set(claimed.map((d) => d.event_id))])
           .execute()
       ).map((row) => [row.id, row]),
     );
+    // Both are deleted together with the delivery (foreign keys cascade); nothing to send then.
+    return claimed.flatMap((delivery) => {
+      const subscription = subscriptions.get(delivery.subscription_id);
+      const event = events.get(delivery.event_id);
+      return subscription && event ? [{ delivery, subscription, event }] : [];
+    });
+  }
 
-    // Group commit: outcomes are recorded as sends finish, each transaction taking every outcome
-    // that arrived while the previous one committed — one commit per group, not per delivery, and
-    // a slow subscriber does not hold back the recording of the others.
-    const pending: AttemptOutcome[] = [];
-    let recording: Promise<void> | undefined;
-    const recordPending = async () => {
-      while (pending.length > 0) {
-        const group = pending.splice(0);
-        const statuses = await recordAttempts(db, group, {
+  private async sendAndRecord(ready: ReadyDelivery): Promise<void> {
+    try {
+      const outcome = await this.send(ready);
+      this.pendingOutcomes.push(outcome);
+      this.startRecording();
+    } catch (error) {
+      // E.g. the secret cannot be opened: the claim runs out and the delivery is tried again.
+      this.options.logger?.error({ err: error, delivery: ready.delivery.id }, 'delivery failed before it was sent');
+    }
+  }
+
+  private async send({ delivery, subscription, event }: ReadyDelivery): Promise<AttemptOutcome> {
+    const body = eventBody(delivery, event, subscription);
+    const startedAtMs = this.now();
+    const headers = this.signerFor(subscription)(delivery.id, new Date(startedAtMs), body);
+    const result = await sendDelivery(subscription.url, body, headers, this.sendOptions);
+    return { claimed: delivery, result, startedAtMs, endedAtMs: this.now() };
+  }
+
+  /** The unsealed secret's signer, kept per subscription while its sealed secret stays the same. */
+  private signerFor(subscription: SubscriptionRow): DeliverySigner {
+    const known = this.signers.get(subscription.id);
+    if (known?.ciphertext === subscription.secret_ciphertext) return known.sign;
+    const sign = deliverySigner(this.options.openSecret(subscription));
+    this.signers.set(subscription.id, { ciphertext: subscription.secret_ciphertext, sign });
+    return sign;
+  }
+
+  private startRecording(): void {
+    this.recording ??= this.recordPending().finally(() => {
+      this.recording = undefined;
+      // An outcome may have arrived between the last group and this callback.
+      if (this.pendingOutcomes.length > 0) this.startRecording();
+      this.settle();
+    });
+  }
+
+  private async recordPending(): Promise<void> {
+    while (this.pendingOutcomes.length > 0) {
+      const group = this.pendingOutcomes.splice(0);
+      let statuses;
+      try {
+        statuses = await recordAttempts(this.options.db, group, {
           ...(this.options.random ? { random: this.options.random } : {}),
           ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
         });
-        group.forEach((outcome, i) => {
-          if (statuses[i] !== 'delivered') {
-            this.options.logger?.warn(
-              {
-                delivery: outcome.claimed.id,
-                subscription: outcome.claimed.subscription_id,
-                attempt: outcome.claimed.attempts + 1,
-                status: statuses[i],
-                error: outcome.result.error,
-              },
-              'delivery attempt failed',
-            );
-          }
-        });
+      } catch (error) {
+        // Unrecorded outcomes keep their claims, which run out: those deliveries are sent again.
+        this.recordError ??= error;
+        this.options.logger?.error({ err: error, deliveries: group.length }, 'delivery outcomes could not be recorded');
+        continue;
       }
-    };
-    let recordError: unknown;
-    const record = (outcome: AttemptOutcome) => {
-      pending.push(outcome);
-      recording ??= recordPending()
-        .catch((error: unknown) => {
-          // Unrecorded outcomes keep their claims, which run out: those deliveries are sent again.
-          pending.length = 0;
-          recordError ??= error;
-        })
-        .finally(() => {
-          recording = undefined;
-        });
-    };
-
-    const queue = [...claimed];
-    const concurrency = Math.max(1, this.options.concurrency ?? 32);
-    const lanes = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-      for (let delivery = queue.shift(); delivery !== undefined; delivery = queue.shift()) {
-        try {
-          const outcome = await this.send(delivery, subscriptions.get(delivery.subscription_id), events.get(delivery.event_id));
-          if (outcome) record(outcome);
-        } catch (error) {
-          // E.g. the secret cannot be opened: the claim runs out and the delivery is tried again.
-          this.options.logger?.error({ err: error, delivery: delivery.id }, 'delivery failed before it was sent');
+      group.forEach((outcome, i) => {
+        if (statuses[i] !== 'delivered') {
+          this.options.logger?.warn(
+            {
+              delivery: outcome.claimed.id,
+              subscription: outcome.claimed.subscription_id,
+              attempt: outcome.claimed.attempts + 1,
+              status: statuses[i],
+              error: outcome.result.error,
+            },
+            'delivery attempt failed',
+          );
         }
-      }
-    });
-    await Promise.all(lanes);
-    while (recording) await recording;
-    if (recordError !== undefined) throw recordError;
-    return claimed.length;
+      });
+    }
   }
 
-  private async send(
-    delivery: DeliveryRow,
-    subscription: SubscriptionRow | undefined,
-    event: TriggerEventRow | undefined,
-  ): Promise<AttemptOutcome | undefined> {
-    const now = this.options.nowMs ?? Date.now;
-    // Both are deleted together with the delivery (foreign keys cascade); nothing to send.
-    if (!subscription || !event) return undefined;
-    const body = eventBody(delivery, event, subscription);
-    const startedAtMs = now();
-    const headers = signDelivery({
-      secret: this.options.openSecret(subscription),
-      webhookId: delivery.id,
-      timestamp: new Date(startedAtMs),
-      body,
-    });
-    const result = await sendDelivery(subscription.url, body, headers, this.options.send ?? {});
-    return { claimed: delivery, result, startedAtMs, endedAtMs: now() };
+  /** Waits for outcomes being recorded; throws the first recording error since the last call. */
+  private async recorded(): Promise<void> {
+    while (this.recording) await this.recording;
+    const error = this.recordError;
+    this.recordError = undefined;
+    if (error !== undefined) throw error;
   }
 
-  /** Runs rounds until stop(): back to back while there is work, idleIntervalMs apart when there is none. */
+  // DeliveryHandoff: deliveries created in this process, inserted already claimed.
+
+  reserve(nowMs: number): DeliveryClaim | undefined {
+    if (!this.running || this.queue.length >= this.maxQueued()) return undefined;
+    return {
+      claimToken: randomBytes(12).toString('hex'),
+      lockedUntil: new Date(nowMs + (this.options.leaseMs ?? DEFAULT_LEASE_MS)).toISOString(),
+    };
+  }
+
+  accept(ready: readonly ReadyDelivery[]): void {
+    this.queue.push(...ready);
+    this.pump();
+  }
+
+  private maxQueued(): number {
+    return this.options.maxQueued ?? 5_000;
+  }
+
+  /** Starts sending continuously until stop(). */
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        let attempted = 0;
-        try {
-          attempted = await this.runOnce();
-        } catch (error) {
-          this.options.logger?.error({ err: error }, 'delivery round failed');
-        }
-        if (attempted === 0 && this.running) await this.idle();
-      }
-    })();
+    this.idle = false;
+    this.pump();
   }
 
-  /** Ends the current wait at once, e.g. right after new events were enqueued in this process. */
+  /** Ends an idle wait at once, e.g. right after new events were enqueued in this process. */
   wake(): void {
-    this.wakeIdle?.();
+    if (!this.running) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    this.idle = false;
+    this.pump();
   }
 
-  /** Lets the round in progress finish (its sends are bounded by the send timeout), then stops. */
+  /** Stops claiming, lets the sends in flight finish (bounded by the send timeout) and records them. */
   async stop(): Promise<void> {
     this.running = false;
-    this.wake();
-    await this.loop;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    while (this.inFlight > 0 || this.claiming !== undefined || this.recording !== undefined) {
+      await new Promise<void>((resolve) => (this.settled = resolve));
+    }
+    await this.release(this.queue.splice(0));
   }
 
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      this.wakeIdle = () => {
-        clearTimeout(this.idleTimer);
-        this.wakeIdle = undefined;
-        resolve();
-      };
-      this.idleTimer = setTimeout(() => this.wakeIdle?.(), this.options.idleIntervalMs ?? 250);
-    });
+  private settle(): void {
+    const settled = this.settled;
+    this.settled = undefined;
+    settled?.();
+  }
+
+  private pump(): void {
+    if (!this.running) return;
+    const concurrency = Math.max(1, this.options.concurrency ?? 32);
+    while (this.inFlight < concurrency && this.queue.length > 0) {
+      const ready = this.queue.shift()!;
+      this.inFlight += 1;
+      void this.sendAndRecord(ready).finally(() => {
+        this.inFlight -= 1;
+        this.pump();
+        this.settle();
+      });
+    }
+    // Claim before the queue is empty, so sends keep flowing while the claim is made.
+    if (this.queue.length < concurrency && !this.idle && this.claiming === undefined) {
+      this.claiming = this.claimIntoQueue().finally(() => {
+        this.claiming = undefined;
+        this.pump();
+        this.settle();
+      });
+    }
+  }
+
+  private async claimIntoQueue(): Promise<void> {
+    let claimed: ReadyDelivery[] = [];
+    try {
+      claimed = await this.claim();
+    } catch (error) {
+      this.options.logger?.error({ err: error }, 'claiming due deliveries failed');
+    }
+    if (!this.running) {
+      await this.release(claimed);
+      return;
+    }
+    this.queue.push(...claimed);
+    if (claimed.length === 0) {
+      this.idle = true;
+      this.idleTimer = setTimeout(() => this.wake(), this.options.idleIntervalMs ?? 250);
+    }
+  }
+
+  /** Gives back claims that will not be sent (a stop), so another worker need not wait for the lease. */
+  private async release(ready: readonly ReadyDelivery[]): Promise<void> {
+    if (ready.length === 0) return;
+    try {
+      for (let i = 0; i < ready.length; i += 100) {
+        const chunk = ready.slice(i, i + 100);
+        await this.options.db
+          .updateTable('deliveries')
+          .set({ locked_until: null, claim_token: null })
+          .where('status', '=', 'pending')
+          .where((eb) => eb.or(chunk.map(({ delivery }) => eb.and([eb('id', '=', delivery.id), eb('claim_token', '=', delivery.claim_token)]))))
+          .execute();
+      }
+    } catch (error) {
+      // Their leases run out instead.
+      this.options.logger?.warn({ err: error, deliveries: ready.length }, 'claims could not be released on stop');
+    }
   }
 }
