@@ -23,6 +23,34 @@ export interface ClaimOptions {
 /** 'pending' as a literal in the SQL, not a parameter: only then can SQLite and PostgreSQL use the partial index on pending rows (migration 004). */
 const PENDING = sql.lit<DeliveryStatus>('pending');
 
+/** The ids of the `limit` deliveries due first at `now` (ISO 8601), whose subscriptions are active. */
+export function dueDeliveriesSearch(db: Kysely<OutboxDatabase>, now: string, limit: number) {
+  return (
+    db
+      .selectFrom('deliveries')
+      .select('id')
+      .where('status', '=', PENDING)
+      .where('next_attempt_at', '<=', now)
+      .where((inner) => inner.or([inner('locked_until', 'is', null), inner('locked_until', '<=', now)]))
+      // A paused subscription's deliveries wait where they are until it is resumed. EXISTS, not
+      // IN (…): with IN, SQLite drove the search from the subscription index and walked every
+      // delivery ever made to an active subscription, delivered ones included, then sorted;
+      // with EXISTS it walks the partial index of pending rows in due order and stops at `limit`.
+      .where((inner) =>
+        inner.exists(
+          inner
+            .selectFrom('subscriptions')
+            .select(sql.lit(1).as('one'))
+            .whereRef('subscriptions.id', '=', 'deliveries.subscription_id')
+            .where('subscriptions.status', '=', 'active'),
+        ),
+      )
+      .orderBy('next_attempt_at')
+      .orderBy('object_created')
+      .limit(limit)
+  );
+}
+
 export async function claimDueDeliveries(db: Kysely<OutboxDatabase>, options: ClaimOptions): Promise<DeliveryRow[]> {
   const now = new Date(options.nowMs).toISOString();
   const lockedUntil = new Date(options.nowMs + (options.leaseMs ?? DEFAULT_LEASE_MS)).toISOString();
@@ -34,30 +62,7 @@ export async function claimDueDeliveries(db: Kysely<OutboxDatabase>, options: Cl
     .where('status', '=', PENDING)
     .where('next_attempt_at', '<=', now)
     .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-    .where('id', 'in', (eb) =>
-      eb
-        .selectFrom('deliveries')
-        .select('id')
-        .where('status', '=', PENDING)
-        .where('next_attempt_at', '<=', now)
-        .where((inner) => inner.or([inner('locked_until', 'is', null), inner('locked_until', '<=', now)]))
-        // A paused subscription's deliveries wait where they are until it is resumed. EXISTS, not
-        // IN (…): with IN, SQLite drove the search from the subscription index and walked every
-        // delivery ever made to an active subscription, delivered ones included, then sorted;
-        // with EXISTS it walks the partial index of pending rows in due order and stops at `limit`.
-        .where((inner) =>
-          inner.exists(
-            inner
-              .selectFrom('subscriptions')
-              .select(sql.lit(1).as('one'))
-              .whereRef('subscriptions.id', '=', 'deliveries.subscription_id')
-              .where('subscriptions.status', '=', 'active'),
-          ),
-        )
-        .orderBy('next_attempt_at')
-        .orderBy('object_created')
-        .limit(options.limit),
-    )
+    .where('id', 'in', () => dueDeliveriesSearch(db, now, options.limit))
     .execute();
 
   return db

@@ -66,6 +66,7 @@ interface Waiting {
 export class InboundWebhooks {
   private readonly listeners: (() => void)[] = [];
   private readonly secrets = new Map<string, { secret: string; expiresAtMs: number }>();
+  private readonly loading = new Map<string, Promise<string | undefined>>();
   private lastPruneMs = 0;
   private waiting: Waiting[] = [];
   private committing: Promise<void> | undefined;
@@ -116,12 +117,22 @@ export class InboundWebhooks {
     }
   }
 
-  private async loadSecret(connectionId: string, nowMs: number, cacheMs: number): Promise<string | undefined> {
-    const secret = await this.options.secretFor(connectionId);
-    // Only a secret is kept: an unknown connection is looked up again each time, never remembered.
-    if (secret === undefined) this.secrets.delete(connectionId);
-    else if (cacheMs > 0) this.secrets.set(connectionId, { secret, expiresAtMs: nowMs + cacheMs });
-    return secret;
+  private loadSecret(connectionId: string, nowMs: number, cacheMs: number): Promise<string | undefined> {
+    // Requests arriving together share one read (a burst after the cache expired is one read, not hundreds).
+    let loading = this.loading.get(connectionId);
+    if (loading === undefined) {
+      loading = this.options
+        .secretFor(connectionId)
+        .then((secret) => {
+          // Only a secret is kept: an unknown connection is looked up again each time, never remembered.
+          if (secret === undefined) this.secrets.delete(connectionId);
+          else if (cacheMs > 0) this.secrets.set(connectionId, { secret, expiresAtMs: nowMs + cacheMs });
+          return secret;
+        })
+        .finally(() => this.loading.delete(connectionId));
+      this.loading.set(connectionId, loading);
+    }
+    return loading;
   }
 
   private refused(connectionId: string, error: unknown): ConnectorError {
