@@ -113,6 +113,14 @@ async function main(): Promise<number> {
   // Warm-up: JIT, keep-alive sockets, SQLite pages; then let the outbox drain.
   const warm = await generate(generator, { url: inboundUrl, secret, template, runId: 'w', load: closed, durationMs: 3000 });
   await drained(subscriber, warm.accepted, 60_000);
+
+  // Latency at a fixed rate first, on the warmed server, before the 60 s run leaves its history.
+  await subscriber.ask('reset', 'reset');
+  const latencyBefore = await world.connector.probe();
+  const latencyRun = await generate(generator, { url: inboundUrl, secret, template, runId: 'l', load: { kind: 'open', perSecond: LATENCY_RATE }, durationMs: LATENCY_MS });
+  const latency = await drained(subscriber, latencyRun.accepted, 60_000);
+  const latencyCpu = cpuBetween(latencyBefore, await world.connector.probe());
+  const loadAfterLatency = loadNow();
   await subscriber.ask('reset', 'reset');
 
   const probes = () => Promise.all([world.connector.probe(), generator.probe(), subscriber.probe(), world.emulator.probe()]);
@@ -127,10 +135,6 @@ async function main(): Promise<number> {
   const afterDrain = await probes();
   const memory = afterDrain[0].memory;
 
-  // Latency at a fixed rate, after the backlog is gone.
-  await subscriber.ask('reset', 'reset');
-  const latencyRun = await generate(generator, { url: inboundUrl, secret, template, runId: 'l', load: { kind: 'open', perSecond: LATENCY_RATE }, durationMs: LATENCY_MS });
-  const latency = await drained(subscriber, latencyRun.accepted, 60_000);
   const loadAtEnd = loadNow();
 
   const names = ['connector', 'generator', 'subscriber', 'emulator'];
@@ -149,8 +153,8 @@ async function main(): Promise<number> {
   const deliveredRate = deliveredInWindow / windowSeconds;
   const endToEndRate = deliveredTotal / drainSeconds;
 
-  console.log(`machine: ${describeMachine()}; load average at start ${loadAtStart}, after the 60 s load ${loadAfterSustain}, at end ${loadAtEnd}`);
-  console.log(`generator: closed loop, ${CONCURRENCY} requests in flight over keep-alive sockets; then open loop at ${LATENCY_RATE}/s`);
+  console.log(`machine: ${describeMachine()}; load average at start ${loadAtStart}, after the latency run ${loadAfterLatency}, after the sustained load ${loadAfterSustain}, at end ${loadAtEnd}`);
+  console.log(`order: baseline (bare server), 3 s warm-up, latency run (open loop at ${LATENCY_RATE}/s), sustained run (closed loop, ${CONCURRENCY} requests in flight over keep-alive sockets)`);
   console.log('');
   console.log(`| run | duration (s) | sent | answered 200 | failed | answered/s | delivered in the window | delivered/s in the window | all delivered after (s) | end to end/s |`);
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -181,7 +185,8 @@ async function main(): Promise<number> {
   console.log(
     `latency at ${LATENCY_RATE}/s (open loop, ${(latencyRun.durationMs / 1000).toFixed(1)} s, ${latencyRun.accepted} answered, ${latency.distinct} delivered): ` +
       `send → subscriber p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${sortedLatency.at(-1)?.toFixed(1)} ms; ` +
-      `send → 200 answer p50 ${percentile(sortedAck, 50).toFixed(1)} ms, p99 ${percentile(sortedAck, 99).toFixed(1)} ms`,
+      `send → 200 answer p50 ${percentile(sortedAck, 50).toFixed(1)} ms, p99 ${percentile(sortedAck, 99).toFixed(1)} ms; ` +
+      `connector CPU ${perEvent(latencyCpu.totalUs, latency.distinct)} µs per event (${((latencyCpu.totalUs / (latencyRun.durationMs * 1000)) * 100).toFixed(0)}% of one core)`,
   );
   const rateOk = deliveredRate >= TARGET_RATE && acceptedRate >= TARGET_RATE;
   const p99Ok = p99 <= TARGET_P99_MS && latency.distinct === latencyRun.accepted;
