@@ -33,6 +33,15 @@ export const DEFAULT_SECRET_CACHE_MS = 60_000;
 /** Most events in one group commit. Default 200: 200 × 8 columns stays far below SQLite's 32,766 bound parameters per statement. */
 export const DEFAULT_GROUP_COMMIT_MAX_EVENTS = 200;
 
+/**
+ * How long the first request of a group waits for others before the commit. Default 5 ms: at a
+ * steady 1,000 events/s a group taken at the end of one tick held 1–2 events, and each commit
+ * writes its dirtied pages to the WAL whatever it holds; waiting 5 ms took the connector from
+ * 952 to 687 µs of CPU per event and p99 from 62 to 41 ms (bench/triggers). Under full load
+ * groups fill anyway and the wait changes nothing measurable.
+ */
+export const DEFAULT_GROUP_COMMIT_DELAY_MS = 5;
+
 export interface InboundWebhooksOptions {
   db: Kysely<WebhookDatabase>;
   /** The connection's endpoint signing secret; undefined when it has none. */
@@ -41,6 +50,8 @@ export interface InboundWebhooksOptions {
   nowMs?: () => number;
   /** Default DEFAULT_SECRET_CACHE_MS (60 s); 0 reads the store on every request. */
   secretCacheMs?: number;
+  /** Default DEFAULT_GROUP_COMMIT_DELAY_MS; 0 commits at the end of the tick. */
+  groupCommitDelayMs?: number;
   /** Default DEFAULT_GROUP_COMMIT_MAX_EVENTS (200). */
   groupCommitMaxEvents?: number;
   /** This process's delivery worker: deliveries created here go to it already claimed. Default none. */
@@ -83,9 +94,13 @@ export class InboundWebhooks {
     const event = await this.verified(connectionId, rawBody, signatureHeader, nowMs);
     return new Promise<InboundResult>((resolve, reject) => {
       this.waiting.push({ connectionId, event, resolve, reject });
-      // The first request of a group schedules its commit for the end of this tick, so requests
-      // parsed in the same tick join it; while a commit runs, arrivals wait for the next one.
-      if (this.waiting.length === 1 && this.committing === undefined) setImmediate(() => this.commitWaiting());
+      // The first request of a group schedules its commit groupCommitDelayMs later, so requests
+      // arriving meanwhile join it; while a commit runs, arrivals wait for the next one.
+      if (this.waiting.length === 1 && this.committing === undefined) {
+        const delayMs = this.options.groupCommitDelayMs ?? DEFAULT_GROUP_COMMIT_DELAY_MS;
+        if (delayMs > 0) setTimeout(() => this.commitWaiting(), delayMs);
+        else setImmediate(() => this.commitWaiting());
+      }
     });
   }
 
