@@ -228,6 +228,11 @@ export class DeliveryWorker implements DeliveryHandoff {
   }
 
   accept(ready: readonly ReadyDelivery[]): void {
+    // Reserved while running, committed after stop(): give the claims back rather than hold them for the lease.
+    if (!this.running) {
+      void this.release(ready);
+      return;
+    }
     this.queue.push(...ready);
     this.pump();
   }
