@@ -27,6 +27,17 @@ export interface Config {
   actionRateLimit: number;
   /** The throttling window. Default 60 s, as the original connector. */
   actionRateWindowSeconds: number;
+  /**
+   * Wait after a delivery's first failed attempt; each further wait doubles, up to 4 h, for at
+   * least 24 h (src/delivery/backoff.ts). Default 5 s. At least 1.
+   */
+  deliveryFirstRetrySeconds: number;
+  /**
+   * How long a worker's claim on a delivery lasts: the deliveries of a worker that crashed are sent
+   * again (same webhook-id) once it runs out. Default 60 s. At least 15: the 10 s send timeout plus
+   * the recording of the answer, so a live worker's claim never runs out mid-send.
+   */
+  deliveryLeaseSeconds: number;
 }
 
 export type ConfigOverrides = Partial<Config>;
@@ -38,6 +49,12 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   if (!Number.isInteger(value) || value < 0) {
     throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   }
+  return value;
+}
+
+function intAtLeast(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const value = intFrom(env, name, fallback);
+  if (value < min) throw new Error(`${name} must be at least ${min}, got "${env[name]}"`);
   return value;
 }
 
@@ -69,5 +86,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     callbackAllowPrivate: overrides.callbackAllowPrivate ?? boolFrom(env, 'CALLBACK_ALLOW_PRIVATE', false),
     actionRateLimit: overrides.actionRateLimit ?? intFrom(env, 'ACTION_RATE_LIMIT', 100),
     actionRateWindowSeconds: overrides.actionRateWindowSeconds ?? intFrom(env, 'ACTION_RATE_WINDOW_SECONDS', 60),
+    deliveryFirstRetrySeconds: overrides.deliveryFirstRetrySeconds ?? intAtLeast(env, 'DELIVERY_FIRST_RETRY_SECONDS', 5, 1),
+    deliveryLeaseSeconds: overrides.deliveryLeaseSeconds ?? intAtLeast(env, 'DELIVERY_LEASE_SECONDS', 60, 15),
   };
 }

@@ -12,6 +12,8 @@ test('defaults follow DESIGN.md when the environment is empty', () => {
   assert.equal(config.databaseUrl, undefined);
   assert.equal(config.actionRateLimit, 100);
   assert.equal(config.actionRateWindowSeconds, 60);
+  assert.equal(config.deliveryFirstRetrySeconds, 5);
+  assert.equal(config.deliveryLeaseSeconds, 60);
 });
 
 test('flags win over the environment', () => {
@@ -23,4 +25,10 @@ test('flags win over the environment', () => {
 test('a malformed number names the variable', () => {
   assert.throws(() => loadConfig({ PORT: 'eighty' }), /PORT must be a non-negative integer/);
   assert.throws(() => loadConfig({ CALLBACK_ALLOW_PRIVATE: 'maybe' }), /CALLBACK_ALLOW_PRIVATE must be true or false/);
+});
+
+test('a delivery lease shorter than the send timeout plus recording, or a zero first retry, is refused', () => {
+  assert.throws(() => loadConfig({ DELIVERY_LEASE_SECONDS: '10' }), /DELIVERY_LEASE_SECONDS must be at least 15, got "10"/);
+  assert.throws(() => loadConfig({ DELIVERY_FIRST_RETRY_SECONDS: '0' }), /DELIVERY_FIRST_RETRY_SECONDS must be at least 1/);
+  assert.equal(loadConfig({ DELIVERY_LEASE_SECONDS: '15', DELIVERY_FIRST_RETRY_SECONDS: '1' }).deliveryLeaseSeconds, 15);
 });

@@ -22,6 +22,7 @@ import { SubscriptionService } from '../triggers/subscriptions.js';
 import { PollScheduler } from '../triggers/poll-scheduler.js';
 import { DeliveryWorker } from '../delivery/worker.js';
 import { outboxOf } from '../delivery/outbox-store.js';
+import { DEFAULT_BACKOFF } from '../delivery/backoff.js';
 
 export interface Services {
   config: Config;
@@ -136,6 +137,8 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     db: outboxDb,
     openSecret: (row) => subscriptions.openSecret(row),
     send: { allowPrivate: config.callbackAllowPrivate },
+    backoff: { ...DEFAULT_BACKOFF, firstDelayMs: config.deliveryFirstRetrySeconds * 1000 },
+    leaseMs: config.deliveryLeaseSeconds * 1000,
     ...(overrides.nowMs ? { nowMs: overrides.nowMs } : {}),
     logger,
   });

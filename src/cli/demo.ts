@@ -24,7 +24,9 @@ export async function startDemo(config: Config): Promise<RunningDemo> {
   const token = generateToken();
   let server: RunningServer;
   try {
-    server = await startServer({ ...config, dataDir, databaseUrl: undefined, masterKey: undefined, adminToken: token, stripeApiBase: emulator.url });
+    // Subscribers on this machine allowed (CALLBACK_ALLOW_PRIVATE): a local try-out's subscriber,
+    // `watch` included, is on loopback, and the demo's only Stripe is the in-process emulator.
+    server = await startServer({ ...config, dataDir, databaseUrl: undefined, masterKey: undefined, adminToken: token, stripeApiBase: emulator.url, callbackAllowPrivate: true });
   } catch (error) {
     await emulator.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import { registerConnectionsCommand } from './commands/connections.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTokenCommand } from './commands/token.js';
+import { registerWatchCommand } from './commands/watch.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerTokenCommand(program);
   registerConnectionsCommand(program);
   registerRunCommand(program);
+  registerWatchCommand(program);
   return program;
 }
 

@@ -1,28 +1,69 @@
 // Delivery history (GET /api/subscriptions/{id}/deliveries): a subscription's deliveries, newest
-// first, each with its attempts. Ownership is the caller's check.
+// first, each with its attempts, a page at a time. Ownership is the caller's check.
 import type { Kysely } from 'kysely';
 import type { DeliveryAttemptRow, DeliveryRow, DeliveryStatus, OutboxDatabase } from './outbox-tables.js';
+
+/** Page size when none is asked for. */
+export const DEFAULT_DELIVERY_PAGE_SIZE = 100;
+/** Largest page: one `in (…)` of attempt lookups stays far below SQLite's 32,766 bound parameters. */
+export const MAX_DELIVERY_PAGE_SIZE = 1000;
 
 export interface DeliveryHistoryFilter {
   subscriptionId: string;
   status?: DeliveryStatus | undefined;
-  /** Default 100, at most 1000. */
+  /** Default DEFAULT_DELIVERY_PAGE_SIZE (100), at most MAX_DELIVERY_PAGE_SIZE (1000). */
   limit?: number | undefined;
+  /** A delivery of this subscription (from findDeliveryCursor): the page starts after it. Default: the newest. */
+  startingAfter?: DeliveryCursor | undefined;
 }
+
+/** Where a delivery sits in the newest-first order. */
+export type DeliveryCursor = Pick<DeliveryRow, 'id' | 'created_at' | 'object_created'>;
 
 export interface DeliveryWithAttempts extends DeliveryRow {
   attempt_history: DeliveryAttemptRow[];
 }
 
-export async function listDeliveries(db: Kysely<OutboxDatabase>, filter: DeliveryHistoryFilter): Promise<DeliveryWithAttempts[]> {
+export interface DeliveryPage {
+  deliveries: DeliveryWithAttempts[];
+  /** More (older) deliveries follow the last one. */
+  hasMore: boolean;
+}
+
+/** The cursor of a delivery of this subscription, or undefined when it is not one. */
+export async function findDeliveryCursor(db: Kysely<OutboxDatabase>, subscriptionId: string, deliveryId: string): Promise<DeliveryCursor | undefined> {
+  return db
+    .selectFrom('deliveries')
+    .select(['id', 'created_at', 'object_created'])
+    .where('id', '=', deliveryId)
+    .where('subscription_id', '=', subscriptionId)
+    .executeTakeFirst();
+}
+
+// Newest first: enqueue time, then (one poll enqueues many at once) the object's creation time,
+// then the id, so that the order is total and a cursor never skips or repeats a delivery.
+export async function listDeliveryPage(db: Kysely<OutboxDatabase>, filter: DeliveryHistoryFilter): Promise<DeliveryPage> {
+  const limit = Math.min(filter.limit ?? DEFAULT_DELIVERY_PAGE_SIZE, MAX_DELIVERY_PAGE_SIZE);
   let query = db.selectFrom('deliveries').selectAll().where('subscription_id', '=', filter.subscriptionId);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
-  const deliveries = await query
+  const after = filter.startingAfter;
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([
+        eb('created_at', '<', after.created_at),
+        eb.and([eb('created_at', '=', after.created_at), eb('object_created', '<', after.object_created)]),
+        eb.and([eb('created_at', '=', after.created_at), eb('object_created', '=', after.object_created), eb('id', '<', after.id)]),
+      ]),
+    );
+  }
+  const rows = await query
     .orderBy('created_at', 'desc')
     .orderBy('object_created', 'desc')
-    .limit(Math.min(filter.limit ?? 100, 1000))
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
     .execute();
-  if (deliveries.length === 0) return [];
+  const deliveries = rows.slice(0, limit);
+  if (deliveries.length === 0) return { deliveries: [], hasMore: false };
   const attempts = await db
     .selectFrom('delivery_attempts')
     .selectAll()
@@ -34,8 +75,19 @@ export async function listDeliveries(db: Kysely<OutboxDatabase>, filter: Deliver
     .orderBy('started_at')
     .orderBy('attempt')
     .execute();
-  return deliveries.map((delivery) => ({
-    ...delivery,
-    attempt_history: attempts.filter((attempt) => attempt.delivery_id === delivery.id),
-  }));
+  const byDelivery = new Map<string, DeliveryAttemptRow[]>();
+  for (const attempt of attempts) {
+    const list = byDelivery.get(attempt.delivery_id);
+    if (list) list.push(attempt);
+    else byDelivery.set(attempt.delivery_id, [attempt]);
+  }
+  return {
+    deliveries: deliveries.map((delivery) => ({ ...delivery, attempt_history: byDelivery.get(delivery.id) ?? [] })),
+    hasMore: rows.length > limit,
+  };
+}
+
+/** One page of deliveries, without the hasMore flag. */
+export async function listDeliveries(db: Kysely<OutboxDatabase>, filter: DeliveryHistoryFilter): Promise<DeliveryWithAttempts[]> {
+  return (await listDeliveryPage(db, filter)).deliveries;
 }

@@ -3,6 +3,8 @@
 import type { Services } from '../app/services.js';
 import * as S from './schemas.js';
 import { operationCatalogue } from './routes/operations.js';
+import { DeliverySchema } from '../delivery/delivery-view.js';
+import { newSubscriptionBody } from '../triggers/subscription-body.js';
 
 function plain(schema: unknown): Record<string, unknown> {
   return JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
@@ -12,6 +14,9 @@ const json = (schema: unknown) => ({ content: { 'application/json': { schema: pl
 const errorRef = { $ref: '#/components/responses/Error' };
 const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [String(s), errorRef]));
 const idParam = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
+// Query strings are validated as an object (compileValidator with prefix 'query'); each property is one parameter.
+const queryParams = (schema: unknown) =>
+  Object.entries(plain(schema).properties as Record<string, unknown>).map(([name, property]) => ({ name, in: 'query', required: false, schema: property }));
 
 export function buildOpenApi(services: Services, version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {
@@ -36,17 +41,73 @@ export function buildOpenApi(services: Services, version: string): Record<string
     '/api/runs': {
       get: {
         summary: 'Run history, newest first (inputs redacted)',
-        parameters: Object.entries(plain(S.RunsQuery).properties as Record<string, unknown>).map(([name, schema]) => ({
-          name,
-          in: 'query',
-          required: false,
-          schema,
-        })),
+        description: 'Action calls (kind "action") and attempts to deliver trigger events (kind "delivery"), merged; `operation` takes an action or a trigger name.',
+        parameters: queryParams(S.RunsQuery),
         responses: { 200: { description: 'list', ...json(S.RunList) }, ...errors(400, 401) },
+      },
+    },
+    '/api/connections/{id}/subscriptions': {
+      parameters: [idParam('id', 'connection id')],
+      post: {
+        summary: "Subscribe a URL to a trigger's events on this connection",
+        description: 'The answer carries the whsec_ secret that signs every event, shown this once. The URL is checked on its resolved addresses.',
+        requestBody: { required: true, ...json(newSubscriptionBody.schema) },
+        responses: { 201: { description: 'created', ...json(S.CreatedSubscription) }, ...errors(400, 401, 404, 409, 413, 502, 504) },
+      },
+    },
+    '/api/subscriptions': {
+      get: { summary: "The caller's subscriptions", responses: { 200: { description: 'list', ...json(S.SubscriptionList) }, ...errors(401) } },
+    },
+    '/api/subscriptions/{id}': {
+      parameters: [idParam('id', 'subscription id')],
+      get: { summary: 'One subscription (without its secret)', responses: { 200: { description: 'found', ...json(S.Subscription) }, ...errors(401, 404) } },
+      delete: {
+        summary: 'Delete a subscription with its deliveries and their history',
+        responses: { 200: { description: 'removed', ...json(S.Deleted) }, ...errors(401, 404) },
+      },
+    },
+    '/api/subscriptions/{id}/pause': {
+      parameters: [idParam('id', 'subscription id')],
+      post: {
+        summary: 'Pause: events keep collecting in its outbox and are sent on resume',
+        responses: { 200: { description: 'paused', ...json(S.Subscription) }, ...errors(401, 404) },
+      },
+    },
+    '/api/subscriptions/{id}/resume': {
+      parameters: [idParam('id', 'subscription id')],
+      post: { summary: 'Resume a paused subscription', responses: { 200: { description: 'active', ...json(S.Subscription) }, ...errors(401, 404) } },
+    },
+    '/api/subscriptions/{id}/deliveries': {
+      parameters: [idParam('id', 'subscription id')],
+      get: {
+        summary: "The subscription's deliveries, newest first, each with its attempts",
+        description: 'Pages of `limit`; while `hasMore`, ask again with `startingAfter` = the last id of the page.',
+        parameters: queryParams(S.DeliveriesQuery),
+        responses: { 200: { description: 'a page', ...json(S.DeliveryList) }, ...errors(400, 401, 404) },
+      },
+    },
+    '/api/deliveries/{id}/retry': {
+      parameters: [idParam('id', 'delivery id (the webhook-id)')],
+      post: {
+        summary: 'Replay a delivery now, with the same webhook-id and body and a fresh 24 h retry window',
+        responses: { 200: { description: 'queued', ...json(DeliverySchema) }, ...errors(401, 404) },
+      },
+    },
+    '/webhooks/stripe/{connectionId}': {
+      parameters: [idParam('connectionId', 'the connection whose Stripe webhook endpoint this is')],
+      post: {
+        summary: "Stripe's webhooks for one connection (registered by the connector in webhook and hybrid mode)",
+        description:
+          'No bearer token: Stripe-Signature over the raw body is the authentication (tolerance 300 s). Any failed check is the same 400, and nothing is stored.',
+        security: [],
+        parameters: [{ name: 'Stripe-Signature', in: 'header', required: true, schema: { type: 'string' } }],
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', description: 'a Stripe event, exactly as Stripe sent it' } } } },
+        responses: { 200: { description: 'stored (or a repeat, dropped)', ...json(S.StripeWebhookReceived) }, ...errors(400, 413) },
       },
     },
   };
   for (const operation of operationCatalogue(services)) {
+    if (operation.kind !== 'action') continue;
     paths[`/api/connections/{id}/actions/${operation.name}`] = {
       post: {
         operationId: operation.name,

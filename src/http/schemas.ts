@@ -1,6 +1,9 @@
 // Request and response schemas of the connector's own routes (TypeBox). The same objects validate
 // requests (through src/actions/input-validator.ts) and are published in /openapi.json.
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import type { CreatedSubscription as CreatedSubscriptionView, SubscriptionView } from '../triggers/subscriptions.js';
+import { DeliverySchema } from '../delivery/delivery-view.js';
+import { RunSchema } from '../runs/run-view.js';
 
 export const ErrorBody = Type.Object({
   error: Type.Object({
@@ -51,25 +54,49 @@ export const DeliveriesQuery = Type.Object(
   {
     status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')])),
     limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$|^1000$', description: '1–1000, default 100' })),
+    startingAfter: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: "A delivery id from the previous page (its last): the next, older page. Default: the newest" }),
+    ),
   },
   { additionalProperties: false },
 );
 
-export const Run = Type.Object({
+export const DeliveryList = Type.Object({
+  data: Type.Array(DeliverySchema, { description: 'newest first' }),
+  hasMore: Type.Boolean({ description: 'older deliveries follow: ask again with startingAfter = the last id' }),
+});
+
+export const Subscription = Type.Object({
   id: Type.String(),
-  kind: Type.String(),
+  trigger: Type.String(),
   connection: Type.String(),
-  operation: Type.String(),
-  status: Type.Union([Type.Literal('succeeded'), Type.Literal('failed')]),
-  durationMs: Type.Integer(),
-  stripeRequestId: Type.Union([Type.String(), Type.Null()]),
-  input: Type.Unknown({ description: 'secrets redacted' }),
-  output: Type.Unknown(),
-  error: Type.Unknown(),
+  url: Type.String(),
+  mode: Type.Union([Type.Literal('poll'), Type.Literal('webhook'), Type.Literal('hybrid')]),
+  pollIntervalSeconds: Type.Integer(),
+  since: Type.String({ format: 'date-time' }),
+  status: Type.Union([Type.Literal('active'), Type.Literal('paused')]),
   createdAt: Type.String({ format: 'date-time' }),
 });
 
-export const RunList = Type.Object({ data: Type.Array(Run) });
+export const CreatedSubscription = Type.Composite([
+  Subscription,
+  Type.Object({ secret: Type.String({ description: 'whsec_…: verifies the Standard Webhooks signature of each event; shown this once', examples: ['whsec_…'] }) }),
+]);
+
+export const SubscriptionList = Type.Object({ data: Type.Array(Subscription) });
+
+// The subscription service builds its answers without these schemas (triggers/ knows nothing of
+// http/); these compile-time checks fail the type check the day the two shapes part.
+type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const subscriptionSchemaMatchesView: SameShape<Static<typeof Subscription>, SubscriptionView> = true;
+export const createdSchemaMatchesView: SameShape<Static<typeof CreatedSubscription>, CreatedSubscriptionView> = true;
+
+export const StripeWebhookReceived = Type.Object({
+  received: Type.Literal(true),
+  duplicate: Type.Optional(Type.Literal(true, { description: 'an event id already taken in: nothing done' })),
+});
+
+export const RunList = Type.Object({ data: Type.Array(RunSchema, { description: 'newest first' }) });
 
 export const Operation = Type.Object({
   kind: Type.Union([Type.Literal('action'), Type.Literal('trigger')]),

@@ -6,35 +6,19 @@
 // secret is returned once and stored sealed with the master key, bound to the subscription id.
 import type { Kysely } from 'kysely';
 import type Stripe from 'stripe';
-import type { TriggerDefinition } from '../connector/define.js';
-import { findTrigger, triggers } from '../connector/triggers/index.js';
+import { findTrigger } from '../connector/triggers/index.js';
 import type { KeyCipher } from '../connections/key-cipher.js';
 import { ConnectorError, invalidInput, notFound, type FieldProblem } from '../errors.js';
 import { newId } from '../store/ids.js';
 import type { ConnectionRow } from '../store/schema.js';
 import { toConnectorError } from '../stripe/errors.js';
 import type { OutboxDatabase, SubscriptionMode, SubscriptionRow } from '../delivery/outbox-tables.js';
+import { DEFAULT_MODE, DEFAULT_POLL_INTERVAL_SECONDS, newSubscriptionBody, type NewSubscription } from './subscription-body.js';
 import { generateSubscriptionSecret } from '../delivery/signing.js';
 import { checkSubscriberUrl, type Resolve } from '../delivery/url-guard.js';
 import type { Logger } from '../log.js';
 
-/** The original connector's interval. */
-export const DEFAULT_POLL_INTERVAL_SECONDS = 120;
-/** Issue 4: configurable "down to 1 s". */
-export const MIN_POLL_INTERVAL_SECONDS = 1;
-/** One day: a slower poll would make its lookback and Stripe's 30-day event retention meaningless. */
-export const MAX_POLL_INTERVAL_SECONDS = 86_400;
-
-export interface NewSubscription {
-  trigger: string;
-  url: string;
-  /** Default 'poll'. */
-  mode?: SubscriptionMode | undefined;
-  /** Default DEFAULT_POLL_INTERVAL_SECONDS (120). */
-  pollIntervalSeconds?: number | undefined;
-  /** ISO 8601: deliver objects created since then (a backfill). Default: from now on. */
-  since?: string | undefined;
-}
+export { DEFAULT_POLL_INTERVAL_SECONDS, MAX_POLL_INTERVAL_SECONDS, MIN_POLL_INTERVAL_SECONDS, type NewSubscription } from './subscription-body.js';
 
 export interface SubscriptionView {
   id: string;
@@ -77,8 +61,6 @@ export interface SubscriptionServiceOptions {
   logger?: Logger | undefined;
 }
 
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-const MODES: readonly SubscriptionMode[] = ['poll', 'webhook', 'hybrid'];
 
 function toView(row: SubscriptionRow): SubscriptionView {
   return {
@@ -101,44 +83,42 @@ export class SubscriptionService {
     return (this.options.nowMs ?? Date.now)();
   }
 
-  async create(userId: string, connectionId: string, input: NewSubscription): Promise<CreatedSubscription> {
+  /** `input` is the request body as received: checked here, against newSubscriptionBody first. */
+  async create(userId: string, connectionId: string, input: unknown): Promise<CreatedSubscription> {
     const nowMs = this.now();
     const problems: FieldProblem[] = [];
-    const trigger: TriggerDefinition | undefined = typeof input.trigger === 'string' ? findTrigger(input.trigger) : undefined;
-    if (!trigger) {
-      problems.push({ field: 'trigger', message: `must be one of ${triggers.map((t) => t.name).join(', ')}` });
+    let body: NewSubscription | undefined;
+    try {
+      body = newSubscriptionBody.check(input);
+    } catch (error) {
+      if (!(error instanceof ConnectorError)) throw error;
+      problems.push(...(error.details as FieldProblem[]));
     }
-    const mode = input.mode ?? 'poll';
-    if (!MODES.includes(mode)) problems.push({ field: 'mode', message: 'must be poll, webhook or hybrid' });
-    else if (mode !== 'poll' && !this.options.endpoints) {
+    // The URL guard runs even when other fields are bad, so that one answer names every bad field.
+    const rawUrl = (input as { url?: unknown } | null)?.url;
+    let url = '';
+    if (typeof rawUrl === 'string' && rawUrl !== '') {
+      try {
+        url = (await checkSubscriberUrl(rawUrl, { allowPrivate: this.options.allowPrivate ?? false, ...(this.options.resolve ? { resolve: this.options.resolve } : {}) })).url.toString();
+      } catch (error) {
+        if (!(error instanceof ConnectorError)) throw error;
+        problems.push(...((error.details as FieldProblem[] | undefined) ?? [{ field: 'url', message: error.message }]));
+      }
+    }
+    const mode = body?.mode ?? DEFAULT_MODE;
+    if (body && mode !== 'poll' && !this.options.endpoints) {
       // Fail closed: without endpoint registration Stripe would never send these events.
       problems.push({ field: 'mode', message: `${mode} mode is not available yet; use poll` });
     }
-    const interval = input.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS;
-    if (!Number.isInteger(interval) || interval < MIN_POLL_INTERVAL_SECONDS || interval > MAX_POLL_INTERVAL_SECONDS) {
-      problems.push({
-        field: 'pollIntervalSeconds',
-        message: `must be a whole number of seconds from ${MIN_POLL_INTERVAL_SECONDS} to ${MAX_POLL_INTERVAL_SECONDS}`,
-      });
-    }
     let sinceMs = nowMs;
-    if (input.since !== undefined) {
-      if (typeof input.since !== 'string' || !ISO_DATE_TIME.test(input.since) || Number.isNaN(Date.parse(input.since))) {
-        problems.push({ field: 'since', message: 'must be an ISO 8601 date-time, e.g. 2026-11-26T05:00:00Z' });
-      } else if (Date.parse(input.since) > nowMs) {
-        problems.push({ field: 'since', message: 'must not be in the future' });
-      } else {
-        sinceMs = Date.parse(input.since);
-      }
+    if (body?.since !== undefined) {
+      // The schema's date-time format has already checked the form.
+      if (Date.parse(body.since) > nowMs) problems.push({ field: 'since', message: 'must not be in the future' });
+      else sinceMs = Date.parse(body.since);
     }
-    let url = '';
-    try {
-      url = (await checkSubscriberUrl(String(input.url ?? ''), { allowPrivate: this.options.allowPrivate ?? false, ...(this.options.resolve ? { resolve: this.options.resolve } : {}) })).url.toString();
-    } catch (error) {
-      if (!(error instanceof ConnectorError)) throw error;
-      problems.push(...((error.details as FieldProblem[] | undefined) ?? [{ field: 'url', message: error.message }]));
-    }
-    if (problems.length > 0 || !trigger) throw invalidInput(problems);
+    const trigger = body ? findTrigger(body.trigger) : undefined;
+    if (problems.length > 0 || !body || !trigger) throw invalidInput(problems);
+    const interval = body.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS;
 
     const connection = await this.options.connections.owned(userId, connectionId);
     try {

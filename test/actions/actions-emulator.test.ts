@@ -28,9 +28,9 @@ describe('the five actions through the HTTP API against the emulator', () => {
     await emulator.stop();
   });
 
-  test('GET /api/operations lists the five actions in order', async () => {
+  test('GET /api/operations lists the five actions in order, then the four triggers', async () => {
     const names = (await h.request('GET', '/api/operations')).json().data.map((o: { name: string }) => o.name);
-    assert.deepEqual(names, ['createCustomer', 'getCustomer', 'updateCustomer', 'createProduct', 'updateProduct']);
+    assert.deepEqual(names, ['createCustomer', 'getCustomer', 'updateCustomer', 'createProduct', 'updateProduct', 'chargeAdded', 'customerAdded', 'invoiceItemAdded', 'orderAdded']);
   });
 
   test('createCustomer, getCustomer and updateCustomer answer the documented Customer_Response', async () => {

@@ -11,7 +11,7 @@ import type { Kysely } from 'kysely';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { outboxOf } from '../../src/delivery/outbox-store.js';
-import type { OutboxDatabase } from '../../src/delivery/outbox-tables.js';
+import type { OutboxDatabase, SubscriptionRow } from '../../src/delivery/outbox-tables.js';
 
 export interface TestStore {
   /** Where the SQLite file lives (DATA_DIR for a child process). */
@@ -33,18 +33,23 @@ async function onPostgres(adminUrl: string, statement: string): Promise<void> {
   }
 }
 
+/**
+ * A fresh PostgreSQL database on TEST_DATABASE_URL's server, for a store or a server process to
+ * open (undefined databaseUrl without TEST_DATABASE_URL: SQLite); drop() removes it.
+ */
+export async function createTestDatabase(): Promise<{ databaseUrl: string | undefined; drop(): Promise<void> }> {
+  const adminUrl = process.env.TEST_DATABASE_URL;
+  if (!adminUrl) return { databaseUrl: undefined, drop: async () => {} };
+  const database = `sc_test_${randomBytes(6).toString('hex')}`;
+  await onPostgres(adminUrl, `create database ${database}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return { databaseUrl: url.toString(), drop: () => onPostgres(adminUrl, `drop database ${database}`) };
+}
+
 export async function openTestStore(): Promise<TestStore> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sc-outbox-'));
-  const adminUrl = process.env.TEST_DATABASE_URL;
-  let databaseUrl: string | undefined;
-  let database: string | undefined;
-  if (adminUrl) {
-    database = `sc_test_${randomBytes(6).toString('hex')}`;
-    await onPostgres(adminUrl, `create database ${database}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${database}`;
-    databaseUrl = url.toString();
-  }
+  const { databaseUrl, drop } = await createTestDatabase();
   const store = openStore({ dataDir, databaseUrl });
   await migrateToLatest(store);
   const createdAt = new Date().toISOString();
@@ -72,7 +77,7 @@ export async function openTestStore(): Promise<TestStore> {
     db: outboxOf(store),
     async close() {
       await store.destroy();
-      if (adminUrl && database) await onPostgres(adminUrl, `drop database ${database}`);
+      await drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -83,4 +88,37 @@ export async function clearTriggerState(db: Kysely<OutboxDatabase>): Promise<voi
   await db.deleteFrom('subscriptions').execute();
   await db.deleteFrom('poll_cursors').execute();
   await db.deleteFrom('trigger_events').execute();
+}
+
+/**
+ * A subscription row of `usr_1` on `conn_1`, as the subscription service stores one: poll mode
+ * every 120 s (the default), active, since `sinceSeconds`, to a subscriber nobody listens on
+ * unless `url` is given. Returns its id.
+ */
+export async function insertSubscription(
+  db: Kysely<OutboxDatabase>,
+  id: string,
+  trigger: string,
+  sinceSeconds: number,
+  overrides: Partial<SubscriptionRow> = {},
+): Promise<string> {
+  const since = new Date(sinceSeconds * 1000).toISOString();
+  await db
+    .insertInto('subscriptions')
+    .values({
+      id,
+      user_id: 'usr_1',
+      connection_id: 'conn_1',
+      trigger,
+      url: 'http://127.0.0.1:9/hook',
+      mode: 'poll',
+      poll_interval_seconds: 120,
+      secret_ciphertext: 'sealed',
+      status: 'active',
+      since,
+      created_at: since,
+      ...overrides,
+    })
+    .execute();
+  return id;
 }

@@ -2,6 +2,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHarness, type Harness } from '../support/harness.js';
 import { testActions } from '../support/test-actions.js';
+import { findTrigger, triggers } from '../../src/connector/triggers/index.js';
+import { newSubscriptionBody } from '../../src/triggers/subscription-body.js';
+import { DeliverySchema } from '../../src/delivery/delivery-view.js';
+import { DeliveriesQuery } from '../../src/http/schemas.js';
 
 describe('published schemas', () => {
   let h: Harness;
@@ -14,7 +18,7 @@ describe('published schemas', () => {
     const res = await h.request('GET', '/api/operations');
     assert.equal(res.statusCode, 200);
     const ops = res.json().data;
-    assert.deepEqual(ops.map((o: { name: string }) => o.name), testActions.map((a) => a.name));
+    assert.deepEqual(ops.filter((o: { kind: string }) => o.kind === 'action').map((o: { name: string }) => o.name), testActions.map((a) => a.name));
     const create = ops.find((o: { name: string }) => o.name === 'standInCreateCustomer');
     assert.equal(create.kind, 'action');
     assert.equal(create.input.type, 'object');
@@ -23,10 +27,72 @@ describe('published schemas', () => {
     assert.deepEqual(Object.keys(create.output.properties).sort(), ['email', 'id']);
   });
 
+  test('GET /api/operations lists the four triggers: the subscription body for each as input, the event data shape as output', async () => {
+    interface Schema {
+      required: string[];
+      additionalProperties: boolean;
+      properties: Record<string, { const?: string }>;
+    }
+    const ops = (await h.request('GET', '/api/operations')).json().data as { kind: string; name: string; input: Schema; output: Schema }[];
+    const triggerOps = ops.filter((o) => o.kind === 'trigger');
+    assert.deepEqual(triggerOps.map((o) => o.name), triggers.map((t) => t.name));
+    for (const op of triggerOps) {
+      const trigger = findTrigger(op.name)!;
+      assert.deepEqual(op.output, JSON.parse(JSON.stringify(trigger.output)), `${op.name} output is the documented data shape`);
+      assert.deepEqual(op.input.required, ['trigger', 'url']);
+      assert.equal(op.input.properties.trigger?.const, op.name, 'the input subscribes to this trigger and no other');
+      assert.equal(op.input.additionalProperties, false);
+      // The narrowed schema is the validating one with `trigger` fixed: same fields, same rules.
+      const { trigger: _narrowed, ...published } = op.input.properties;
+      const { trigger: _any, ...validating } = JSON.parse(JSON.stringify(newSubscriptionBody.schema)).properties as Record<string, unknown>;
+      assert.deepEqual(published, validating);
+    }
+    const customer = triggerOps.find((o) => o.name === 'customerAdded')!;
+    assert.deepEqual(Object.keys(customer.output.properties).sort(), ['account_balance', 'created', 'currency', 'delinquent', 'description', 'discount', 'email', 'id']);
+  });
+
+  test('/openapi.json documents every subscription route with the schemas that validate its requests', async () => {
+    const doc = (await h.request('GET', '/openapi.json', { token: null })).json();
+    const routes: [string, string][] = [
+      ['/api/connections/{id}/subscriptions', 'post'],
+      ['/api/subscriptions', 'get'],
+      ['/api/subscriptions/{id}', 'get'],
+      ['/api/subscriptions/{id}', 'delete'],
+      ['/api/subscriptions/{id}/pause', 'post'],
+      ['/api/subscriptions/{id}/resume', 'post'],
+      ['/api/subscriptions/{id}/deliveries', 'get'],
+      ['/api/deliveries/{id}/retry', 'post'],
+      ['/api/runs', 'get'],
+      ['/webhooks/stripe/{connectionId}', 'post'],
+    ];
+    for (const [path, method] of routes) assert.ok(doc.paths[path]?.[method]?.responses, `${method.toUpperCase()} ${path}`);
+
+    const create = doc.paths['/api/connections/{id}/subscriptions'].post;
+    assert.deepEqual(create.requestBody.content['application/json'].schema, JSON.parse(JSON.stringify(newSubscriptionBody.schema)), 'the published body is the validating one');
+    assert.ok(create.responses['201'].content['application/json'].schema.properties.secret);
+    // A body the published schema refuses, the route refuses too, naming each field (an IP literal: no DNS).
+    const connectionId = 'conn_missing';
+    const refused = await h.request('POST', `/api/connections/${connectionId}/subscriptions`, { body: { trigger: 'customerAdded', url: 'https://93.184.215.14/hook', pollIntervalSeconds: 0, colour: 'red' } });
+    assert.equal(refused.statusCode, 400);
+    assert.deepEqual(refused.json().error.details.map((p: { field: string }) => p.field).sort(), ['colour', 'pollIntervalSeconds']);
+
+    const deliveryParams = doc.paths['/api/subscriptions/{id}/deliveries'].get.parameters.map((p: { name: string }) => p.name);
+    assert.deepEqual(deliveryParams.sort(), Object.keys(DeliveriesQuery.properties).sort());
+    const page = doc.paths['/api/subscriptions/{id}/deliveries'].get.responses['200'].content['application/json'].schema;
+    assert.equal(page.properties.hasMore.type, 'boolean');
+    assert.deepEqual(page.properties.data.items, JSON.parse(JSON.stringify(DeliverySchema)));
+    assert.deepEqual(doc.paths['/api/deliveries/{id}/retry'].post.responses['200'].content['application/json'].schema, JSON.parse(JSON.stringify(DeliverySchema)));
+    const runKinds = doc.paths['/api/runs'].get.responses['200'].content['application/json'].schema.properties.data.items.anyOf.map(
+      (s: { properties: { kind: { const: string } } }) => s.properties.kind.const,
+    );
+    assert.deepEqual(runKinds, ['action', 'delivery']);
+    assert.deepEqual(doc.paths['/webhooks/stripe/{connectionId}'].post.security, [], 'Stripe signs; no bearer token');
+  });
+
   test('/openapi.json is OpenAPI 3.1 with a path per action carrying the same schemas as /api/operations', async () => {
     const doc = (await h.request('GET', '/openapi.json', { token: null })).json();
     assert.equal(doc.openapi, '3.1.0');
-    const ops = (await h.request('GET', '/api/operations')).json().data;
+    const ops = (await h.request('GET', '/api/operations')).json().data.filter((o: { kind: string }) => o.kind === 'action');
     for (const op of ops) {
       const path = doc.paths[`/api/connections/{id}/actions/${op.name}`];
       assert.ok(path, op.name);

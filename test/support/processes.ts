@@ -11,7 +11,7 @@ export interface CliResult {
   stderr: string;
 }
 
-function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   // A clean slate: nothing from the developer's own connector environment leaks in.
   const base = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(STRIPE_|DATA_DIR|DATABASE_URL|PORT|HOST|PUBLIC_URL|ACTION_RATE)/.test(k)),

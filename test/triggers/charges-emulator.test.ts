@@ -6,98 +6,36 @@ import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Kysely } from 'kysely';
 import Stripe from 'stripe';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { createStripeClient } from '../../src/stripe/client.js';
 import { chargeAdded } from '../../src/connector/triggers/charge-added.js';
-import type { OutboxDatabase, SubscriptionRow } from '../../src/delivery/outbox-tables.js';
 import { pollStep } from '../../src/triggers/poll-step.js';
 import { verifyStripeWebhook } from '../../src/stripe/webhook-signature.js';
 import { ingestStripeEvent } from '../../src/triggers/webhook-ingest.js';
-import { openTestStore, type TestStore, clearTriggerState } from '../delivery/store-fixture.js';
+import { startTriggerHarness, T0, type TriggerHarness } from './trigger-harness.js';
 
 const ajv = new Ajv({ strict: true });
 addFormats.default(ajv);
-const T0 = 1_795_000_000;
 
 describe('chargeAdded against the emulator', () => {
-  let emulator: RunningEmulator;
-  let store: TestStore;
-  let db: Kysely<OutboxDatabase>;
-  let stripe: Stripe;
-  let apiKey: string;
-  let keyCounter = 0;
-
-  const control = (path: string, body: string) =>
-    fetch(`${emulator.url}${path}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body,
-    }).then(async (res) => {
-      assert.equal(res.status, 200, await res.clone().text());
-      return res.json() as Promise<Record<string, unknown>>;
-    });
-
-  async function subscribe(id: string, overrides: Partial<SubscriptionRow> = {}) {
-    await db
-      .insertInto('subscriptions')
-      .values({
-        id,
-        user_id: 'usr_1',
-        connection_id: 'conn_1',
-        trigger: 'chargeAdded',
-        url: 'http://127.0.0.1:9/hook',
-        mode: 'poll',
-        poll_interval_seconds: 120,
-        secret_ciphertext: 'sealed',
-        status: 'active',
-        since: new Date(T0 * 1000).toISOString(),
-        created_at: new Date(T0 * 1000).toISOString(),
-        ...overrides,
-      })
-      .execute();
-  }
-  const deliveredData = async (subscriptionId: string) =>
-    (
-      await db
-        .selectFrom('deliveries')
-        .innerJoin('trigger_events', 'trigger_events.id', 'deliveries.event_id')
-        .select(['trigger_events.data'])
-        .where('deliveries.subscription_id', '=', subscriptionId)
-        .orderBy('deliveries.object_created')
-        .execute()
-    ).map((row) => JSON.parse(row.data) as Record<string, unknown>);
+  let h: TriggerHarness;
+  const deliveredData = async (subscriptionId: string) => (await h.deliveredTo(subscriptionId)).map((row) => row.data);
+  const poll = () => pollStep({ db: h.db, stripe: h.stripe, trigger: chargeAdded, connectionId: 'conn_1', nowMs: T0 * 1000 });
 
   before(async () => {
-    emulator = await startEmulator({
-      port: 0,
-      rateLimitPerSecond: false,
-      clock: { startMs: T0 * 1000, frozen: true },
-      webhooks: { retryDelaysMs: [20, 40, 60], timeoutMs: 2_000, reorderHoldMs: 50 },
+    h = await startTriggerHarness({
+      emulator: { webhooks: { retryDelaysMs: [20, 40, 60], timeoutMs: 2_000, reorderHoldMs: 50 } },
     });
-    store = await openTestStore();
-    db = store.db;
   });
-
-  after(async () => {
-    await store.close();
-    await emulator.stop();
-  });
-
-  beforeEach(async () => {
-    await clearTriggerState(db);
-    apiKey = `sk_test_charges${process.pid}x${++keyCounter}`;
-    stripe = createStripeClient({ apiKey, apiBase: emulator.url, requestsPerSecond: false });
-  });
+  after(() => h.close());
+  beforeEach(() => h.reset());
 
   test('succeeded and declined charges come out in the documented shape, with Stripe’s outcome', async () => {
-    await subscribe('sub_p');
-    const paid = await stripe.charges.create({ amount: 2000, currency: 'usd', source: 'tok_visa', description: 'Order 42' });
-    await assert.rejects(stripe.charges.create({ amount: 500, currency: 'usd', source: 'tok_chargeDeclined' }), Stripe.errors.StripeCardError);
-    await pollStep({ db, stripe, trigger: chargeAdded, connectionId: 'conn_1', nowMs: T0 * 1000 });
+    await h.subscribe('sub_p', 'chargeAdded');
+    const paid = await h.stripe.charges.create({ amount: 2000, currency: 'usd', source: 'tok_visa', description: 'Order 42' });
+    await assert.rejects(h.stripe.charges.create({ amount: 500, currency: 'usd', source: 'tok_chargeDeclined' }), Stripe.errors.StripeCardError);
+    await poll();
     const [ok, declined] = await deliveredData('sub_p');
     for (const shape of [ok, declined]) assert.ok(ajv.validate(chargeAdded.output, shape), ajv.errorsText());
     assert.equal(ok!.id, paid.id);
@@ -119,11 +57,11 @@ describe('chargeAdded against the emulator', () => {
   });
 
   test('500 charges created within one second are each enqueued exactly once', async () => {
-    await subscribe('sub_p');
-    const bulk = await control('/_emulator/bulk', `type=charges&count=500&created_from=${T0 + 5}&created_to=${T0 + 5}`);
+    await h.subscribe('sub_p', 'chargeAdded');
+    const bulk = await h.control('/_emulator/bulk', `type=charges&count=500&created_from=${T0 + 5}&created_to=${T0 + 5}`);
     assert.equal(bulk.count, 500);
-    const first = await pollStep({ db, stripe, trigger: chargeAdded, connectionId: 'conn_1', nowMs: T0 * 1000 });
-    const again = await pollStep({ db, stripe, trigger: chargeAdded, connectionId: 'conn_1', nowMs: T0 * 1000 });
+    const first = await poll();
+    const again = await poll();
     assert.equal(first.enqueued, 500);
     assert.equal(again.enqueued, 0);
     const ids = (await deliveredData('sub_p')).map((d) => d.id);
@@ -131,7 +69,7 @@ describe('chargeAdded against the emulator', () => {
   });
 
   test('webhook mode: the emulator’s signed charge webhooks, one of them sent twice, are stored once each', async () => {
-    await subscribe('sub_w', { mode: 'webhook' });
+    await h.subscribe('sub_w', 'chargeAdded', { mode: 'webhook' });
     const endpointSecret: { value?: string } = {};
     const acknowledged: string[] = [];
     let resolveThree: () => void = () => {};
@@ -143,9 +81,9 @@ describe('chargeAdded against the emulator', () => {
         void (async () => {
           try {
             const event = verifyStripeWebhook(Buffer.concat(chunks), req.headers['stripe-signature'], endpointSecret.value, {
-              nowMs: emulator.clock.nowMs(),
+              nowMs: h.emulator.clock.nowMs(),
             });
-            await ingestStripeEvent({ db, connectionId: 'conn_1', event, nowMs: emulator.clock.nowMs() });
+            await ingestStripeEvent({ db: h.db, connectionId: 'conn_1', event, nowMs: h.emulator.clock.nowMs() });
             acknowledged.push(event.id);
             res.writeHead(200).end();
             if (acknowledged.length === 3) resolveThree();
@@ -157,14 +95,14 @@ describe('chargeAdded against the emulator', () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     try {
-      const endpoint = await stripe.webhookEndpoints.create({
+      const endpoint = await h.stripe.webhookEndpoints.create({
         url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/stripe/conn_1`,
         enabled_events: ['charge.pending', 'charge.succeeded', 'charge.failed'],
       });
       endpointSecret.value = endpoint.secret;
-      await control('/_emulator/faults', 'kind=webhook_duplicate&next=1');
-      const a = await stripe.charges.create({ amount: 1000, currency: 'usd', source: 'tok_visa' });
-      const b = await stripe.charges.create({ amount: 1000, currency: 'usd', source: 'tok_mastercard' });
+      await h.control('/_emulator/faults', 'kind=webhook_duplicate&next=1');
+      const a = await h.stripe.charges.create({ amount: 1000, currency: 'usd', source: 'tok_visa' });
+      const b = await h.stripe.charges.create({ amount: 1000, currency: 'usd', source: 'tok_mastercard' });
       await three;
       assert.equal(acknowledged.length, 3, 'two events, the first sent twice');
       assert.equal(acknowledged[0], acknowledged[1]);

@@ -3,13 +3,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventReconciler } from '../../src/triggers/reconcile.js';
-import { startWebhookWorld, type WebhookWorld } from './webhook-harness.js';
-
-interface EmulatorDelivery {
-  event: string;
-  outcome: 'succeeded' | 'failed' | 'dropped' | 'skipped';
-  http_status: number | null;
-}
+import { startWebhookWorld, type EmulatorDelivery, type WebhookWorld } from './webhook-harness.js';
 
 describe('hybrid mode', () => {
   let world: WebhookWorld;
@@ -21,33 +15,11 @@ describe('hybrid mode', () => {
     await world.close();
   });
 
-  async function control(apiKey: string, method: string, path: string, body?: object) {
-    const answer = await fetch(`${world.emulator.url}/_emulator/${path}`, {
-      method,
-      headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    assert.equal(answer.status, 200, `${method} ${path}`);
-    return answer.json();
-  }
-
+  const control = (apiKey: string, method: string, path: string, body?: object) => world.control(apiKey, method, path, body);
   /** Until the emulator's log holds `count` deliveries with this outcome (each logged once it is settled). */
-  async function settled(apiKey: string, outcome: EmulatorDelivery['outcome'], count: number): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const { data } = (await control(apiKey, 'GET', 'webhooks/deliveries')) as { data: EmulatorDelivery[] };
-      if (data.filter((d) => d.outcome === outcome).length >= count) return;
-      if (Date.now() > deadline) assert.fail(`fewer than ${count} webhook deliveries ${outcome}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-
-  async function hybridSubscription(trigger = 'customerAdded') {
-    const connection = await world.connect();
-    const created = await world.subscriptions.create(world.userId, connection.connectionId, { trigger, url: world.subscriber.url, mode: 'hybrid' });
-    world.subscriber.addSecret(created.secret);
-    return { ...connection, subscriptionId: created.id };
-  }
+  const settled = (apiKey: string, outcome: EmulatorDelivery['outcome'], count: number) =>
+    world.webhookLogUntil(apiKey, `${count} deliveries ${outcome}`, (log) => log.filter((d) => d.outcome === outcome).length >= count);
+  const hybridSubscription = (trigger = 'customerAdded') => world.subscribe(trigger, 'hybrid');
 
   const deliveredObjects = async (subscriptionId: string) =>
     (await world.db.selectFrom('deliveries').select('stripe_object_id').where('subscription_id', '=', subscriptionId).orderBy('object_created').execute()).map(

@@ -5,7 +5,7 @@ import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
-import { openTestStore, type TestStore, clearTriggerState } from '../delivery/store-fixture.js';
+import { openTestStore, type TestStore, clearTriggerState, insertSubscription } from '../delivery/store-fixture.js';
 import type Stripe from 'stripe';
 import { defineTrigger } from '../../src/connector/define.js';
 import type { OutboxDatabase, SubscriptionRow } from '../../src/delivery/outbox-tables.js';
@@ -19,6 +19,18 @@ interface Thing {
 /** An account's objects in creation order; `visible` is what its list endpoint shows right now. */
 const account = { visible: [] as Thing[], listCalls: 0, failMapFor: undefined as string | undefined };
 
+/**
+ * When set, list calls wait until `pollers` of them have arrived: every poller has read the cursor
+ * before any of them can save it, so they really race (on PostgreSQL's pool a second step could
+ * otherwise start only after the first has committed).
+ */
+let rendezvous: { pollers: number; arrived: number; open: Promise<void>; release: () => void } | undefined;
+function meetAt(pollers: number): void {
+  let release = () => {};
+  const open = new Promise<void>((resolve) => (release = resolve));
+  rendezvous = { pollers, arrived: 0, open, release };
+}
+
 const thingAdded = defineTrigger({
   name: 'thingAdded',
   title: 'When a thing is added',
@@ -28,6 +40,11 @@ const thingAdded = defineTrigger({
   eventTypes: ['thing.created'],
   async listPage(_stripe, { createdGte, startingAfter, limit }) {
     account.listCalls += 1;
+    if (rendezvous) {
+      rendezvous.arrived += 1;
+      if (rendezvous.arrived >= rendezvous.pollers) rendezvous.release();
+      await rendezvous.open;
+    }
     const newestFirst = account.visible
       .map((thing, order) => ({ thing, order }))
       .filter(({ thing }) => thing.created >= createdGte)
@@ -57,25 +74,7 @@ describe('the poll step', () => {
 
   async function subscribe(sinceSeconds: number, overrides: Partial<SubscriptionRow> = {}): Promise<string> {
     subCount += 1;
-    const id = `sub_${subCount}`;
-    await db
-      .insertInto('subscriptions')
-      .values({
-        id,
-        user_id: 'usr_1',
-        connection_id: 'conn_1',
-        trigger: 'thingAdded',
-        url: 'http://127.0.0.1:9/hook',
-        mode: 'poll',
-        poll_interval_seconds: 120,
-        secret_ciphertext: 'sealed',
-        status: 'active',
-        since: iso(sinceSeconds),
-        created_at: iso(sinceSeconds),
-        ...overrides,
-      })
-      .execute();
-    return id;
+    return insertSubscription(db, `sub_${subCount}`, 'thingAdded', sinceSeconds, overrides);
   }
 
   const deliveredTo = async (subscriptionId: string) =>
@@ -102,6 +101,7 @@ describe('the poll step', () => {
     account.visible = [];
     account.listCalls = 0;
     account.failMapFor = undefined;
+    rendezvous = undefined;
   });
 
   test('with no subscription to the trigger, nothing is listed', async () => {
@@ -178,9 +178,16 @@ describe('the poll step', () => {
   test('two pollers racing on one cursor: one commits, the other keeps nothing, and nothing is doubled', async () => {
     const sub = await subscribe(T0);
     account.visible = [{ id: 'a', created: T0 + 1 }, { id: 'b', created: T0 + 2 }];
-    const results = await Promise.all([step(), step()]);
-    assert.deepEqual(results.map((r) => r.committed).sort(), [false, true]);
+    meetAt(2);
+    const first = await Promise.all([step(), step()]);
+    assert.deepEqual(first.map((r) => r.committed).sort(), [false, true], 'racing to create the cursor');
     assert.deepEqual(await deliveredTo(sub), ['a', 'b']);
+
+    account.visible.push({ id: 'c', created: T0 + 3 });
+    meetAt(2);
+    const second = await Promise.all([step(), step()]);
+    assert.deepEqual(second.map((r) => r.committed).sort(), [false, true], 'racing to advance it');
+    assert.deepEqual(await deliveredTo(sub), ['a', 'b', 'c']);
   });
 
   test('webhook-mode subscriptions are not served by the poll, and paused ones alone keep no poll running', async () => {

@@ -3,15 +3,14 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { ConnectionService } from '../../src/connections/service.js';
 import { createKeyCipher } from '../../src/connections/key-cipher.js';
 import { createLogger } from '../../src/log.js';
 import { ConnectorError } from '../../src/errors.js';
 import { SubscriptionService } from '../../src/triggers/subscriptions.js';
-import { openTestStore, type TestStore } from '../delivery/store-fixture.js';
+import type { TestStore } from '../delivery/store-fixture.js';
+import { startTriggerHarness, T0, type TriggerHarness } from './trigger-harness.js';
 
-const T0 = 1_795_000_000;
 const iso = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString();
 
 async function refusal(promise: Promise<unknown>): Promise<ConnectorError> {
@@ -25,7 +24,7 @@ async function refusal(promise: Promise<unknown>): Promise<ConnectorError> {
 }
 
 describe('subscriptions', () => {
-  let emulator: RunningEmulator;
+  let h: TriggerHarness;
   let store: TestStore;
   let service: SubscriptionService;
   let connectionId: string;
@@ -33,8 +32,9 @@ describe('subscriptions', () => {
   const cipher = createKeyCipher(randomBytes(32));
 
   before(async () => {
-    emulator = await startEmulator({ port: 0, rateLimitPerSecond: false, clock: { startMs: T0 * 1000, frozen: true } });
-    store = await openTestStore();
+    h = await startTriggerHarness();
+    store = h.store;
+    const emulator = h.emulator;
     const connections = new ConnectionService({
       db: store.store,
       cipher,
@@ -54,10 +54,7 @@ describe('subscriptions', () => {
     service = new SubscriptionService({ db: store.db, cipher, connections, allowPrivate: true, nowMs: () => T0 * 1000 + 500 });
   });
 
-  after(async () => {
-    await store.close();
-    await emulator.stop();
-  });
+  after(() => h.close());
 
   test('a subscription is created with its secret shown once and stored sealed', async () => {
     const created = await service.create('usr_1', connectionId, { trigger: 'customerAdded', url: 'http://127.0.0.1:8080/hook' });

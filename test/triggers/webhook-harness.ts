@@ -1,43 +1,32 @@
 // Webhook and hybrid mode end to end: the emulator on port 0 (real clock, so its signatures are
 // current), the connector's real services and fastify app listening on 127.0.0.1 port 0 with
 // PUBLIC_URL set to that address (so the emulator's webhooks reach it), a real SQLite file, the
-// subscription service with endpoint sync, a delivery worker, and a local subscriber that verifies
-// every delivery with the standardwebhooks package.
+// subscription service with endpoint sync, the delivery worker, and a recording subscriber that
+// verifies every delivery with the standardwebhooks package (recording-subscriber.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type Stripe from 'stripe';
-import { Webhook } from 'standardwebhooks';
 import { loadConfig } from '../../src/config.js';
 import { composeServices, type Services } from '../../src/app/services.js';
 import { buildApp } from '../../src/http/app.js';
 import { createUserWithToken } from '../../src/users/tokens.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { createKeyCipher } from '../../src/connections/key-cipher.js';
 import { createLogger } from '../../src/log.js';
-import { SubscriptionService } from '../../src/triggers/subscriptions.js';
-import { DeliveryWorker } from '../../src/delivery/worker.js';
+import type { SubscriptionService } from '../../src/triggers/subscriptions.js';
+import type { DeliveryWorker } from '../../src/delivery/worker.js';
 import { webhookTablesOf, type WebhookDatabase } from '../../src/triggers/webhook-tables.js';
-import { asOutbox } from '../../src/triggers/webhook-tables.js';
+import { startSubscriber, type Subscriber } from './recording-subscriber.js';
 
-export interface Delivered {
-  webhookId: string;
-  body: { id: string; type: string; subscription: string; data: { id: string } & Record<string, unknown> };
-}
-
-export interface Subscriber {
-  url: string;
-  /** Verified deliveries, in arrival order. */
-  received: Delivered[];
-  /** Resolves once `count` deliveries arrived; rejects after timeoutMs (default 10 s). */
-  waitFor(count: number, timeoutMs?: number): Promise<Delivered[]>;
-  /** A subscription's secret; a delivery must verify with one of them. */
-  addSecret(secret: string): void;
+/** One entry of the emulator's webhook delivery log (docs/emulator.md, GET /_emulator/webhooks/deliveries). */
+export interface EmulatorDelivery {
+  event: string;
+  outcome: 'succeeded' | 'failed' | 'dropped' | 'skipped';
+  http_status: number | null;
+  duplicate: boolean;
 }
 
 export interface WebhookWorld {
@@ -53,52 +42,17 @@ export interface WebhookWorld {
   subscriber: Subscriber;
   /** A connection to a fresh emulator account; its key and a Stripe client for that account. */
   connect(): Promise<{ connectionId: string; apiKey: string; stripe: Stripe }>;
+  /** connect(), then a webhook- or hybrid-mode subscription on it to the subscriber, whose secret it is given. */
+  subscribe(trigger: string, mode: 'webhook' | 'hybrid'): Promise<{ connectionId: string; apiKey: string; stripe: Stripe; subscriptionId: string }>;
+  /** A call to the emulator's control API (/_emulator/…) as the account of `apiKey`; must answer 200. */
+  control(apiKey: string, method: string, path: string, body?: object): Promise<unknown>;
+  /** Until the account's webhook delivery log satisfies `holds` (checked every 10 ms, for at most 10 s). */
+  webhookLogUntil(apiKey: string, what: string, holds: (log: EmulatorDelivery[]) => boolean): Promise<EmulatorDelivery[]>;
   count(table: 'trigger_events' | 'deliveries' | 'stripe_events_seen' | 'webhook_endpoints', connectionId?: string): Promise<number>;
   close(): Promise<void>;
 }
 
 let accountCounter = 0;
-
-async function startSubscriber(): Promise<{ subscriber: Subscriber; server: http.Server }> {
-  const received: Delivered[] = [];
-  const waiters: { count: number; resolve: () => void }[] = [];
-  const secrets: string[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      for (const secret of secrets) {
-        try {
-          const body = new Webhook(secret).verify(raw, req.headers as Record<string, string>) as Delivered['body'];
-          received.push({ webhookId: String(req.headers['webhook-id']), body });
-          for (const w of waiters.filter((w) => received.length >= w.count)) w.resolve();
-          res.writeHead(204).end();
-          return;
-        } catch {
-          // try the next subscription's secret
-        }
-      }
-      res.writeHead(401).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const subscriber: Subscriber = {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    received,
-    addSecret(value) {
-      secrets.push(value);
-    },
-    waitFor(count, timeoutMs = 10_000) {
-      if (received.length >= count) return Promise.resolve(received);
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`only ${received.length} of ${count} deliveries arrived`)), timeoutMs);
-        waiters.push({ count, resolve: () => (clearTimeout(timer), resolve(received)) });
-      });
-    },
-  };
-  return { subscriber, server };
-}
 
 export async function startWebhookWorld(): Promise<WebhookWorld> {
   // Compressed Stripe retry schedule, so a failed webhook delivery is retried within the test.
@@ -113,18 +67,29 @@ export async function startWebhookWorld(): Promise<WebhookWorld> {
   services.setPublicUrl(url);
   const db = webhookTablesOf(services.db);
   const { userId } = await createUserWithToken(services.db, { name: 'alice' });
-  const subscriptions = new SubscriptionService({
-    db: asOutbox(db),
-    cipher: createKeyCipher(randomBytes(32)),
-    connections: services.connections,
-    allowPrivate: true,
-    endpoints: services.webhookEndpoints,
-    logger,
-  });
-  const worker = new DeliveryWorker({ db: asOutbox(db), openSecret: (row) => subscriptions.openSecret(row), send: { allowPrivate: true }, idleIntervalMs: 20 });
-  services.inboundWebhooks.onEnqueued(() => worker.wake());
+  // The services' own subscription service and delivery worker, as `serve` runs them (the inbound
+  // route wakes the worker); the poll scheduler and the reconciler are not started, so the hybrid
+  // tests run reconciliations themselves.
+  const subscriptions = services.subscriptions;
+  const worker = services.deliveryWorker;
   worker.start();
-  const { subscriber, server } = await startSubscriber();
+  const subscriber = await startSubscriber();
+
+  const connect = async () => {
+    const apiKey = `sk_test_wh${process.pid}x${++accountCounter}`;
+    const view = await services.connections.create(userId, { name: `account ${accountCounter}`, apiKey, apiBase: emulator.url });
+    const row = await services.connections.owned(userId, view.id);
+    return { connectionId: view.id, apiKey, stripe: services.connections.stripeFor(row) };
+  };
+  const control = async (apiKey: string, method: string, path: string, body?: object) => {
+    const answer = await fetch(`${emulator.url}/_emulator/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (answer.status !== 200) throw new Error(`${method} /_emulator/${path} answered ${answer.status}`);
+    return answer.json();
+  };
 
   return {
     emulator,
@@ -136,11 +101,22 @@ export async function startWebhookWorld(): Promise<WebhookWorld> {
     subscriptions,
     worker,
     subscriber,
-    async connect() {
-      const apiKey = `sk_test_wh${process.pid}x${++accountCounter}`;
-      const view = await services.connections.create(userId, { name: `account ${accountCounter}`, apiKey, apiBase: emulator.url });
-      const row = await services.connections.owned(userId, view.id);
-      return { connectionId: view.id, apiKey, stripe: services.connections.stripeFor(row) };
+    connect,
+    control,
+    async subscribe(trigger, mode) {
+      const connection = await connect();
+      const created = await subscriptions.create(userId, connection.connectionId, { trigger, url: subscriber.url, mode });
+      subscriber.addSecret(created.secret);
+      return { ...connection, subscriptionId: created.id };
+    },
+    async webhookLogUntil(apiKey, what, holds) {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const { data } = (await control(apiKey, 'GET', 'webhooks/deliveries')) as { data: EmulatorDelivery[] };
+        if (holds(data)) return data;
+        if (Date.now() > deadline) throw new Error(`the emulator's webhook log never showed ${what}: ${JSON.stringify(data)}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
     },
     async count(table, connectionId) {
       let query = db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n'));
@@ -149,7 +125,7 @@ export async function startWebhookWorld(): Promise<WebhookWorld> {
     },
     async close() {
       await worker.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await subscriber.close();
       await app.close();
       await emulator.stop();
       await services.close();

@@ -7,13 +7,6 @@ import Stripe from 'stripe';
 import { SIGNATURE_REFUSED_MESSAGE } from '../../src/triggers/inbound-webhook.js';
 import { startWebhookWorld, type WebhookWorld } from './webhook-harness.js';
 
-interface EmulatorDelivery {
-  event: string;
-  outcome: string;
-  http_status: number | null;
-  duplicate: boolean;
-}
-
 describe('inbound Stripe webhooks', () => {
   let world: WebhookWorld;
 
@@ -24,28 +17,12 @@ describe('inbound Stripe webhooks', () => {
     await world.close();
   });
 
-  async function emulatorDeliveries(apiKey: string): Promise<EmulatorDelivery[]> {
-    const answer = await fetch(`${world.emulator.url}/_emulator/webhooks/deliveries`, { headers: { authorization: `Bearer ${apiKey}` } });
-    return ((await answer.json()) as { data: EmulatorDelivery[] }).data;
-  }
-
   /** Until the emulator has had `count` answers from the connector (each one sent after the ingest committed). */
-  async function answeredByConnector(apiKey: string, count: number): Promise<EmulatorDelivery[]> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const answered = (await emulatorDeliveries(apiKey)).filter((d) => d.http_status !== null);
-      if (answered.length >= count) return answered;
-      if (Date.now() > deadline) assert.fail(`the connector answered ${answered.length} of ${count} webhooks`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-
-  async function subscribe(trigger: string, mode: 'webhook' | 'hybrid' = 'webhook') {
-    const connection = await world.connect();
-    const created = await world.subscriptions.create(world.userId, connection.connectionId, { trigger, url: world.subscriber.url, mode });
-    world.subscriber.addSecret(created.secret);
-    return { ...connection, subscriptionId: created.id };
-  }
+  const answeredByConnector = async (apiKey: string, count: number) =>
+    (await world.webhookLogUntil(apiKey, `${count} answers`, (log) => log.filter((d) => d.http_status !== null).length >= count)).filter(
+      (d) => d.http_status !== null,
+    );
+  const subscribe = (trigger: string) => world.subscribe(trigger, 'webhook');
 
   const post = (connectionId: string, body: string, signature?: string) =>
     fetch(`${world.url}/webhooks/stripe/${connectionId}`, {

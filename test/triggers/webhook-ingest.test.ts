@@ -4,23 +4,13 @@
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import Stripe from 'stripe';
-import type { Kysely } from 'kysely';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { createStripeClient } from '../../src/stripe/client.js';
 import { verifyStripeWebhook } from '../../src/stripe/webhook-signature.js';
 import { ConnectorError } from '../../src/errors.js';
-import type { OutboxDatabase, SubscriptionRow } from '../../src/delivery/outbox-tables.js';
+import type { SubscriptionRow } from '../../src/delivery/outbox-tables.js';
 import { ingestStripeEvent } from '../../src/triggers/webhook-ingest.js';
-import { openTestStore, type TestStore } from '../delivery/store-fixture.js';
+import { startTriggerHarness, T0, type TriggerHarness } from './trigger-harness.js';
 
 const endpointSecret = 'whsec_endpoint_secret_for_conn_1';
-const T0 = 1_795_000_000;
-
-/** What the inbound route does: verify the raw body, then ingest. */
-async function receive(db: Kysely<OutboxDatabase>, rawBody: string, header: string | undefined, nowMs: number) {
-  const event = verifyStripeWebhook(rawBody, header, endpointSecret, { nowMs });
-  return ingestStripeEvent({ db, connectionId: 'conn_1', event, nowMs });
-}
 
 const sign = (rawBody: string, timestamp: number) =>
   Stripe.webhooks.generateTestHeaderString({ payload: rawBody, secret: endpointSecret, timestamp });
@@ -61,76 +51,45 @@ function chargeEvent(id: string, type: string, chargeId: string, status: string)
 }
 
 describe('inbound Stripe webhooks into the outbox', () => {
-  let emulator: RunningEmulator;
-  let store: TestStore;
-  let db: Kysely<OutboxDatabase>;
-  let stripe: Stripe;
-  let keyCounter = 0;
+  let h: TriggerHarness;
   const nowMs = T0 * 1000 + 5_000;
-
-  async function subscribe(id: string, trigger: string, overrides: Partial<SubscriptionRow> = {}) {
-    await db
-      .insertInto('subscriptions')
-      .values({
-        id,
-        user_id: 'usr_1',
-        connection_id: 'conn_1',
-        trigger,
-        url: 'http://127.0.0.1:9/hook',
-        mode: 'webhook',
-        poll_interval_seconds: 120,
-        secret_ciphertext: 'sealed',
-        status: 'active',
-        since: new Date(T0 * 1000).toISOString(),
-        created_at: new Date(T0 * 1000).toISOString(),
-        ...overrides,
-      })
-      .execute();
-  }
-  const deliveries = () => db.selectFrom('deliveries').select(['subscription_id', 'stripe_object_id']).orderBy('subscription_id').execute();
+  /** What the inbound route does: verify the raw body, then ingest. */
+  const receive = async (rawBody: string, header: string | undefined) =>
+    ingestStripeEvent({ db: h.db, connectionId: 'conn_1', event: verifyStripeWebhook(rawBody, header, endpointSecret, { nowMs }), nowMs });
+  const subscribe = (id: string, trigger: string, overrides: Partial<SubscriptionRow> = {}) => h.subscribe(id, trigger, { mode: 'webhook', ...overrides });
+  const deliveries = () => h.db.selectFrom('deliveries').select(['subscription_id', 'stripe_object_id']).orderBy('subscription_id').execute();
 
   before(async () => {
-    emulator = await startEmulator({ port: 0, rateLimitPerSecond: false, clock: { startMs: T0 * 1000, frozen: true } });
-    store = await openTestStore();
-    db = store.db;
+    h = await startTriggerHarness();
   });
-
-  after(async () => {
-    await store.close();
-    await emulator.stop();
-  });
-
-  beforeEach(async () => {
-    await db.deleteFrom('subscriptions').execute();
-    await db.deleteFrom('trigger_events').execute();
-    stripe = createStripeClient({ apiKey: `sk_test_ingest${process.pid}x${++keyCounter}`, apiBase: emulator.url, requestsPerSecond: false });
-  });
+  after(() => h.close());
+  beforeEach(() => h.reset());
 
   test('a customer.created event is stored for every webhook subscription to customerAdded', async () => {
     await subscribe('sub_w', 'customerAdded');
     await subscribe('sub_h', 'customerAdded', { mode: 'hybrid' });
     await subscribe('sub_p', 'customerAdded', { mode: 'poll' });
-    const customer = await stripe.customers.create({ email: 'new@example.com' });
-    const [event] = (await stripe.events.list({ type: 'customer.created' })).data;
+    const customer = await h.stripe.customers.create({ email: 'new@example.com' });
+    const [event] = (await h.stripe.events.list({ type: 'customer.created' })).data;
     const rawBody = JSON.stringify(event);
-    const result = await receive(db, rawBody, sign(rawBody, T0 + 4), nowMs);
+    const result = await receive(rawBody, sign(rawBody, T0 + 4));
     assert.deepEqual(result, { triggers: ['customerAdded'], enqueued: 2 });
     assert.deepEqual(await deliveries(), [
       { subscription_id: 'sub_h', stripe_object_id: customer.id },
       { subscription_id: 'sub_w', stripe_object_id: customer.id },
     ]);
-    const stored = await db.selectFrom('trigger_events').select('data').executeTakeFirstOrThrow();
+    const stored = await h.db.selectFrom('trigger_events').select('data').executeTakeFirstOrThrow();
     assert.equal((JSON.parse(stored.data) as { email: string }).email, 'new@example.com');
   });
 
   test('one Stripe event sent three times is stored once', async () => {
     await subscribe('sub_w', 'invoiceItemAdded');
-    const customer = await stripe.customers.create({});
-    await stripe.invoiceItems.create({ customer: customer.id, amount: 100, currency: 'usd' });
-    const [event] = (await stripe.events.list({ type: 'invoiceitem.created' })).data;
+    const customer = await h.stripe.customers.create({});
+    await h.stripe.invoiceItems.create({ customer: customer.id, amount: 100, currency: 'usd' });
+    const [event] = (await h.stripe.events.list({ type: 'invoiceitem.created' })).data;
     const rawBody = JSON.stringify(event);
     const results = [];
-    for (let i = 0; i < 3; i += 1) results.push(await receive(db, rawBody, sign(rawBody, T0 + 4), nowMs));
+    for (let i = 0; i < 3; i += 1) results.push(await receive(rawBody, sign(rawBody, T0 + 4)));
     assert.deepEqual(results.map((r) => r.enqueued), [1, 0, 0]);
     assert.equal((await deliveries()).length, 1);
   });
@@ -139,30 +98,30 @@ describe('inbound Stripe webhooks into the outbox', () => {
     await subscribe('sub_c', 'chargeAdded');
     const pending = chargeEvent('evt_1', 'charge.pending', 'ch_1', 'pending');
     const succeeded = chargeEvent('evt_2', 'charge.succeeded', 'ch_1', 'succeeded');
-    assert.equal((await receive(db, pending, sign(pending, T0 + 4), nowMs)).enqueued, 1);
-    assert.equal((await receive(db, succeeded, sign(succeeded, T0 + 4), nowMs)).enqueued, 0);
+    assert.equal((await receive(pending, sign(pending, T0 + 4))).enqueued, 1);
+    assert.equal((await receive(succeeded, sign(succeeded, T0 + 4))).enqueued, 0);
     const failedOther = chargeEvent('evt_3', 'charge.failed', 'ch_2', 'failed');
-    assert.equal((await receive(db, failedOther, sign(failedOther, T0 + 4), nowMs)).enqueued, 1);
+    assert.equal((await receive(failedOther, sign(failedOther, T0 + 4))).enqueued, 1);
   });
 
   test('a forged or stale webhook is refused and nothing is stored', async () => {
     await subscribe('sub_c', 'chargeAdded');
     const body = chargeEvent('evt_9', 'charge.succeeded', 'ch_9', 'succeeded');
     const forged = Stripe.webhooks.generateTestHeaderString({ payload: body, secret: 'whsec_someone_else', timestamp: T0 + 4 });
-    await assert.rejects(receive(db, body, forged, nowMs), ConnectorError);
-    await assert.rejects(receive(db, body, sign(body, T0 - 400), nowMs), /Stale/);
-    await assert.rejects(receive(db, body, undefined, nowMs), /Missing Stripe-Signature/);
+    await assert.rejects(receive(body, forged), ConnectorError);
+    await assert.rejects(receive(body, sign(body, T0 - 400)), /Stale/);
+    await assert.rejects(receive(body, undefined), /Missing Stripe-Signature/);
     assert.equal((await deliveries()).length, 0);
-    assert.equal((await db.selectFrom('trigger_events').selectAll().execute()).length, 0);
+    assert.equal((await h.db.selectFrom('trigger_events').selectAll().execute()).length, 0);
   });
 
   test('events no trigger watches, and objects created before a subscription started, are acknowledged and dropped', async () => {
     await subscribe('sub_c', 'customerAdded', { since: new Date((T0 + 60) * 1000).toISOString() });
-    await stripe.customers.create({});
-    const [created] = (await stripe.events.list({ type: 'customer.created' })).data;
+    await h.stripe.customers.create({});
+    const [created] = (await h.stripe.events.list({ type: 'customer.created' })).data;
     const early = JSON.stringify(created);
-    assert.deepEqual(await receive(db, early, sign(early, T0 + 4), nowMs), { triggers: ['customerAdded'], enqueued: 0 });
+    assert.deepEqual(await receive(early, sign(early, T0 + 4)), { triggers: ['customerAdded'], enqueued: 0 });
     const updated = JSON.stringify({ ...created, id: 'evt_upd', type: 'customer.updated' });
-    assert.deepEqual(await receive(db, updated, sign(updated, T0 + 4), nowMs), { triggers: [], enqueued: 0 });
+    assert.deepEqual(await receive(updated, sign(updated, T0 + 4)), { triggers: [], enqueued: 0 });
   });
 });

@@ -1,7 +1,12 @@
-// GET /api/operations: every action (triggers join later) with its input and output JSON Schema,
-// the very schemas that validate calls.
+// GET /api/operations: every action and every trigger with its input and output JSON Schema, the
+// very schemas that validate calls. An action's input is its body; a trigger's input is the
+// subscription body that subscribes to it (src/triggers/subscription-body.ts, narrowed to that
+// trigger) and its output is the `data` of each event delivered.
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../app/services.js';
+import { closeSchema } from '../../actions/input-validator.js';
+import { triggers } from '../../connector/triggers/index.js';
+import { subscriptionBodySchema } from '../../triggers/subscription-body.js';
 
 export interface OperationView {
   kind: 'action' | 'trigger';
@@ -18,7 +23,7 @@ function plain(schema: unknown): unknown {
 }
 
 export function operationCatalogue(services: Services): OperationView[] {
-  return [...services.actions.published.values()].map(({ definition, validator }) => ({
+  const actions = [...services.actions.published.values()].map(({ definition, validator }): OperationView => ({
     kind: 'action',
     name: definition.name,
     title: definition.title,
@@ -26,6 +31,15 @@ export function operationCatalogue(services: Services): OperationView[] {
     input: plain(validator.schema),
     output: plain(definition.output),
   }));
+  const triggerViews = triggers.map((trigger): OperationView => ({
+    kind: 'trigger',
+    name: trigger.name,
+    title: trigger.title,
+    description: trigger.description,
+    input: plain(closeSchema(subscriptionBodySchema([trigger.name]))),
+    output: plain(trigger.output),
+  }));
+  return [...actions, ...triggerViews];
 }
 
 export function registerOperationRoutes(app: FastifyInstance, services: Services): void {

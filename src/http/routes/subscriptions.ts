@@ -5,24 +5,20 @@ import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../app/services.js';
 import { compileValidator } from '../../actions/input-validator.js';
 import { invalidInput, notFound } from '../../errors.js';
-import { listDeliveries } from '../../delivery/history.js';
+import { toDeliveryView } from '../../delivery/delivery-view.js';
+import { findDeliveryCursor, listDeliveryPage, type DeliveryCursor } from '../../delivery/history.js';
 import { outboxOf } from '../../delivery/outbox-store.js';
 import { replayDelivery } from '../../delivery/replay.js';
 import { DeliveriesQuery } from '../schemas.js';
-import type { NewSubscription } from '../../triggers/subscriptions.js';
 
 const deliveriesQuery = compileValidator<Static<typeof DeliveriesQuery>>(DeliveriesQuery, { prefix: 'query' });
 
 export function registerSubscriptionRoutes(app: FastifyInstance, services: Services): void {
   const outbox = outboxOf(services.db);
 
-  // Field checks (trigger, url, mode, pollIntervalSeconds, since) are the service's, one place.
+  // Field checks are the service's (src/triggers/subscription-body.ts and the URL guard), one place.
   app.post<{ Params: { id: string } }>('/api/connections/:id/subscriptions', async (request, reply) => {
-    const body = request.body ?? {};
-    if (typeof body !== 'object' || Array.isArray(body)) {
-      throw invalidInput([{ field: 'body', message: 'must be a JSON object' }]);
-    }
-    const created = await services.subscriptions.create(request.userId, request.params.id, body as NewSubscription);
+    const created = await services.subscriptions.create(request.userId, request.params.id, request.body ?? {});
     return reply.code(201).send(created);
   });
 
@@ -49,13 +45,18 @@ export function registerSubscriptionRoutes(app: FastifyInstance, services: Servi
     const query = deliveriesQuery.check({ ...(request.query as object) });
     // get() is the ownership check: 404 for another user's subscription.
     const subscription = await services.subscriptions.get(request.userId, request.params.id);
-    return {
-      data: await listDeliveries(outbox, {
-        subscriptionId: subscription.id,
-        status: query.status,
-        limit: query.limit === undefined ? undefined : Number(query.limit),
-      }),
-    };
+    let startingAfter: DeliveryCursor | undefined;
+    if (query.startingAfter !== undefined) {
+      startingAfter = await findDeliveryCursor(outbox, subscription.id, query.startingAfter);
+      if (!startingAfter) throw invalidInput([{ field: 'query.startingAfter', message: 'is not a delivery of this subscription' }]);
+    }
+    const page = await listDeliveryPage(outbox, {
+      subscriptionId: subscription.id,
+      status: query.status,
+      limit: query.limit === undefined ? undefined : Number(query.limit),
+      startingAfter,
+    });
+    return { data: page.deliveries.map((d) => toDeliveryView(d, d.attempt_history)), hasMore: page.hasMore };
   });
 
   app.post<{ Params: { id: string } }>('/api/deliveries/:id/retry', async (request) => {
@@ -70,6 +71,6 @@ export function registerSubscriptionRoutes(app: FastifyInstance, services: Servi
     const delivery = await replayDelivery(outbox, owned.id);
     if (!delivery) throw notFound('delivery', request.params.id);
     services.deliveryWorker.wake();
-    return delivery;
+    return toDeliveryView(delivery);
   });
 }

@@ -1,0 +1,38 @@
+// The run history's two kinds of run (GET /api/runs, DESIGN.md: "run history of actions and
+// trigger deliveries"): an action call, as recorded by the action service, and one attempt to
+// deliver a trigger event to a subscriber. Both carry id, kind, connection, operation, status,
+// durationMs and createdAt, so a client can list them together and tell them apart by `kind`.
+import { Type, type Static } from '@sinclair/typebox';
+
+const common = {
+  id: Type.String(),
+  connection: Type.String(),
+  status: Type.Union([Type.Literal('succeeded'), Type.Literal('failed')]),
+  durationMs: Type.Integer({ minimum: 0 }),
+  createdAt: Type.String({ format: 'date-time', description: 'when the call or attempt started' }),
+};
+
+export const ActionRunSchema = Type.Object({
+  ...common,
+  kind: Type.Literal('action'),
+  operation: Type.String({ description: 'the action, e.g. createCustomer' }),
+  stripeRequestId: Type.Union([Type.String(), Type.Null()]),
+  input: Type.Unknown({ description: 'secrets redacted' }),
+  output: Type.Unknown({ description: "the action's output; null on failure" }),
+  error: Type.Unknown({ description: '{status, code, message}; null on success' }),
+});
+
+export const DeliveryRunSchema = Type.Object({
+  ...common,
+  kind: Type.Literal('delivery'),
+  operation: Type.String({ description: 'the trigger, e.g. customerAdded' }),
+  subscription: Type.String(),
+  delivery: Type.String({ description: 'the delivery (its id is the webhook-id the subscriber saw)' }),
+  attempt: Type.Integer({ minimum: 1, description: "this attempt's number, 1 for the first" }),
+  statusCode: Type.Union([Type.Integer(), Type.Null()], { description: "the subscriber's HTTP status; null when it did not answer" }),
+  error: Type.Union([Type.String(), Type.Null()], { description: 'why the attempt failed; null when it succeeded' }),
+});
+
+export const RunSchema = Type.Union([ActionRunSchema, DeliveryRunSchema]);
+
+export type DeliveryRunView = Static<typeof DeliveryRunSchema>;
