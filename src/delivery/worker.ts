@@ -2,10 +2,11 @@
 // the outcome. Any number of workers, in one process or on several nodes sharing PostgreSQL, can
 // run side by side: the claim's lease keeps them off each other's deliveries.
 //
-// Started, it runs continuously rather than round by round: up to `concurrency` sends are in
-// flight at all times, a new claim is made as soon as the queue runs low (while sends are still in
-// flight), and deliveries created in this process arrive already claimed (handoff.ts) without a
-// claim at all. Outcomes are recorded by group commit: each transaction takes every outcome that
+// Started, it runs continuously: up to `concurrency` sends are in flight at all times, and
+// deliveries created in this process arrive already claimed (handoff.ts) and go out at once,
+// without a claim. Claimed batches keep the outbox's order: the next batch is claimed once every
+// send of the previous one has finished, so with no failures a delivery never arrives after one
+// a whole batch (`batchSize`) younger (test/triggers/serve-backlog.test.ts). Outcomes are recorded by group commit: each transaction takes every outcome that
 // arrived while the previous one committed.
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -62,8 +63,12 @@ export interface DeliveryWorkerOptions {
 
 export class DeliveryWorker implements DeliveryHandoff {
   private running = false;
+  /** Handed over (handoff.ts), then claimed: both wait here to be sent. */
   private readonly queue: ReadyDelivery[] = [];
+  private readonly claimedQueue: ReadyDelivery[] = [];
   private inFlight = 0;
+  /** Sends of the current claimed batch still under way. */
+  private claimedInFlight = 0;
   private claiming: Promise<void> | undefined;
   /** Set when a claim found nothing: the next one waits for wake() or the idle timer. */
   private idle = false;
@@ -166,7 +171,7 @@ export class DeliveryWorker implements DeliveryHandoff {
     // Sends finish one per socket read, so outcomes trickle in one at a time; while other sends
     // are under way, waiting a few ms gathers them into one transaction (bench/triggers: groups of
     // 1 without the wait). The last send of a burst is recorded at once, so history is current.
-    const busy = this.inFlight > 1 || this.queue.length > 0;
+    const busy = this.inFlight > 1 || this.queue.length > 0 || this.claimedQueue.length > 0;
     const delayMs = busy ? (this.options.recordDelayMs ?? DEFAULT_RECORD_DELAY_MS) : 0;
     const gathered = delayMs > 0 ? new Promise<void>((resolve) => setTimeout(resolve, delayMs)) : Promise.resolve();
     this.recording = gathered.then(() => this.recordPending()).finally(() => {
@@ -266,7 +271,7 @@ export class DeliveryWorker implements DeliveryHandoff {
     while (this.inFlight > 0 || this.claiming !== undefined || this.recording !== undefined) {
       await new Promise<void>((resolve) => (this.settled = resolve));
     }
-    await this.release(this.queue.splice(0));
+    await this.release([...this.queue.splice(0), ...this.claimedQueue.splice(0)]);
   }
 
   private settle(): void {
@@ -278,17 +283,21 @@ export class DeliveryWorker implements DeliveryHandoff {
   private pump(): void {
     if (!this.running) return;
     const concurrency = Math.max(1, this.options.concurrency ?? DEFAULT_SEND_CONCURRENCY);
-    while (this.inFlight < concurrency && this.queue.length > 0) {
-      const ready = this.queue.shift()!;
+    while (this.inFlight < concurrency && (this.queue.length > 0 || this.claimedQueue.length > 0)) {
+      const handed = this.queue.length > 0;
+      const ready = handed ? this.queue.shift()! : this.claimedQueue.shift()!;
       this.inFlight += 1;
+      if (!handed) this.claimedInFlight += 1;
       void this.sendAndRecord(ready).finally(() => {
         this.inFlight -= 1;
+        if (!handed) this.claimedInFlight -= 1;
         this.pump();
         this.settle();
       });
     }
-    // Claim before the queue is empty, so sends keep flowing while the claim is made.
-    if (this.queue.length < concurrency && !this.idle && this.claiming === undefined) {
+    // The next batch once the last one is all sent (its order, see the file comment); meanwhile
+    // handed-over deliveries keep the sends busy.
+    if (this.claimedQueue.length === 0 && this.claimedInFlight === 0 && !this.idle && this.claiming === undefined) {
       this.claiming = this.claimIntoQueue().finally(() => {
         this.claiming = undefined;
         this.pump();
@@ -308,7 +317,7 @@ export class DeliveryWorker implements DeliveryHandoff {
       await this.release(claimed);
       return;
     }
-    this.queue.push(...claimed);
+    this.claimedQueue.push(...claimed);
     if (claimed.length === 0) {
       this.idle = true;
       this.idleTimer = setTimeout(() => this.wake(), this.options.idleIntervalMs ?? 250);
