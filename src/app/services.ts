@@ -109,6 +109,8 @@ export async function composeServices(config: Config, overrides: ServiceOverride
   const inboundWebhooks = new InboundWebhooks({
     db: webhookDb,
     secretFor: (connectionId) => webhookEndpoints.secretFor(connectionId),
+    // Deliveries created by an inbound webhook go to this process's worker already claimed.
+    handoff: { reserve: (nowMs) => deliveryWorker.reserve(nowMs), accept: (ready) => deliveryWorker.accept(ready) },
     ...(overrides.nowMs ? { nowMs: overrides.nowMs } : {}),
     logger,
   });

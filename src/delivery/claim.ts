@@ -6,8 +6,8 @@
 // writes are serial anyway. No dialect-specific SQL (no FOR UPDATE SKIP LOCKED), so both stores
 // run it.
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { DeliveryRow, OutboxDatabase } from './outbox-tables.js';
+import { sql, type Kysely } from 'kysely';
+import type { DeliveryRow, DeliveryStatus, OutboxDatabase } from './outbox-tables.js';
 
 /** A lease long enough to outlast the 10 s send timeout and the recording that follows. */
 export const DEFAULT_LEASE_MS = 60_000;
@@ -20,6 +20,37 @@ export interface ClaimOptions {
   leaseMs?: number;
 }
 
+/** 'pending' as a literal in the SQL, not a parameter: only then can SQLite and PostgreSQL use the partial index on pending rows (migration 004). */
+const PENDING = sql.lit<DeliveryStatus>('pending');
+
+/** The ids of the `limit` deliveries due first at `now` (ISO 8601), whose subscriptions are active. */
+export function dueDeliveriesSearch(db: Kysely<OutboxDatabase>, now: string, limit: number) {
+  return (
+    db
+      .selectFrom('deliveries')
+      .select('id')
+      .where('status', '=', PENDING)
+      .where('next_attempt_at', '<=', now)
+      .where((inner) => inner.or([inner('locked_until', 'is', null), inner('locked_until', '<=', now)]))
+      // A paused subscription's deliveries wait where they are until it is resumed. EXISTS, not
+      // IN (…): with IN, SQLite drove the search from the subscription index and walked every
+      // delivery ever made to an active subscription, delivered ones included, then sorted;
+      // with EXISTS it walks the partial index of pending rows in due order and stops at `limit`.
+      .where((inner) =>
+        inner.exists(
+          inner
+            .selectFrom('subscriptions')
+            .select(sql.lit(1).as('one'))
+            .whereRef('subscriptions.id', '=', 'deliveries.subscription_id')
+            .where('subscriptions.status', '=', 'active'),
+        ),
+      )
+      .orderBy('next_attempt_at')
+      .orderBy('object_created')
+      .limit(limit)
+  );
+}
+
 export async function claimDueDeliveries(db: Kysely<OutboxDatabase>, options: ClaimOptions): Promise<DeliveryRow[]> {
   const now = new Date(options.nowMs).toISOString();
   const lockedUntil = new Date(options.nowMs + (options.leaseMs ?? DEFAULT_LEASE_MS)).toISOString();
@@ -28,22 +59,10 @@ export async function claimDueDeliveries(db: Kysely<OutboxDatabase>, options: Cl
   await db
     .updateTable('deliveries')
     .set({ locked_until: lockedUntil, claim_token: claimToken })
-    .where('status', '=', 'pending')
+    .where('status', '=', PENDING)
     .where('next_attempt_at', '<=', now)
     .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-    .where('id', 'in', (eb) =>
-      eb
-        .selectFrom('deliveries')
-        .select('id')
-        .where('status', '=', 'pending')
-        .where('next_attempt_at', '<=', now)
-        .where((inner) => inner.or([inner('locked_until', 'is', null), inner('locked_until', '<=', now)]))
-        // A paused subscription's deliveries wait where they are until it is resumed.
-        .where('subscription_id', 'in', (sub) => sub.selectFrom('subscriptions').select('id').where('status', '=', 'active'))
-        .orderBy('next_attempt_at')
-        .orderBy('object_created')
-        .limit(options.limit),
-    )
+    .where('id', 'in', () => dueDeliveriesSearch(db, now, options.limit))
     .execute();
 
   return db

@@ -6,7 +6,8 @@
 import type { Kysely } from 'kysely';
 import { toIsoTime } from '../connector/mapping/time.js';
 import { newId } from '../store/ids.js';
-import type { OutboxDatabase } from './outbox-tables.js';
+import type { DeliveryClaim, ReadyDelivery } from './handoff.js';
+import type { DeliveryRow, OutboxDatabase, SubscriptionRow } from './outbox-tables.js';
 
 /** Rows per statement: 100 × 8 columns stays far below SQLite's 32,766 bound parameters. */
 const ROWS_PER_STATEMENT = 100;
@@ -31,6 +32,17 @@ export interface NoticedBatch {
 export interface EnqueueResult {
   /** Deliveries this call created (0 for objects noticed before). */
   deliveriesCreated: number;
+  /** Those created already claimed (EnqueueOptions.claim), ready to send. Empty without a claim. */
+  claimed: ReadyDelivery[];
+}
+
+export interface EnqueueOptions {
+  /**
+   * Deliveries to these subscriptions are inserted already claimed (src/delivery/handoff.ts) and
+   * returned with everything needed to send them. Default none: every delivery waits to be claimed.
+   * Only active subscriptions belong here: a paused one's deliveries wait in the outbox.
+   */
+  claim?: DeliveryClaim & { subscriptions: ReadonlyMap<string, SubscriptionRow> };
 }
 
 function chunks<T>(items: readonly T[]): T[][] {
@@ -43,9 +55,12 @@ export async function enqueueTriggerEvents(
   db: Kysely<OutboxDatabase>,
   batch: NoticedBatch,
   nowMs: number = Date.now(),
+  options: EnqueueOptions = {},
 ): Promise<EnqueueResult> {
   const now = new Date(nowMs).toISOString();
+  const { claim } = options;
   let deliveriesCreated = 0;
+  const claimed: ReadyDelivery[] = [];
   for (const objects of chunks(batch.objects)) {
     await db
       .insertInto('trigger_events')
@@ -63,9 +78,12 @@ export async function enqueueTriggerEvents(
       )
       .onConflict((conflict) => conflict.columns(['connection_id', 'trigger', 'stripe_object_id']).doNothing())
       .execute();
+    // The stored event decides the body, also when it was noticed before (by a poll) with other
+    // data; its data is read only for deliveries handed over, which are sent without another read.
     const events = await db
       .selectFrom('trigger_events')
-      .select(['id', 'stripe_object_id', 'object_created'])
+      .select(['id', 'stripe_object_id', 'object_created', 'trigger'])
+      .$if(claim !== undefined, (query) => query.select('data'))
       .where('connection_id', '=', batch.connectionId)
       .where('trigger', '=', batch.trigger)
       .where(
@@ -78,26 +96,61 @@ export async function enqueueTriggerEvents(
 
     const deliveries = objects.flatMap((object) => {
       const event = eventOf.get(object.stripeObjectId)!;
-      return object.subscriptionIds.map((subscriptionId) => ({
-        id: newId('msg'),
-        subscription_id: subscriptionId,
-        event_id: event.id,
-        stripe_object_id: object.stripeObjectId,
-        object_created: event.object_created,
-        status: 'pending' as const,
-        attempts: 0,
-        next_attempt_at: now,
-        created_at: now,
-      }));
+      return object.subscriptionIds.map((subscriptionId): DeliveryRow => {
+        const claimedBy = claim?.subscriptions.has(subscriptionId) ? claim : undefined;
+        return {
+          id: newId('msg'),
+          subscription_id: subscriptionId,
+          event_id: event.id,
+          stripe_object_id: object.stripeObjectId,
+          object_created: event.object_created,
+          status: 'pending' as const,
+          attempts: 0,
+          next_attempt_at: now,
+          first_attempt_at: null,
+          locked_until: claimedBy?.lockedUntil ?? null,
+          claim_token: claimedBy?.claimToken ?? null,
+          last_status_code: null,
+          last_error: null,
+          delivered_at: null,
+          created_at: now,
+        };
+      });
     });
     for (const rows of chunks(deliveries)) {
-      const inserted = await db
+      // The columns that are null on a new delivery are left to their defaults: fewer parameters
+      // per row for kysely to compile and SQLite to bind (a 100,000-object backlog is 1,000 of these).
+      const insert = db
         .insertInto('deliveries')
-        .values(rows)
-        .onConflict((conflict) => conflict.columns(['subscription_id', 'stripe_object_id']).doNothing())
-        .executeTakeFirst();
-      deliveriesCreated += Number(inserted.numInsertedOrUpdatedRows ?? 0n);
+        .values(
+          rows.map((row) => ({
+            id: row.id,
+            subscription_id: row.subscription_id,
+            event_id: row.event_id,
+            stripe_object_id: row.stripe_object_id,
+            object_created: row.object_created,
+            status: row.status,
+            attempts: row.attempts,
+            next_attempt_at: row.next_attempt_at,
+            created_at: row.created_at,
+            ...(claim ? { locked_until: row.locked_until, claim_token: row.claim_token } : {}),
+          })),
+        )
+        .onConflict((conflict) => conflict.columns(['subscription_id', 'stripe_object_id']).doNothing());
+      if (!claim) {
+        const inserted = await insert.executeTakeFirst();
+        deliveriesCreated += Number(inserted.numInsertedOrUpdatedRows ?? 0n);
+        continue;
+      }
+      // RETURNING lists only the rows inserted, not those the unique key turned away (SQLite ≥ 3.35, PostgreSQL).
+      const inserted = new Set((await insert.returning('id').execute()).map((row) => row.id));
+      deliveriesCreated += inserted.size;
+      for (const row of rows) {
+        if (!inserted.has(row.id) || row.claim_token === null) continue;
+        const event = eventOf.get(row.stripe_object_id)!;
+        claimed.push({ delivery: row, subscription: claim.subscriptions.get(row.subscription_id)!, event: { ...event, data: event.data! } });
+      }
     }
   }
-  return { deliveriesCreated };
+  return { deliveriesCreated, claimed };
 }

@@ -7,7 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { ConnectorError } from '../errors.js';
-import { checkSubscriberUrl, type UrlGuardOptions } from './url-guard.js';
+import { checkSubscriberUrl, type CheckedTarget, type UrlGuardOptions } from './url-guard.js';
 import type { DeliveryHeaders } from './signing.js';
 
 /** DESIGN.md: "no answer in 10 s is retried". Covers connecting, the request and the response head. */
@@ -22,6 +22,8 @@ export interface SendOptions extends UrlGuardOptions {
   /** Keep-alive agents, shared by default so that many deliveries to one subscriber reuse sockets. */
   httpAgent?: http.Agent;
   httpsAgent?: https.Agent;
+  /** The URL check. Default checkSubscriberUrl on every send; the worker passes a cached one (url-guard.ts). */
+  check?: (url: string, options: UrlGuardOptions) => Promise<CheckedTarget>;
 }
 
 export interface SendResult {
@@ -51,7 +53,7 @@ export async function sendDelivery(
 
   let target;
   try {
-    target = await checkSubscriberUrl(url, options);
+    target = await (options.check ?? checkSubscriberUrl)(url, options);
   } catch (error) {
     const message = error instanceof ConnectorError ? error.message : 'subscriber URL refused';
     return { delivered: false, status: null, durationMs: elapsed(), responseSnippet: null, error: message };

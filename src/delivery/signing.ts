@@ -30,10 +30,17 @@ export interface SignDeliveryInput {
 }
 
 export function signDelivery({ secret, webhookId, timestamp, body }: SignDeliveryInput): DeliveryHeaders {
-  const signature = new Webhook(secret).sign(webhookId, timestamp, body);
-  return {
+  return deliverySigner(secret)(webhookId, timestamp, body);
+}
+
+export type DeliverySigner = (webhookId: string, timestamp: Date, body: string) => DeliveryHeaders;
+
+/** Signs with one secret again and again: the secret is decoded once, not on every delivery. */
+export function deliverySigner(secret: string): DeliverySigner {
+  const webhook = new Webhook(secret);
+  return (webhookId, timestamp, body) => ({
     'webhook-id': webhookId,
     'webhook-timestamp': String(Math.floor(timestamp.getTime() / 1000)),
-    'webhook-signature': signature,
-  };
+    'webhook-signature': webhook.sign(webhookId, timestamp, body),
+  });
 }

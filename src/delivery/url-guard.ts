@@ -91,3 +91,28 @@ export async function checkSubscriberUrl(raw: string, options: UrlGuardOptions =
   const chosen = addresses[0]!;
   return { url, address: chosen.address, family: chosen.family };
 }
+
+/**
+ * How long a URL that passed checkSubscriberUrl is trusted before it is checked again. Default
+ * 5 s. Safe because the check's answer is the address the socket connects to: within the 5 s a
+ * re-pointed host name is still sent to the address that passed, never to one that was not
+ * checked. What the cache delays is only noticing a DNS change, as any resolver cache does; a
+ * refused URL is not cached. It saves a resolution and the range checks per send (bench/triggers).
+ */
+export const DEFAULT_URL_CHECK_CACHE_MS = 5_000;
+
+/** checkSubscriberUrl with passed answers kept for `cacheMs`, per URL and allowance. */
+export function cachedUrlCheck(cacheMs: number, nowMs: () => number = Date.now): (raw: string, options: UrlGuardOptions) => Promise<CheckedTarget> {
+  const passed = new Map<string, { target: CheckedTarget; expiresAtMs: number }>();
+  return async (raw, options) => {
+    const key = `${options.allowPrivate === true ? 'private' : 'public'} ${raw}`;
+    const now = nowMs();
+    const known = passed.get(key);
+    if (known !== undefined && known.expiresAtMs > now) return known.target;
+    const target = await checkSubscriberUrl(raw, options);
+    // Bounded: one entry per subscriber URL, and expired ones go when the map grows.
+    if (passed.size >= 10_000) for (const [k, v] of passed) if (v.expiresAtMs <= now) passed.delete(k);
+    passed.set(key, { target, expiresAtMs: now + cacheMs });
+    return target;
+  };
+}

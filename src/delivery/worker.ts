@@ -1,15 +1,30 @@
 // The delivery worker: claims due deliveries, sends each (signed, to the checked address), records
 // the outcome. Any number of workers, in one process or on several nodes sharing PostgreSQL, can
 // run side by side: the claim's lease keeps them off each other's deliveries.
+//
+// Started, it runs continuously: up to `concurrency` sends are in flight at all times, and
+// deliveries created in this process arrive already claimed (handoff.ts) and go out at once,
+// without a claim. Claimed batches keep the outbox's order: the next batch is claimed once every
+// send of the previous one has finished, so with no failures a delivery never arrives after one
+// a whole batch (`batchSize`) younger (test/triggers/serve-backlog.test.ts). Outcomes are recorded by group commit: each transaction takes every outcome that
+// arrived while the previous one committed.
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from '../log.js';
 import { claimDueDeliveries, DEFAULT_LEASE_MS } from './claim.js';
 import { eventBody } from './event-body.js';
-import type { DeliveryRow, OutboxDatabase, SubscriptionRow, TriggerEventRow } from './outbox-tables.js';
+import type { DeliveryClaim, DeliveryHandoff, ReadyDelivery } from './handoff.js';
+import type { OutboxDatabase, SubscriptionRow } from './outbox-tables.js';
 import { recordAttempts, type AttemptOutcome } from './record-attempt.js';
 import { sendDelivery, type SendOptions } from './send.js';
-import { signDelivery } from './signing.js';
+import { deliverySigner, type DeliverySigner } from './signing.js';
+import { cachedUrlCheck, DEFAULT_URL_CHECK_CACHE_MS } from './url-guard.js';
 import type { BackoffPolicy } from './backoff.js';
+
+/** 5 ms: far inside the 60 s lease, and long enough to gather a few hundred outcomes per commit at full speed. */
+export const DEFAULT_RECORD_DELAY_MS = 5;
+
+export const DEFAULT_SEND_CONCURRENCY = 128;
 
 export interface DeliveryWorkerOptions {
   db: Kysely<OutboxDatabase>;
@@ -17,14 +32,27 @@ export interface DeliveryWorkerOptions {
   openSecret(subscription: SubscriptionRow): string;
   /** allowPrivate (CALLBACK_ALLOW_PRIVATE, default false), timeoutMs (default 10_000), resolve. */
   send?: SendOptions;
-  /** Deliveries claimed per round. Default 100. */
+  /** Deliveries claimed at once. Default 100. */
   batchSize?: number;
-  /** Sends in flight at once. Default 32: keeps one slow subscriber from holding up the rest. */
+  /**
+   * Sends in flight at once. Default 128: keeps one slow subscriber from holding up the rest, and
+   * keeps enough sends in flight while inbound requests share the event loop (bench/triggers: 32
+   * capped delivery at ~900/s while inbound took 1,500/s; 128 kept up with it).
+   */
   concurrency?: number;
-  /** Wait between rounds when nothing was due. Default 250 ms. */
+  /** Wait before looking again when nothing was due. Default 250 ms. */
   idleIntervalMs?: number;
   /** Default DEFAULT_LEASE_MS (60 s). */
   leaseMs?: number;
+  /**
+   * Most deliveries waiting in memory, claimed or handed over. Default 5,000: at the few hundred
+   * sends per second one slow subscriber still allows, they go out well within the 60 s lease.
+   */
+  maxQueued?: number;
+  /** How long a subscriber URL that passed the check is trusted. Default DEFAULT_URL_CHECK_CACHE_MS (5 s); 0 checks before every send. */
+  urlCheckCacheMs?: number;
+  /** How long outcomes are gathered before a transaction records them. Default DEFAULT_RECORD_DELAY_MS (5 ms). */
+  recordDelayMs?: number;
   /** Clock, ms since the epoch. Default Date.now. */
   nowMs?: () => number;
   /** Default Math.random (backoff jitter). */
@@ -33,26 +61,57 @@ export interface DeliveryWorkerOptions {
   logger?: Logger;
 }
 
-export class DeliveryWorker {
+export class DeliveryWorker implements DeliveryHandoff {
   private running = false;
-  private loop: Promise<void> | undefined;
+  /** Handed over (handoff.ts), then claimed: both wait here to be sent. */
+  private readonly queue: ReadyDelivery[] = [];
+  private readonly claimedQueue: ReadyDelivery[] = [];
+  private inFlight = 0;
+  /** Sends of the current claimed batch still under way. */
+  private claimedInFlight = 0;
+  private claiming: Promise<void> | undefined;
+  /** Set when a claim found nothing: the next one waits for wake() or the idle timer. */
+  private idle = false;
   private idleTimer: NodeJS.Timeout | undefined;
-  private wakeIdle: (() => void) | undefined;
+  private readonly pendingOutcomes: AttemptOutcome[] = [];
+  private recording: Promise<void> | undefined;
+  private recordError: unknown;
+  private readonly signers = new Map<string, { ciphertext: string; sign: DeliverySigner }>();
+  private readonly sendOptions: SendOptions;
+  private settled: (() => void) | undefined;
 
-  constructor(private readonly options: DeliveryWorkerOptions) {}
+  constructor(private readonly options: DeliveryWorkerOptions) {
+    const send = options.send ?? {};
+    const cacheMs = options.urlCheckCacheMs ?? DEFAULT_URL_CHECK_CACHE_MS;
+    this.sendOptions = cacheMs > 0 && send.check === undefined ? { ...send, check: cachedUrlCheck(cacheMs, options.nowMs) } : send;
+  }
+
+  private now(): number {
+    return (this.options.nowMs ?? Date.now)();
+  }
 
   /** One round: claim what is due, send it, record it. Returns how many deliveries were attempted. */
   async runOnce(): Promise<number> {
+    const claimed = await this.claim();
+    const queue = [...claimed];
+    const concurrency = Math.max(1, this.options.concurrency ?? DEFAULT_SEND_CONCURRENCY);
+    const lanes = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+      for (let ready = queue.shift(); ready !== undefined; ready = queue.shift()) await this.sendAndRecord(ready);
+    });
+    await Promise.all(lanes);
+    await this.recorded();
+    return claimed.length;
+  }
+
+  /** Claims due deliveries and reads what sending them needs: two reads per claim, not two per delivery. */
+  private async claim(): Promise<ReadyDelivery[]> {
     const { db } = this.options;
-    const now = this.options.nowMs ?? Date.now;
     const claimed = await claimDueDeliveries(db, {
-      nowMs: now(),
+      nowMs: this.now(),
       limit: this.options.batchSize ?? 100,
       leaseMs: this.options.leaseMs ?? DEFAULT_LEASE_MS,
     });
-    if (claimed.length === 0) return 0;
-
-    // Two reads per round, not two per delivery.
+    if (claimed.length === 0) return [];
     const subscriptions = new Map(
       (
         await db
@@ -66,130 +125,221 @@ export class DeliveryWorker {
       (
         await db
           .selectFrom('trigger_events')
-          .selectAll()
+          .select(['id', 'trigger', 'object_created', 'data'])
           .where('id', 'in', [...new Set(claimed.map((d) => d.event_id))])
           .execute()
       ).map((row) => [row.id, row]),
     );
+    // Both are deleted together with the delivery (foreign keys cascade); nothing to send then.
+    return claimed.flatMap((delivery) => {
+      const subscription = subscriptions.get(delivery.subscription_id);
+      const event = events.get(delivery.event_id);
+      return subscription && event ? [{ delivery, subscription, event }] : [];
+    });
+  }
 
-    // Group commit: outcomes are recorded as sends finish, each transaction taking every outcome
-    // that arrived while the previous one committed — one commit per group, not per delivery, and
-    // a slow subscriber does not hold back the recording of the others.
-    const pending: AttemptOutcome[] = [];
-    let recording: Promise<void> | undefined;
-    const recordPending = async () => {
-      while (pending.length > 0) {
-        const group = pending.splice(0);
-        const statuses = await recordAttempts(db, group, {
+  private async sendAndRecord(ready: ReadyDelivery): Promise<void> {
+    try {
+      const outcome = await this.send(ready);
+      this.pendingOutcomes.push(outcome);
+      this.startRecording();
+    } catch (error) {
+      // E.g. the secret cannot be opened: the claim runs out and the delivery is tried again.
+      this.options.logger?.error({ err: error, delivery: ready.delivery.id }, 'delivery failed before it was sent');
+    }
+  }
+
+  private async send({ delivery, subscription, event }: ReadyDelivery): Promise<AttemptOutcome> {
+    const body = eventBody(delivery, event, subscription);
+    const startedAtMs = this.now();
+    const headers = this.signerFor(subscription)(delivery.id, new Date(startedAtMs), body);
+    const result = await sendDelivery(subscription.url, body, headers, this.sendOptions);
+    return { claimed: delivery, result, startedAtMs, endedAtMs: this.now() };
+  }
+
+  /** The unsealed secret's signer, kept per subscription while its sealed secret stays the same. */
+  private signerFor(subscription: SubscriptionRow): DeliverySigner {
+    const known = this.signers.get(subscription.id);
+    if (known?.ciphertext === subscription.secret_ciphertext) return known.sign;
+    const sign = deliverySigner(this.options.openSecret(subscription));
+    this.signers.set(subscription.id, { ciphertext: subscription.secret_ciphertext, sign });
+    return sign;
+  }
+
+  private startRecording(): void {
+    if (this.recording) return;
+    // Sends finish one per socket read, so outcomes trickle in one at a time; while other sends
+    // are under way, waiting a few ms gathers them into one transaction (bench/triggers: groups of
+    // 1 without the wait). The last send of a burst is recorded at once, so history is current.
+    const busy = this.inFlight > 1 || this.queue.length > 0 || this.claimedQueue.length > 0;
+    const delayMs = busy ? (this.options.recordDelayMs ?? DEFAULT_RECORD_DELAY_MS) : 0;
+    const gathered = delayMs > 0 ? new Promise<void>((resolve) => setTimeout(resolve, delayMs)) : Promise.resolve();
+    this.recording = gathered.then(() => this.recordPending()).finally(() => {
+      this.recording = undefined;
+      // An outcome may have arrived between the last group and this callback.
+      if (this.pendingOutcomes.length > 0) this.startRecording();
+      this.settle();
+    });
+  }
+
+  private async recordPending(): Promise<void> {
+    while (this.pendingOutcomes.length > 0) {
+      const group = this.pendingOutcomes.splice(0);
+      let statuses;
+      try {
+        statuses = await recordAttempts(this.options.db, group, {
           ...(this.options.random ? { random: this.options.random } : {}),
           ...(this.options.backoff ? { backoff: this.options.backoff } : {}),
         });
-        group.forEach((outcome, i) => {
-          if (statuses[i] !== 'delivered') {
-            this.options.logger?.warn(
-              {
-                delivery: outcome.claimed.id,
-                subscription: outcome.claimed.subscription_id,
-                attempt: outcome.claimed.attempts + 1,
-                status: statuses[i],
-                error: outcome.result.error,
-              },
-              'delivery attempt failed',
-            );
-          }
-        });
+      } catch (error) {
+        // Unrecorded outcomes keep their claims, which run out: those deliveries are sent again.
+        this.recordError ??= error;
+        this.options.logger?.error({ err: error, deliveries: group.length }, 'delivery outcomes could not be recorded');
+        continue;
       }
-    };
-    let recordError: unknown;
-    const record = (outcome: AttemptOutcome) => {
-      pending.push(outcome);
-      recording ??= recordPending()
-        .catch((error: unknown) => {
-          // Unrecorded outcomes keep their claims, which run out: those deliveries are sent again.
-          pending.length = 0;
-          recordError ??= error;
-        })
-        .finally(() => {
-          recording = undefined;
-        });
-    };
-
-    const queue = [...claimed];
-    const concurrency = Math.max(1, this.options.concurrency ?? 32);
-    const lanes = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-      for (let delivery = queue.shift(); delivery !== undefined; delivery = queue.shift()) {
-        try {
-          const outcome = await this.send(delivery, subscriptions.get(delivery.subscription_id), events.get(delivery.event_id));
-          if (outcome) record(outcome);
-        } catch (error) {
-          // E.g. the secret cannot be opened: the claim runs out and the delivery is tried again.
-          this.options.logger?.error({ err: error, delivery: delivery.id }, 'delivery failed before it was sent');
+      group.forEach((outcome, i) => {
+        if (statuses[i] !== 'delivered') {
+          this.options.logger?.warn(
+            {
+              delivery: outcome.claimed.id,
+              subscription: outcome.claimed.subscription_id,
+              attempt: outcome.claimed.attempts + 1,
+              status: statuses[i],
+              error: outcome.result.error,
+            },
+            'delivery attempt failed',
+          );
         }
-      }
-    });
-    await Promise.all(lanes);
-    while (recording) await recording;
-    if (recordError !== undefined) throw recordError;
-    return claimed.length;
+      });
+    }
   }
 
-  private async send(
-    delivery: DeliveryRow,
-    subscription: SubscriptionRow | undefined,
-    event: TriggerEventRow | undefined,
-  ): Promise<AttemptOutcome | undefined> {
-    const now = this.options.nowMs ?? Date.now;
-    // Both are deleted together with the delivery (foreign keys cascade); nothing to send.
-    if (!subscription || !event) return undefined;
-    const body = eventBody(delivery, event, subscription);
-    const startedAtMs = now();
-    const headers = signDelivery({
-      secret: this.options.openSecret(subscription),
-      webhookId: delivery.id,
-      timestamp: new Date(startedAtMs),
-      body,
-    });
-    const result = await sendDelivery(subscription.url, body, headers, this.options.send ?? {});
-    return { claimed: delivery, result, startedAtMs, endedAtMs: now() };
+  /** Waits for outcomes being recorded; throws the first recording error since the last call. */
+  private async recorded(): Promise<void> {
+    while (this.recording) await this.recording;
+    const error = this.recordError;
+    this.recordError = undefined;
+    if (error !== undefined) throw error;
   }
 
-  /** Runs rounds until stop(): back to back while there is work, idleIntervalMs apart when there is none. */
+  // DeliveryHandoff: deliveries created in this process, inserted already claimed.
+
+  reserve(nowMs: number): DeliveryClaim | undefined {
+    if (!this.running || this.queue.length >= this.maxQueued()) return undefined;
+    return {
+      claimToken: randomBytes(12).toString('hex'),
+      lockedUntil: new Date(nowMs + (this.options.leaseMs ?? DEFAULT_LEASE_MS)).toISOString(),
+    };
+  }
+
+  accept(ready: readonly ReadyDelivery[]): void {
+    // Reserved while running, committed after stop(): give the claims back rather than hold them for the lease.
+    if (!this.running) {
+      void this.release(ready);
+      return;
+    }
+    this.queue.push(...ready);
+    this.pump();
+  }
+
+  private maxQueued(): number {
+    return this.options.maxQueued ?? 5_000;
+  }
+
+  /** Starts sending continuously until stop(). */
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        let attempted = 0;
-        try {
-          attempted = await this.runOnce();
-        } catch (error) {
-          this.options.logger?.error({ err: error }, 'delivery round failed');
-        }
-        if (attempted === 0 && this.running) await this.idle();
-      }
-    })();
+    this.idle = false;
+    this.pump();
   }
 
-  /** Ends the current wait at once, e.g. right after new events were enqueued in this process. */
+  /** Ends an idle wait at once, e.g. right after new events were enqueued in this process. */
   wake(): void {
-    this.wakeIdle?.();
+    if (!this.running) return;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    this.idle = false;
+    this.pump();
   }
 
-  /** Lets the round in progress finish (its sends are bounded by the send timeout), then stops. */
+  /** Stops claiming, lets the sends in flight finish (bounded by the send timeout) and records them. */
   async stop(): Promise<void> {
     this.running = false;
-    this.wake();
-    await this.loop;
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    while (this.inFlight > 0 || this.claiming !== undefined || this.recording !== undefined) {
+      await new Promise<void>((resolve) => (this.settled = resolve));
+    }
+    await this.release([...this.queue.splice(0), ...this.claimedQueue.splice(0)]);
   }
 
-  private idle(): Promise<void> {
-    return new Promise((resolve) => {
-      this.wakeIdle = () => {
-        clearTimeout(this.idleTimer);
-        this.wakeIdle = undefined;
-        resolve();
-      };
-      this.idleTimer = setTimeout(() => this.wakeIdle?.(), this.options.idleIntervalMs ?? 250);
-    });
+  private settle(): void {
+    const settled = this.settled;
+    this.settled = undefined;
+    settled?.();
+  }
+
+  private pump(): void {
+    if (!this.running) return;
+    const concurrency = Math.max(1, this.options.concurrency ?? DEFAULT_SEND_CONCURRENCY);
+    while (this.inFlight < concurrency && (this.queue.length > 0 || this.claimedQueue.length > 0)) {
+      const handed = this.queue.length > 0;
+      const ready = handed ? this.queue.shift()! : this.claimedQueue.shift()!;
+      this.inFlight += 1;
+      if (!handed) this.claimedInFlight += 1;
+      void this.sendAndRecord(ready).finally(() => {
+        this.inFlight -= 1;
+        if (!handed) this.claimedInFlight -= 1;
+        this.pump();
+        this.settle();
+      });
+    }
+    // The next batch once the last one is all sent (its order, see the file comment); meanwhile
+    // handed-over deliveries keep the sends busy.
+    if (this.claimedQueue.length === 0 && this.claimedInFlight === 0 && !this.idle && this.claiming === undefined) {
+      this.claiming = this.claimIntoQueue().finally(() => {
+        this.claiming = undefined;
+        this.pump();
+        this.settle();
+      });
+    }
+  }
+
+  private async claimIntoQueue(): Promise<void> {
+    let claimed: ReadyDelivery[] = [];
+    try {
+      claimed = await this.claim();
+    } catch (error) {
+      this.options.logger?.error({ err: error }, 'claiming due deliveries failed');
+    }
+    if (!this.running) {
+      await this.release(claimed);
+      return;
+    }
+    this.claimedQueue.push(...claimed);
+    if (claimed.length === 0) {
+      this.idle = true;
+      this.idleTimer = setTimeout(() => this.wake(), this.options.idleIntervalMs ?? 250);
+    }
+  }
+
+  /** Gives back claims that will not be sent (a stop), so another worker need not wait for the lease. */
+  private async release(ready: readonly ReadyDelivery[]): Promise<void> {
+    if (ready.length === 0) return;
+    try {
+      for (let i = 0; i < ready.length; i += 100) {
+        const chunk = ready.slice(i, i + 100);
+        await this.options.db
+          .updateTable('deliveries')
+          .set({ locked_until: null, claim_token: null })
+          .where('status', '=', 'pending')
+          .where((eb) => eb.or(chunk.map(({ delivery }) => eb.and([eb('id', '=', delivery.id), eb('claim_token', '=', delivery.claim_token)]))))
+          .execute();
+      }
+    } catch (error) {
+      // Their leases run out instead.
+      this.options.logger?.warn({ err: error, deliveries: ready.length }, 'claims could not be released on stop');
+    }
   }
 }

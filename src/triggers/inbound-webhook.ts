@@ -1,20 +1,46 @@
 // One inbound Stripe webhook request (POST /webhooks/stripe/{connectionId}): the signature checked
 // on the raw body with the connection's endpoint secret, then the event taken in. Returns only
-// once ingestStripeEvent has committed, so Stripe is acknowledged after a durable write and not
-// before (it resends anything not answered 2xx). Fails closed: an unknown connection, one without
-// an endpoint secret, and a missing, bad, stale or future signature are all the same 400, with
-// nothing stored and nothing in the answer that would tell a forger which check failed.
+// once the event is committed, so Stripe is acknowledged after a durable write and not before (it
+// resends anything not answered 2xx). Fails closed: an unknown connection, one without an endpoint
+// secret, and a missing, bad, stale or future signature are all the same 400, with nothing stored
+// and nothing in the answer that would tell a forger which check failed.
+//
+// Group commit: each request is verified at once, on its own; the verified events that arrive
+// while a commit is in progress (or within the same tick) are then stored in ONE transaction, and
+// every request is answered once that transaction has committed. bench/triggers: one transaction
+// of ~5 statements per event held inbound at 310–470 events/s; a group shares the statements and
+// the commit.
 import type { Kysely } from 'kysely';
+import type Stripe from 'stripe';
 import { ConnectorError } from '../errors.js';
 import type { Logger } from '../log.js';
+import type { DeliveryHandoff } from '../delivery/handoff.js';
 import { verifyStripeWebhook } from '../stripe/webhook-signature.js';
-import { ingestStripeEvent } from './webhook-ingest.js';
+import { ingestStripeEvents } from './webhook-ingest.js';
 import { asOutbox, type WebhookDatabase } from './webhook-tables.js';
 
 /** Stripe keeps events 30 days and never resends one older; a seen id need not be kept longer. */
 export const SEEN_EVENT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
 /** Forget old seen ids at most this often. Default once an hour: the table is a cache, ingest dedupes anyway. */
 export const SEEN_EVENT_PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+/**
+ * How long an unsealed endpoint secret is reused without reading the store. Default 60 s. A secret
+ * rotated meanwhile still works at once (a signature that fails with the cached secret is checked
+ * again against the stored one before it is refused); a deleted endpoint's events are accepted for
+ * at most this long, and store nothing, as no subscription is left to want them.
+ */
+export const DEFAULT_SECRET_CACHE_MS = 60_000;
+/** Most events in one group commit. Default 200: 200 × 8 columns stays far below SQLite's 32,766 bound parameters per statement. */
+export const DEFAULT_GROUP_COMMIT_MAX_EVENTS = 200;
+
+/**
+ * How long the first request of a group waits for others before the commit. Default 5 ms: at a
+ * steady 1,000 events/s a group taken at the end of one tick held 1–2 events, and each commit
+ * writes its dirtied pages to the WAL whatever it holds; waiting 5 ms took the connector from
+ * 952 to 687 µs of CPU per event and p99 from 62 to 41 ms (bench/triggers). Under full load
+ * groups fill anyway and the wait changes nothing measurable.
+ */
+export const DEFAULT_GROUP_COMMIT_DELAY_MS = 5;
 
 export interface InboundWebhooksOptions {
   db: Kysely<WebhookDatabase>;
@@ -22,6 +48,14 @@ export interface InboundWebhooksOptions {
   secretFor(connectionId: string): Promise<string | undefined>;
   /** Clock, ms since the epoch (signature tolerance, stored times). Default Date.now. */
   nowMs?: () => number;
+  /** Default DEFAULT_SECRET_CACHE_MS (60 s); 0 reads the store on every request. */
+  secretCacheMs?: number;
+  /** Default DEFAULT_GROUP_COMMIT_DELAY_MS; 0 commits at the end of the tick. */
+  groupCommitDelayMs?: number;
+  /** Default DEFAULT_GROUP_COMMIT_MAX_EVENTS (200). */
+  groupCommitMaxEvents?: number;
+  /** This process's delivery worker: deliveries created here go to it already claimed. Default none. */
+  handoff?: DeliveryHandoff;
   logger?: Logger;
 }
 
@@ -29,58 +63,177 @@ export interface InboundResult {
   eventId: string;
   /** True when this event id was taken in before: acknowledged, nothing done. */
   duplicate: boolean;
-  enqueued: number;
 }
 
 export const SIGNATURE_REFUSED_MESSAGE = 'The Stripe-Signature header does not verify for this endpoint; the event was not accepted.';
 
+interface Waiting {
+  connectionId: string;
+  event: Stripe.Event;
+  resolve(result: InboundResult): void;
+  reject(error: unknown): void;
+}
+
 export class InboundWebhooks {
   private readonly listeners: (() => void)[] = [];
+  private readonly secrets = new Map<string, { secret: string; expiresAtMs: number }>();
+  private readonly loading = new Map<string, Promise<string | undefined>>();
   private lastPruneMs = 0;
+  private waiting: Waiting[] = [];
+  private committing: Promise<void> | undefined;
 
   constructor(private readonly options: InboundWebhooksOptions) {}
 
-  /** Called after events were stored with new deliveries, e.g. to wake the delivery worker. */
+  /** Called after events were stored with deliveries left for a worker to claim, e.g. to wake it. */
   onEnqueued(listener: () => void): void {
     this.listeners.push(listener);
   }
 
   async receive(connectionId: string, rawBody: Buffer | string, signatureHeader: string | string[] | undefined): Promise<InboundResult> {
-    const { db } = this.options;
-    const nowMs = (this.options.nowMs ?? Date.now)();
-    const secret = await this.options.secretFor(connectionId);
-    let event;
+    const nowMs = this.now();
+    const event = await this.verified(connectionId, rawBody, signatureHeader, nowMs);
+    return new Promise<InboundResult>((resolve, reject) => {
+      this.waiting.push({ connectionId, event, resolve, reject });
+      // The first request of a group schedules its commit groupCommitDelayMs later, so requests
+      // arriving meanwhile join it; while a commit runs, arrivals wait for the next one.
+      if (this.waiting.length === 1 && this.committing === undefined) {
+        const delayMs = this.options.groupCommitDelayMs ?? DEFAULT_GROUP_COMMIT_DELAY_MS;
+        if (delayMs > 0) setTimeout(() => this.commitWaiting(), delayMs);
+        else setImmediate(() => this.commitWaiting());
+      }
+    });
+  }
+
+  private now(): number {
+    return (this.options.nowMs ?? Date.now)();
+  }
+
+  private async verified(connectionId: string, rawBody: Buffer | string, signatureHeader: string | string[] | undefined, nowMs: number): Promise<Stripe.Event> {
+    const cacheMs = this.options.secretCacheMs ?? DEFAULT_SECRET_CACHE_MS;
+    const cached = this.secrets.get(connectionId);
+    let secret = cached !== undefined && cached.expiresAtMs > nowMs ? cached.secret : undefined;
+    const fromCache = secret !== undefined;
+    secret ??= await this.loadSecret(connectionId, nowMs, cacheMs);
     try {
-      event = verifyStripeWebhook(rawBody, signatureHeader, secret, { nowMs });
+      return verifyStripeWebhook(rawBody, signatureHeader, secret, { nowMs });
     } catch (error) {
-      // The reason goes to the log for the operator; the answer stays the same for every refusal.
-      this.options.logger?.warn({ connectionId, reason: error instanceof Error ? error.message : String(error) }, 'inbound Stripe webhook refused');
-      throw new ConnectorError(400, 'invalid_input', SIGNATURE_REFUSED_MESSAGE);
+      if (fromCache) {
+        // The endpoint's secret may have been rotated since it was cached: one fresh read decides.
+        const stored = await this.loadSecret(connectionId, nowMs, cacheMs);
+        if (stored !== undefined && stored !== secret) {
+          try {
+            return verifyStripeWebhook(rawBody, signatureHeader, stored, { nowMs });
+          } catch (again) {
+            throw this.refused(connectionId, again);
+          }
+        }
+      }
+      throw this.refused(connectionId, error);
     }
+  }
 
-    const seen = await db
-      .selectFrom('stripe_events_seen')
-      .select('event_id')
-      .where('connection_id', '=', connectionId)
-      .where('event_id', '=', event.id)
-      .executeTakeFirst();
-    if (seen) return { eventId: event.id, duplicate: true, enqueued: 0 };
+  private loadSecret(connectionId: string, nowMs: number, cacheMs: number): Promise<string | undefined> {
+    // Requests arriving together share one read (a burst after the cache expired is one read, not hundreds).
+    let loading = this.loading.get(connectionId);
+    if (loading === undefined) {
+      loading = this.options
+        .secretFor(connectionId)
+        .then((secret) => {
+          // Only a secret is kept: an unknown connection is looked up again each time, never remembered.
+          if (secret === undefined) this.secrets.delete(connectionId);
+          else if (cacheMs > 0) this.secrets.set(connectionId, { secret, expiresAtMs: nowMs + cacheMs });
+          return secret;
+        })
+        .finally(() => this.loading.delete(connectionId));
+      this.loading.set(connectionId, loading);
+    }
+    return loading;
+  }
 
-    // The event id is remembered in the ingest's own transaction: one commit, and never an id
-    // remembered for an event that was not stored. Two copies racing both ingest; the second
-    // stores nothing new (ingest is idempotent by Stripe object).
-    const result = await db.transaction().execute(async (tx) => {
-      const ingested = await ingestStripeEvent({ db: asOutbox(tx), connectionId, event, nowMs });
+  private refused(connectionId: string, error: unknown): ConnectorError {
+    // The reason goes to the log for the operator; the answer stays the same for every refusal.
+    this.options.logger?.warn({ connectionId, reason: error instanceof Error ? error.message : String(error) }, 'inbound Stripe webhook refused');
+    return new ConnectorError(400, 'invalid_input', SIGNATURE_REFUSED_MESSAGE);
+  }
+
+  private commitWaiting(): void {
+    const max = this.options.groupCommitMaxEvents ?? DEFAULT_GROUP_COMMIT_MAX_EVENTS;
+    const group = this.waiting.splice(0, max);
+    if (group.length === 0) return;
+    this.committing = this.commitGroup(group).finally(() => {
+      this.committing = undefined;
+      if (this.waiting.length > 0) this.commitWaiting();
+    });
+  }
+
+  private async commitGroup(group: Waiting[]): Promise<void> {
+    const nowMs = this.now();
+    try {
+      const results = await this.store(group, nowMs);
+      group.forEach((waiting, i) => waiting.resolve(results[i]!));
+    } catch (error) {
+      if (group.length === 1) {
+        group[0]!.reject(error);
+      } else {
+        // One event must not fail the others (e.g. its connection was deleted a moment ago): each
+        // is stored again on its own, and answered by its own outcome.
+        for (const waiting of group) await this.commitGroup([waiting]);
+      }
+      return;
+    }
+    try {
+      await this.pruneSeen(nowMs);
+    } catch (error) {
+      this.options.logger?.warn({ err: error }, 'old seen Stripe event ids could not be pruned');
+    }
+  }
+
+  /** One transaction: which events were seen before, the new ones ingested and remembered. */
+  private async store(group: readonly Waiting[], nowMs: number): Promise<InboundResult[]> {
+    const { db, handoff } = this.options;
+    const claim = handoff?.reserve(nowMs);
+    const receivedAt = new Date(nowMs).toISOString();
+    const { results, enqueued, claimed } = await db.transaction().execute(async (tx) => {
+      const seen = new Set<string>();
+      for (const [connectionId, ids] of byConnection(group)) {
+        const rows = await tx
+          .selectFrom('stripe_events_seen')
+          .select('event_id')
+          .where('connection_id', '=', connectionId)
+          .where('event_id', 'in', ids)
+          .execute();
+        for (const row of rows) seen.add(`${connectionId}\u0000${row.event_id}`);
+      }
+      const fresh: Waiting[] = [];
+      const results = group.map(({ connectionId, event }, i): InboundResult => {
+        const key = `${connectionId}\u0000${event.id}`;
+        if (seen.has(key)) return { eventId: event.id, duplicate: true };
+        // A second copy in the same group is a duplicate of the first.
+        seen.add(key);
+        fresh.push(group[i]!);
+        return { eventId: event.id, duplicate: false };
+      });
+      if (fresh.length === 0) return { results, enqueued: 0, claimed: [] };
+      // The event ids are remembered in the ingest's own transaction: one commit, and never an id
+      // remembered for an event that was not stored. Two copies racing on two nodes both ingest;
+      // the second stores nothing new (ingest is idempotent by Stripe object).
+      const ingested = await ingestStripeEvents({
+        db: asOutbox(tx),
+        events: fresh,
+        nowMs,
+        ...(claim ? { claim } : {}),
+      });
       await tx
         .insertInto('stripe_events_seen')
-        .values({ connection_id: connectionId, event_id: event.id, received_at: new Date(nowMs).toISOString() })
+        .values(fresh.map(({ connectionId, event }) => ({ connection_id: connectionId, event_id: event.id, received_at: receivedAt })))
         .onConflict((oc) => oc.columns(['connection_id', 'event_id']).doNothing())
         .execute();
-      return ingested;
+      return { results, enqueued: ingested.enqueued, claimed: ingested.claimed };
     });
-    if (result.enqueued > 0) for (const listener of this.listeners) listener();
-    await this.pruneSeen(nowMs);
-    return { eventId: event.id, duplicate: false, enqueued: result.enqueued };
+    if (claimed.length > 0) handoff!.accept(claimed);
+    // Deliveries not handed over (paused subscriptions, a worker that took no more) wait for a claim.
+    if (enqueued > claimed.length) for (const listener of this.listeners) listener();
+    return results;
   }
 
   private async pruneSeen(nowMs: number): Promise<void> {
@@ -91,4 +244,14 @@ export class InboundWebhooks {
       .where('received_at', '<', new Date(nowMs - SEEN_EVENT_RETENTION_MS).toISOString())
       .execute();
   }
+}
+
+function byConnection(group: readonly Waiting[]): Map<string, string[]> {
+  const ids = new Map<string, string[]>();
+  for (const { connectionId, event } of group) {
+    const list = ids.get(connectionId);
+    if (list) list.push(event.id);
+    else ids.set(connectionId, [event.id]);
+  }
+  return ids;
 }

@@ -3,12 +3,16 @@
 // stored, so the route can acknowledge Stripe after a durable write and not before. Idempotent by
 // Stripe object: the same event sent again, or another event announcing the same object
 // (charge.pending then charge.succeeded), adds nothing — chargeAdded fires once per charge.
+// ingestStripeEvents takes many events at once (the inbound route's group commit): one
+// subscription read per connection and trigger, and the enqueue's few multi-row statements, for
+// the whole group.
 import type { Kysely } from 'kysely';
 import type Stripe from 'stripe';
 import type { StripeObjectRef, TriggerDefinition } from '../connector/define.js';
 import { triggers as registeredTriggers } from '../connector/triggers/index.js';
-import { enqueueTriggerEvents } from '../delivery/enqueue.js';
-import type { OutboxDatabase } from '../delivery/outbox-tables.js';
+import { enqueueTriggerEvents, type NoticedObject } from '../delivery/enqueue.js';
+import type { DeliveryClaim, ReadyDelivery } from '../delivery/handoff.js';
+import type { OutboxDatabase, SubscriptionRow } from '../delivery/outbox-tables.js';
 
 export interface IngestInput {
   db: Kysely<OutboxDatabase>;
@@ -26,46 +30,92 @@ export interface IngestResult {
   enqueued: number;
 }
 
+export interface IngestBatchInput {
+  db: Kysely<OutboxDatabase>;
+  events: readonly { connectionId: string; event: Stripe.Event }[];
+  nowMs: number;
+  /** Default: every registered trigger. */
+  triggers?: readonly TriggerDefinition[];
+  /** Deliveries to active subscriptions are inserted with this claim and returned (src/delivery/handoff.ts). Default none. */
+  claim?: DeliveryClaim;
+}
+
+export interface IngestBatchResult {
+  /** The triggers each input event belongs to, in input order. */
+  triggers: string[][];
+  /** Deliveries created by the whole batch. */
+  enqueued: number;
+  /** Of those, the ones inserted with the claim, ready to send once the transaction commits. */
+  claimed: ReadyDelivery[];
+}
+
 const toUnixSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 export async function ingestStripeEvent(input: IngestInput): Promise<IngestResult> {
-  const { db, connectionId, event } = input;
-  const matching = (input.triggers ?? registeredTriggers).filter((trigger) => trigger.eventTypes.includes(event.type));
-  const object = event.data.object as unknown as StripeObjectRef & { object?: unknown };
-  if (matching.length === 0 || typeof object?.id !== 'string') return { triggers: [], enqueued: 0 };
+  const result = await ingestStripeEvents({ ...input, events: [{ connectionId: input.connectionId, event: input.event }] });
+  return { triggers: result.triggers[0]!, enqueued: result.enqueued };
+}
+
+export async function ingestStripeEvents(input: IngestBatchInput): Promise<IngestBatchResult> {
+  const { db } = input;
+  const triggers = input.triggers ?? registeredTriggers;
+  const triggersOf: string[][] = [];
+  // (connection, trigger) → the objects noticed for it; a second event about one object adds nothing.
+  const groups = new Map<string, { connectionId: string; trigger: TriggerDefinition; objects: Map<string, StripeObjectRef> }>();
+  for (const { connectionId, event } of input.events) {
+    const matching = triggers.filter((trigger) => trigger.eventTypes.includes(event.type));
+    const object = event.data?.object as unknown as (StripeObjectRef & { object?: unknown }) | undefined;
+    if (matching.length === 0 || typeof object?.id !== 'string') {
+      triggersOf.push([]);
+      continue;
+    }
+    triggersOf.push(matching.map((trigger) => trigger.name));
+    for (const trigger of matching) {
+      if (object.object !== trigger.objectType) continue;
+      const key = `${connectionId}\u0000${trigger.name}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { connectionId, trigger, objects: new Map() }));
+      if (!group.objects.has(object.id)) group.objects.set(object.id, object);
+    }
+  }
+  if (groups.size === 0) return { triggers: triggersOf, enqueued: 0, claimed: [] };
 
   // Called inside a transaction (the reconciler advances its cursor in the same one), it runs in it.
   const inTransaction = <T>(work: (tx: Kysely<OutboxDatabase>) => Promise<T>): Promise<T> =>
     db.isTransaction ? work(db) : db.transaction().execute(work);
-  const enqueued = await inTransaction(async (tx) => {
-    let created = 0;
-    for (const trigger of matching) {
-      if (object.object !== trigger.objectType) continue;
-      const objectCreated = trigger.createdOf(object);
+  let enqueued = 0;
+  const claimed = await inTransaction(async (tx) => {
+    enqueued = 0;
+    const ready: ReadyDelivery[] = [];
+    for (const { connectionId, trigger, objects } of groups.values()) {
       const subscriptions = await tx
         .selectFrom('subscriptions')
-        .select(['id', 'since'])
+        .selectAll()
         .where('connection_id', '=', connectionId)
         .where('trigger', '=', trigger.name)
         .where('mode', 'in', ['webhook', 'hybrid'])
         // Paused ones too: their deliveries wait in the outbox until they are resumed.
         .execute();
-      const wanting = subscriptions.filter((s) => toUnixSeconds(s.since) <= objectCreated);
-      if (wanting.length === 0) continue;
+      if (subscriptions.length === 0) continue;
+      const noticed: NoticedObject[] = [];
+      for (const object of objects.values()) {
+        const objectCreated = trigger.createdOf(object);
+        const wanting = subscriptions.filter((s) => toUnixSeconds(s.since) <= objectCreated);
+        if (wanting.length === 0) continue;
+        noticed.push({ stripeObjectId: object.id, objectCreated, data: trigger.map(object), subscriptionIds: wanting.map((s) => s.id) });
+      }
+      if (noticed.length === 0) continue;
+      const active = new Map<string, SubscriptionRow>(subscriptions.filter((s) => s.status === 'active').map((s) => [s.id, s]));
       const result = await enqueueTriggerEvents(
         tx,
-        {
-          connectionId,
-          trigger: trigger.name,
-          objects: [
-            { stripeObjectId: object.id, objectCreated, data: trigger.map(object), subscriptionIds: wanting.map((s) => s.id) },
-          ],
-        },
+        { connectionId, trigger: trigger.name, objects: noticed },
         input.nowMs,
+        input.claim ? { claim: { ...input.claim, subscriptions: active } } : {},
       );
-      created += result.deliveriesCreated;
+      ready.push(...result.claimed);
+      enqueued += result.deliveriesCreated;
     }
-    return created;
+    return ready;
   });
-  return { triggers: matching.map((trigger) => trigger.name), enqueued };
+  return { triggers: triggersOf, enqueued, claimed };
 }
