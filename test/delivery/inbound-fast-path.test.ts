@@ -4,12 +4,10 @@
 // worker already claimed — which a crash leaves to any worker once the lease runs out.
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { createHmac } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { Kysely } from 'kysely';
-import { Webhook } from 'standardwebhooks';
-import { openTestStore, type TestStore } from './store-fixture.js';
+import { clearTriggerState, openTestStore, type TestStore } from './store-fixture.js';
+import { startSubscriber, type Subscriber } from '../triggers/recording-subscriber.js';
 import type { OutboxDatabase } from '../../src/delivery/outbox-tables.js';
 import type { DeliveryHandoff, ReadyDelivery } from '../../src/delivery/handoff.js';
 import { DeliveryWorker } from '../../src/delivery/worker.js';
@@ -36,39 +34,11 @@ function signed(body: string, secret: string, nowMs: number): string {
   return `t=${t},v1=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
 }
 
-async function startSubscriber(secret: string) {
-  const received: { webhookId: string; body: string }[] = [];
-  const waiters: { count: number; resolve: () => void }[] = [];
-  const verifier = new Webhook(secret);
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      verifier.verify(body, req.headers as Record<string, string>);
-      received.push({ webhookId: String(req.headers['webhook-id']), body });
-      for (const w of waiters.filter((w) => received.length >= w.count)) w.resolve();
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    received,
-    receivedCount: (count: number) =>
-      received.length >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve })),
-    async stop() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
 describe('the inbound fast path', () => {
   let store: TestStore;
   let db: Kysely<OutboxDatabase>;
   const subscriptionSecret = generateSubscriptionSecret();
-  let subscriber: Awaited<ReturnType<typeof startSubscriber>>;
+  let subscriber: Subscriber;
   let clockMs = T0 * 1000 + 5_000;
   const nowMs = () => clockMs;
   let endpointSecret = 'whsec_first';
@@ -92,17 +62,17 @@ describe('the inbound fast path', () => {
   before(async () => {
     store = await openTestStore();
     db = store.db;
-    subscriber = await startSubscriber(subscriptionSecret);
+    subscriber = await startSubscriber();
+    subscriber.addSecret(subscriptionSecret);
   });
 
   after(async () => {
-    await subscriber.stop();
+    await subscriber.close();
     await store.close();
   });
 
   beforeEach(async () => {
-    await db.deleteFrom('subscriptions').execute();
-    await db.deleteFrom('trigger_events').execute();
+    await clearTriggerState(db);
     await webhookTablesOf(store.store).deleteFrom('stripe_events_seen').execute();
     subscriber.received.length = 0;
     endpointSecret = 'whsec_first';
@@ -175,11 +145,12 @@ describe('the inbound fast path', () => {
       const receiver = inbound(worker);
       await Promise.all(Array.from({ length: 20 }, (_, n) => post(receiver, n)));
       // The idle interval is a minute: only the handoff can have brought them to the worker this fast.
-      await subscriber.receivedCount(20);
+      await subscriber.waitFor(20);
     } finally {
       await worker.stop();
     }
     assert.equal(new Set(subscriber.received.map((r) => r.webhookId)).size, 20);
+    assert.deepEqual(subscriber.unverified, [], 'every delivery verifies with the subscription secret');
     const rows = await db.selectFrom('deliveries').select(['status', 'attempts', 'claim_token']).execute();
     assert.deepEqual(new Set(rows.map((r) => `${r.status}/${r.attempts}/${r.claim_token}`)), new Set(['delivered/1/null']));
   });
@@ -198,6 +169,7 @@ describe('the inbound fast path', () => {
     clockMs += 60_000;
     assert.equal(await other.runOnce(), 2);
     assert.deepEqual(subscriber.received.map((r) => r.webhookId).sort(), lost.map((r) => r.delivery.id).sort());
+    assert.deepEqual(subscriber.unverified, [], 'every delivery verifies with the subscription secret');
   });
 
   test('a paused subscription’s deliveries are not handed over; they wait for it to resume', async () => {
