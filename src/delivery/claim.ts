@@ -9,6 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { DeliveryRow, DeliveryStatus, OutboxDatabase } from './outbox-tables.js';
 
+/** Random per claim, so a worker recognises its own claims (deliveries.claim_token). */
+export function newClaimToken(): string {
+  return randomBytes(12).toString('hex');
+}
+
 /** A lease long enough to outlast the 10 s send timeout and the recording that follows. */
 export const DEFAULT_LEASE_MS = 60_000;
 
@@ -54,7 +59,7 @@ export function dueDeliveriesSearch(db: Kysely<OutboxDatabase>, now: string, lim
 export async function claimDueDeliveries(db: Kysely<OutboxDatabase>, options: ClaimOptions): Promise<DeliveryRow[]> {
   const now = new Date(options.nowMs).toISOString();
   const lockedUntil = new Date(options.nowMs + (options.leaseMs ?? DEFAULT_LEASE_MS)).toISOString();
-  const claimToken = randomBytes(12).toString('hex');
+  const claimToken = newClaimToken();
 
   await db
     .updateTable('deliveries')

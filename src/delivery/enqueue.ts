@@ -7,10 +7,9 @@ import type { Kysely } from 'kysely';
 import { toIsoTime } from '../connector/mapping/time.js';
 import { newId } from '../store/ids.js';
 import type { DeliveryClaim, ReadyDelivery } from './handoff.js';
+import { statementChunks } from './statement-rows.js';
 import type { DeliveryRow, OutboxDatabase, SubscriptionRow } from './outbox-tables.js';
 
-/** Rows per statement: 100 × 8 columns stays far below SQLite's 32,766 bound parameters. */
-const ROWS_PER_STATEMENT = 100;
 
 export interface NoticedObject {
   stripeObjectId: string;
@@ -45,12 +44,6 @@ export interface EnqueueOptions {
   claim?: DeliveryClaim & { subscriptions: ReadonlyMap<string, SubscriptionRow> };
 }
 
-function chunks<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) out.push(items.slice(i, i + ROWS_PER_STATEMENT));
-  return out;
-}
-
 export async function enqueueTriggerEvents(
   db: Kysely<OutboxDatabase>,
   batch: NoticedBatch,
@@ -61,7 +54,7 @@ export async function enqueueTriggerEvents(
   const { claim } = options;
   let deliveriesCreated = 0;
   const claimed: ReadyDelivery[] = [];
-  for (const objects of chunks(batch.objects)) {
+  for (const objects of statementChunks(batch.objects)) {
     await db
       .insertInto('trigger_events')
       .values(
@@ -117,7 +110,7 @@ export async function enqueueTriggerEvents(
         };
       });
     });
-    for (const rows of chunks(deliveries)) {
+    for (const rows of statementChunks(deliveries)) {
       // The columns that are null on a new delivery are left to their defaults: fewer parameters
       // per row for kysely to compile and SQLite to bind (a 100,000-object backlog is 1,000 of these).
       const insert = db

@@ -4,6 +4,7 @@
 // instead of one per delivery.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { newId } from '../store/ids.js';
+import { statementChunks } from './statement-rows.js';
 import { nextAttempt, type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.js';
 import type { DeliveryRow, DeliveryStatus, OutboxDatabase } from './outbox-tables.js';
 import type { SendResult } from './send.js';
@@ -24,8 +25,6 @@ export interface RecordAttemptsOptions {
   backoff?: BackoffPolicy;
 }
 
-/** Rows per history insert: 100 × 8 columns stays far below SQLite's 32,766 bound parameters. */
-const ROWS_PER_STATEMENT = 100;
 
 /** Returns each delivery's new status, in the order given. */
 export async function recordAttempts(
@@ -55,11 +54,11 @@ export async function recordAttempts(
   });
 
   await db.transaction().execute(async (tx) => {
-    for (let i = 0; i < planned.length; i += ROWS_PER_STATEMENT) {
+    for (const chunk of statementChunks(planned)) {
       await tx
         .insertInto('delivery_attempts')
         .values(
-          planned.slice(i, i + ROWS_PER_STATEMENT).map((p) => ({
+          chunk.map((p) => ({
             id: newId('att'),
             delivery_id: p.claimed.id,
             attempt: p.attempt,
@@ -76,8 +75,7 @@ export async function recordAttempts(
     // id (bench/triggers: one UPDATE per delivery was most of the recording's cost). A success
     // always counts, whoever holds the claim now.
     const delivered = planned.filter((p) => p.status === 'delivered');
-    for (let i = 0; i < delivered.length; i += ROWS_PER_STATEMENT) {
-      const chunk = delivered.slice(i, i + ROWS_PER_STATEMENT);
+    for (const chunk of statementChunks(delivered)) {
       const perRow = (type: 'integer' | 'text', value: (p: (typeof chunk)[number]) => unknown): RawBuilder<never> =>
         // CAST: PostgreSQL would otherwise take the untyped parameters as text.
         sql`case id ${sql.join(

@@ -8,15 +8,15 @@
 // send of the previous one has finished, so with no failures a delivery never arrives after one
 // a whole batch (`batchSize`) younger (test/triggers/serve-backlog.test.ts). Outcomes are recorded by group commit: each transaction takes every outcome that
 // arrived while the previous one committed.
-import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from '../log.js';
-import { claimDueDeliveries, DEFAULT_LEASE_MS } from './claim.js';
+import { claimDueDeliveries, DEFAULT_LEASE_MS, newClaimToken } from './claim.js';
 import { eventBody } from './event-body.js';
 import type { DeliveryClaim, DeliveryHandoff, ReadyDelivery } from './handoff.js';
 import type { OutboxDatabase, SubscriptionRow } from './outbox-tables.js';
 import { recordAttempts, type AttemptOutcome } from './record-attempt.js';
 import { sendDelivery, type SendOptions } from './send.js';
+import { statementChunks } from './statement-rows.js';
 import { deliverySigner, type DeliverySigner } from './signing.js';
 import { cachedUrlCheck, DEFAULT_URL_CHECK_CACHE_MS } from './url-guard.js';
 import type { BackoffPolicy } from './backoff.js';
@@ -227,7 +227,7 @@ export class DeliveryWorker implements DeliveryHandoff {
   reserve(nowMs: number): DeliveryClaim | undefined {
     if (!this.running || this.queue.length >= this.maxQueued()) return undefined;
     return {
-      claimToken: randomBytes(12).toString('hex'),
+      claimToken: newClaimToken(),
       lockedUntil: new Date(nowMs + (this.options.leaseMs ?? DEFAULT_LEASE_MS)).toISOString(),
     };
   }
@@ -328,8 +328,7 @@ export class DeliveryWorker implements DeliveryHandoff {
   private async release(ready: readonly ReadyDelivery[]): Promise<void> {
     if (ready.length === 0) return;
     try {
-      for (let i = 0; i < ready.length; i += 100) {
-        const chunk = ready.slice(i, i + 100);
+      for (const chunk of statementChunks(ready)) {
         await this.options.db
           .updateTable('deliveries')
           .set({ locked_until: null, claim_token: null })

@@ -11,6 +11,7 @@ import { enqueueTriggerEvents } from '../delivery/enqueue.js';
 import type { OutboxDatabase } from '../delivery/outbox-tables.js';
 import { pollOnce } from './poll-once.js';
 import { startPollCursor, type PollCursorState } from './poll-cursor.js';
+import { sinceSeconds, subscriptionsWanting } from './subscriptions-wanting.js';
 
 export interface PollStepInput {
   db: Kysely<OutboxDatabase>;
@@ -38,8 +39,6 @@ export interface PollStepResult {
 
 class CursorMoved extends Error {}
 
-const toUnixSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
-
 export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
   const { db, trigger, connectionId, nowMs } = input;
   const subscriptions = await db
@@ -54,7 +53,7 @@ export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
   // keep a poll running on their own: when one resumes, its cursor catches up from where it stood.
   if (!subscriptions.some((s) => s.status === 'active')) return idle;
 
-  const wantedSince = Math.min(...subscriptions.map((s) => toUnixSeconds(s.since)));
+  const wantedSince = Math.min(...subscriptions.map(sinceSeconds));
   const intervalSeconds = Math.min(...subscriptions.map((s) => s.poll_interval_seconds));
   const row = await db
     .selectFrom('poll_cursors')
@@ -102,7 +101,7 @@ export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
 
       const objects = fresh.flatMap((object) => {
         const objectCreated = trigger.createdOf(object);
-        const wanting = subscriptions.filter((s) => toUnixSeconds(s.since) <= objectCreated);
+        const wanting = subscriptionsWanting(subscriptions, objectCreated);
         if (wanting.length === 0) return [];
         return [{ stripeObjectId: object.id, objectCreated, data: trigger.map(object), subscriptionIds: wanting.map((s) => s.id) }];
       });

@@ -13,6 +13,7 @@ import { triggers as registeredTriggers } from '../connector/triggers/index.js';
 import { enqueueTriggerEvents, type NoticedObject } from '../delivery/enqueue.js';
 import type { DeliveryClaim, ReadyDelivery } from '../delivery/handoff.js';
 import type { OutboxDatabase, SubscriptionRow } from '../delivery/outbox-tables.js';
+import { subscriptionsWanting } from './subscriptions-wanting.js';
 
 export interface IngestInput {
   db: Kysely<OutboxDatabase>;
@@ -48,8 +49,6 @@ export interface IngestBatchResult {
   /** Of those, the ones inserted with the claim, ready to send once the transaction commits. */
   claimed: ReadyDelivery[];
 }
-
-const toUnixSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 export async function ingestStripeEvent(input: IngestInput): Promise<IngestResult> {
   const result = await ingestStripeEvents({ ...input, events: [{ connectionId: input.connectionId, event: input.event }] });
@@ -100,7 +99,7 @@ export async function ingestStripeEvents(input: IngestBatchInput): Promise<Inges
       const noticed: NoticedObject[] = [];
       for (const object of objects.values()) {
         const objectCreated = trigger.createdOf(object);
-        const wanting = subscriptions.filter((s) => toUnixSeconds(s.since) <= objectCreated);
+        const wanting = subscriptionsWanting(subscriptions, objectCreated);
         if (wanting.length === 0) continue;
         noticed.push({ stripeObjectId: object.id, objectCreated, data: trigger.map(object), subscriptionIds: wanting.map((s) => s.id) });
       }
