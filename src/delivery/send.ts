@@ -38,6 +38,11 @@ export interface SendResult {
   error: string | null;
 }
 
+/** A delivery counts as delivered on a 2xx answer, and only then. */
+export function isDeliveredStatus(status: number | null): boolean {
+  return status !== null && status >= 200 && status < 300;
+}
+
 const sharedHttpAgent = new http.Agent({ keepAlive: true });
 const sharedHttpsAgent = new https.Agent({ keepAlive: true });
 
@@ -112,7 +117,7 @@ export async function sendDelivery(
       let size = 0;
       const conclude = () => {
         const snippet = Buffer.concat(chunks).subarray(0, RESPONSE_SNIPPET_BYTES).toString('utf8');
-        const delivered = status >= 200 && status < 300;
+        const delivered = isDeliveredStatus(status);
         let error: string | null = null;
         if (status >= 300 && status < 400) {
           error = `answered ${status} (redirect${response.headers.location ? ` to ${response.headers.location}` : ''}); redirects are not followed`;

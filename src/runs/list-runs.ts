@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import { toRunView, type RunView } from '../actions/service.js';
 import { findTrigger } from '../connector/triggers/index.js';
 import type { OutboxDatabase } from '../delivery/outbox-tables.js';
+import { isDeliveredStatus } from '../delivery/send.js';
 import type { Store } from '../store/database.js';
 import { listRuns as listActionRuns } from '../store/runs.js';
 import type { ActionRunSchema, DeliveryRunView } from './run-view.js';
@@ -43,7 +44,7 @@ export async function listDeliveryRuns(db: Kysely<OutboxDatabase>, filter: RunHi
     .where('s.user_id', '=', filter.userId);
   if (filter.connectionId !== undefined) query = query.where('s.connection_id', '=', filter.connectionId);
   if (filter.operation !== undefined) query = query.where('s.trigger', '=', filter.operation);
-  // An attempt succeeded when the subscriber answered 2xx: the rule of src/delivery/send.ts.
+  // An attempt succeeded when the subscriber answered 2xx: isDeliveredStatus, in SQL.
   if (filter.status === 'succeeded') query = query.where('a.status_code', '>=', 200).where('a.status_code', '<', 300);
   if (filter.status === 'failed') {
     query = query.where((eb) => eb.or([eb('a.status_code', 'is', null), eb('a.status_code', '<', 200), eb('a.status_code', '>=', 300)]));
@@ -54,7 +55,7 @@ export async function listDeliveryRuns(db: Kysely<OutboxDatabase>, filter: RunHi
     kind: 'delivery',
     connection: row.connection_id,
     operation: row.trigger,
-    status: row.status_code !== null && row.status_code >= 200 && row.status_code < 300 ? 'succeeded' : 'failed',
+    status: isDeliveredStatus(row.status_code) ? 'succeeded' : 'failed',
     durationMs: row.duration_ms,
     subscription: row.subscription_id,
     delivery: row.delivery_id,
