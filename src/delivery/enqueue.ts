@@ -5,7 +5,7 @@
 // Rows go in batches: a 10,000-object backlog is a few hundred statements, not 30,000.
 import type { Kysely } from 'kysely';
 import { toIsoTime } from '../connector/mapping/time.js';
-import { newId } from '../store/ids.js';
+import { newTimeOrderedId } from '../store/ids.js';
 import type { DeliveryClaim, ReadyDelivery } from './handoff.js';
 import { statementChunks } from './statement-rows.js';
 import type { DeliveryRow, OutboxDatabase, SubscriptionRow } from './outbox-tables.js';
@@ -59,7 +59,7 @@ export async function enqueueTriggerEvents(
       .insertInto('trigger_events')
       .values(
         objects.map((object) => ({
-          id: newId('evt'),
+          id: newTimeOrderedId('evt'),
           connection_id: batch.connectionId,
           trigger: batch.trigger,
           stripe_object_id: object.stripeObjectId,
@@ -92,7 +92,7 @@ export async function enqueueTriggerEvents(
       return object.subscriptionIds.map((subscriptionId): DeliveryRow => {
         const claimedBy = claim?.subscriptions.has(subscriptionId) ? claim : undefined;
         return {
-          id: newId('msg'),
+          id: newTimeOrderedId('msg'),
           subscription_id: subscriptionId,
           event_id: event.id,
           stripe_object_id: object.stripeObjectId,

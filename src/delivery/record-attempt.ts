@@ -3,7 +3,7 @@
 // A worker's round is recorded in one transaction: one commit (one fsync on SQLite) per round
 // instead of one per delivery.
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { newId } from '../store/ids.js';
+import { newTimeOrderedId } from '../store/ids.js';
 import { statementChunks } from './statement-rows.js';
 import { nextAttempt, type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.js';
 import type { DeliveryRow, DeliveryStatus, OutboxDatabase } from './outbox-tables.js';
@@ -59,7 +59,7 @@ export async function recordAttempts(
         .insertInto('delivery_attempts')
         .values(
           chunk.map((p) => ({
-            id: newId('att'),
+            id: newTimeOrderedId('att'),
             delivery_id: p.claimed.id,
             attempt: p.attempt,
             started_at: new Date(p.startedAtMs).toISOString(),
