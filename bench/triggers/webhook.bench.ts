@@ -92,21 +92,26 @@ function endpointSecret(world: ConnectorWorld, connectionId: string): string {
 
 interface FloorFigures {
   store: 'none' | 'sqlite';
+  /** Forwarder processes on one port (node:cluster) and, stored, one SQLite file. */
+  processes: number;
   run: GeneratorResult;
   deliveredPerSecond: number;
   cpu: { totalUs: number; systemUs: number }[];
 }
 
+const floorName = (f: FloorFigures) => `bare forwarder, ${f.store === 'none' ? 'nothing stored' : 'stored in SQLite'}, ${f.processes === 1 ? 'one process' : `${f.processes} processes`}`;
+
 /** One floor forwarder (floor-process.ts) under the same load for BASELINE_MS, after a 2 s warm-up. */
 async function floorRun(
   store: FloorFigures['store'],
+  processes: number,
   generator: Child<object>,
   subscriber: Child<{ url: string }>,
   load: Pick<GeneratorRun, 'secret' | 'template' | 'load'>,
 ): Promise<FloorFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'sc-bench-floor-'));
   try {
-    const floor = await startTsChild<{ url: string }>('./floor-process.ts', [join(dir, 'floor.db'), load.secret, subscriber.ready.url, '1', store]);
+    const floor = await startTsChild<{ url: string }>('./floor-process.ts', [join(dir, 'floor.db'), load.secret, subscriber.ready.url, String(processes), store]);
     await generate(generator, { ...load, url: floor.ready.url, runId: `f${store}w`, durationMs: 2000 });
     await subscriber.ask('reset', 'reset');
     const before = await Promise.all([floor.probe(), generator.probe(), subscriber.probe()]);
@@ -114,7 +119,7 @@ async function floorRun(
     const after = await Promise.all([floor.probe(), generator.probe(), subscriber.probe()]);
     const window = (await report(subscriber)).perSecond.slice(0, Math.floor(run.durationMs / 1000));
     await floor.stop();
-    return { store, run, deliveredPerSecond: window.reduce((a, b) => a + b, 0) / window.length, cpu: [0, 1, 2].map((i) => cpuBetween(before[i]!, after[i]!)) };
+    return { store, processes, run, deliveredPerSecond: window.reduce((a, b) => a + b, 0) / window.length, cpu: [0, 1, 2].map((i) => cpuBetween(before[i]!, after[i]!)) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -147,7 +152,9 @@ async function main(): Promise<number> {
 
   // Floors: the bare forwarders, nothing stored and stored, each to the subscriber.
   const floors: FloorFigures[] = [];
-  for (const store of ['none', 'sqlite'] as const) floors.push(await floorRun(store, generator, subscriber, { secret, template, load: closed }));
+  for (const [store, processes] of [['none', 1], ['sqlite', 1], ['sqlite', 2]] as const) {
+    floors.push(await floorRun(store, processes, generator, subscriber, { secret, template, load: closed }));
+  }
 
   // Warm-up: JIT, keep-alive sockets, SQLite pages; then let the outbox drain.
   const warm = await generate(generator, { url: inboundUrl, secret, template, runId: 'w', load: closed, durationMs: 3000 });
@@ -200,7 +207,7 @@ async function main(): Promise<number> {
   console.log(`| bare node:http (baseline) | ${(baseline.durationMs / 1000).toFixed(1)} | ${baseline.sent} | ${baseline.accepted} | ${baseline.failed} | ${baselineRate.toFixed(0)} | — | — | — | — |`);
   for (const f of floors) {
     const rate = f.run.accepted / (f.run.durationMs / 1000);
-    console.log(`| bare forwarder, ${f.store === 'none' ? 'nothing stored' : 'stored in SQLite'} (floor) | ${(f.run.durationMs / 1000).toFixed(1)} | ${f.run.sent} | ${f.run.accepted} | ${f.run.failed} | ${rate.toFixed(0)} | — | ${f.deliveredPerSecond.toFixed(0)} | — | — |`);
+    console.log(`| ${floorName(f)} (floor) | ${(f.run.durationMs / 1000).toFixed(1)} | ${f.run.sent} | ${f.run.accepted} | ${f.run.failed} | ${rate.toFixed(0)} | — | ${f.deliveredPerSecond.toFixed(0)} | — | — |`);
   }
   console.log(
     `| connector, webhook mode | ${sustainSeconds.toFixed(1)} | ${sustained.sent} | ${sustained.accepted} | ${sustained.failed} | ${acceptedRate.toFixed(0)} | ${deliveredInWindow} | ${deliveredRate.toFixed(0)} | ${drainSeconds.toFixed(1)} | ${endToEndRate.toFixed(0)} |`,
@@ -209,7 +216,7 @@ async function main(): Promise<number> {
   console.log(`deliveries: ${drain.distinct} distinct of ${sustained.accepted} acknowledged, ${drain.duplicates} repeats; failures ${JSON.stringify(sustained.failures)}`);
   console.log(`delivered per second during the load: min ${Math.min(...inWindow)}, median ${percentile([...inWindow].sort((a, b) => a - b), 50)}, max ${Math.max(...inWindow)}`);
   console.log(`ratio connector answered/s ÷ bare answered/s: ${(acceptedRate / baselineRate).toFixed(3)}; delivered/s ÷ bare: ${(deliveredRate / baselineRate).toFixed(3)}`);
-  for (const f of floors) console.log(`ratio connector delivered/s ÷ bare forwarder (${f.store === 'none' ? 'nothing stored' : 'stored in SQLite'}) delivered/s: ${(deliveredRate / f.deliveredPerSecond).toFixed(3)}`);
+  for (const f of floors) console.log(`ratio connector delivered/s ÷ ${floorName(f)} delivered/s: ${(deliveredRate / f.deliveredPerSecond).toFixed(3)}`);
   console.log(`connector memory after the drain: RSS ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`);
   console.log('');
   console.log('CPU µs per event (user + system; system in brackets), process.cpuUsage in each process:');
@@ -221,7 +228,7 @@ async function main(): Promise<number> {
   );
   for (const f of floors) {
     console.log(
-      `| bare forwarder, ${f.store === 'none' ? 'nothing stored' : 'stored in SQLite'} (floor; the forwarder in the connector column) | ${perEvent(f.cpu[0]!.totalUs, f.run.accepted)} (${perEvent(f.cpu[0]!.systemUs, f.run.accepted)}) | ${perEvent(f.cpu[1]!.totalUs, f.run.accepted)} (${perEvent(f.cpu[1]!.systemUs, f.run.accepted)}) | ${perEvent(f.cpu[2]!.totalUs, f.run.accepted)} (${perEvent(f.cpu[2]!.systemUs, f.run.accepted)}) | — | — | ${perEvent(f.cpu.reduce((a, c) => a + c.totalUs, 0), f.run.accepted)} |`,
+      `| ${floorName(f)} (floor; the forwarder in the connector column) | ${perEvent(f.cpu[0]!.totalUs, f.run.accepted)} (${perEvent(f.cpu[0]!.systemUs, f.run.accepted)}) | ${perEvent(f.cpu[1]!.totalUs, f.run.accepted)} (${perEvent(f.cpu[1]!.systemUs, f.run.accepted)}) | ${perEvent(f.cpu[2]!.totalUs, f.run.accepted)} (${perEvent(f.cpu[2]!.systemUs, f.run.accepted)}) | — | — | ${perEvent(f.cpu.reduce((a, c) => a + c.totalUs, 0), f.run.accepted)} |`,
     );
   }
   const row = (label: string, figures: { totalUs: number; systemUs: number }[], events: number) =>
