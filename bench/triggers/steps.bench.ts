@@ -179,7 +179,7 @@ async function main(): Promise<void> {
     commit: 'group commit: seen ids inserted (RETURNING tells the new), subscriptions, trigger event, delivery (claimed)',
     body: 'delivery body and Standard Webhooks signature',
     send: 'send (node:http keep-alive, cached URL check) to a subscriber in another process',
-    record: 'record the outcome: attempt insert + one prepared UPDATE per delivered row',
+    record: 'record the outcome: attempt insert + one UPDATE … FROM per chunk of delivered rows',
   };
   let total = 0;
   for (const [name, values] of Object.entries(rows)) {
