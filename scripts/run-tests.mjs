@@ -1,8 +1,16 @@
 // Runs every test file under test/ with Node's own test runner, TypeScript loaded through tsx.
 // Node 20's runner does not discover *.test.ts files by itself, so the list is built here.
+//
+// Two passes: every file on SQLite, then the files that honour TEST_DATABASE_URL (see
+// postgres-test-files.mjs) again on a throwaway PostgreSQL server started here (see
+// postgres-server.mjs). Arguments are path substrings that narrow both passes.
+// TEST_POSTGRES=0 skips the PostgreSQL pass, TEST_POSTGRES=only skips the SQLite pass (default:
+// both); a machine without PostgreSQL binaries skips the PostgreSQL pass with one line saying so. The exit status fails if either pass fails.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { startPostgres } from './postgres-server.mjs';
+import { filesHonouringTestDatabaseUrl } from './postgres-test-files.mjs';
 
 function testFiles(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -10,6 +18,74 @@ function testFiles(dir) {
     if (statSync(path).isDirectory()) return testFiles(path);
     return name.endsWith('.test.ts') ? [path] : [];
   });
+}
+
+// Both the running test process and the server are stopped on Ctrl-C or a kill, before exiting.
+// `serverStarting` is the pending start, so a signal during the start still stops the server.
+let running;
+let serverStarting;
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`\n${signal}: stopping the tests${serverStarting ? ' and the PostgreSQL server' : ''}`);
+    running?.kill('SIGTERM');
+    void Promise.resolve(serverStarting)
+      .then((server) => server?.stop?.())
+      .catch(() => {}) // a start that failed has already cleaned up after itself
+      .finally(() => process.exit(130));
+  });
+}
+
+/** Runs the files through node --test; resolves to its exit status (1 if it died by a signal). */
+function runNodeTest(files, extraEnv) {
+  return new Promise((resolve) => {
+    running = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+      { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', ...extraEnv } },
+    );
+    running.on('exit', (code) => {
+      running = undefined;
+      resolve(code ?? 1);
+    });
+  });
+}
+
+async function postgresPass(files) {
+  if (process.env.TEST_POSTGRES === '0') {
+    console.log('PostgreSQL pass skipped: TEST_POSTGRES=0');
+    return 0;
+  }
+  const onPostgres = filesHonouringTestDatabaseUrl(files);
+  if (onPostgres.length === 0) {
+    console.log('PostgreSQL pass skipped: none of these files opens its store through test/delivery/store-fixture.ts');
+    return 0;
+  }
+  const startedAt = Date.now();
+  let server;
+  try {
+    serverStarting = startPostgres();
+    server = await serverStarting;
+  } catch (error) {
+    console.error(`PostgreSQL pass failed: the server did not start: ${error.message}`);
+    return 1;
+  }
+  if (server.skipped) {
+    console.log(`PostgreSQL pass skipped: ${server.skipped}`);
+    return 0;
+  }
+  if (interrupted) return 1; // the signal handler stops the server and exits
+  try {
+    console.log(`\nPostgreSQL pass (${server.binDir}, ${server.url}) on ${onPostgres.length} files:\n  ${onPostgres.join('\n  ')}`);
+    // The fixture creates and drops its own database per store; this URL is only its way in.
+    const status = await runNodeTest(onPostgres, { TEST_DATABASE_URL: server.url });
+    console.log(`PostgreSQL pass ${status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+    return status;
+  } finally {
+    await server.stop();
+  }
 }
 
 const filter = process.argv.slice(2);
@@ -20,9 +96,7 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
-);
-process.exit(result.status ?? 1);
+const sqliteStatus = process.env.TEST_POSTGRES === 'only' ? 0 : await runNodeTest(files, {});
+const postgresStatus = interrupted ? 1 : await postgresPass(files);
+if (sqliteStatus !== 0) console.error('SQLite pass FAILED');
+process.exit(sqliteStatus !== 0 ? sqliteStatus : postgresStatus);
