@@ -20,21 +20,16 @@ function testFiles(dir) {
   });
 }
 
-// Both the running test process and the server are stopped on Ctrl-C or a kill, before exiting.
-// `serverStarting` is the pending start, so a signal during the start still stops the server.
+// On Ctrl-C or a kill the running tests are stopped; the pass then stops its server in its own
+// `finally`, so the server is gone before this process exits (130, as a shell reports SIGINT).
 let running;
-let serverStarting;
 let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
     if (interrupted) return;
     interrupted = true;
-    console.error(`\n${signal}: stopping the tests${serverStarting ? ' and the PostgreSQL server' : ''}`);
+    console.error(`\n${signal}: stopping the tests`);
     running?.kill('SIGTERM');
-    void Promise.resolve(serverStarting)
-      .then((server) => server?.stop?.())
-      .catch(() => {}) // a start that failed has already cleaned up after itself
-      .finally(() => process.exit(130));
   });
 }
 
@@ -66,8 +61,7 @@ async function postgresPass(files) {
   const startedAt = Date.now();
   let server;
   try {
-    serverStarting = startPostgres();
-    server = await serverStarting;
+    server = await startPostgres();
   } catch (error) {
     console.error(`PostgreSQL pass failed: the server did not start: ${error.message}`);
     return 1;
@@ -76,8 +70,8 @@ async function postgresPass(files) {
     console.log(`PostgreSQL pass skipped: ${server.skipped}`);
     return 0;
   }
-  if (interrupted) return 1; // the signal handler stops the server and exits
   try {
+    if (interrupted) return 1; // signalled while the server started
     console.log(`\nPostgreSQL pass (${server.binDir}, ${server.url}) on ${onPostgres.length} files:\n  ${onPostgres.join('\n  ')}`);
     // The fixture creates and drops its own database per store; this URL is only its way in.
     const status = await runNodeTest(onPostgres, { TEST_DATABASE_URL: server.url });
@@ -98,5 +92,6 @@ if (files.length === 0) {
 }
 const sqliteStatus = process.env.TEST_POSTGRES === 'only' ? 0 : await runNodeTest(files, {});
 const postgresStatus = interrupted ? 1 : await postgresPass(files);
+if (interrupted) process.exit(130);
 if (sqliteStatus !== 0) console.error('SQLite pass FAILED');
 process.exit(sqliteStatus !== 0 ? sqliteStatus : postgresStatus);
