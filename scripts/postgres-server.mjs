@@ -94,7 +94,8 @@ function lastLines(path, count) {
 }
 
 /**
- * Starts the server. Resolves to { url, binDir, stop } — url is postgres://postgres@127.0.0.1:PORT/postgres —
+ * Starts the server. Resolves to { url, binDir, logTail, stop } — url is postgres://postgres@127.0.0.1:PORT/postgres,
+ * logTail(n) the server log's last n lines (default 20) until stop() —
  * or to { skipped } with the reason when this machine has no PostgreSQL binaries or no user to run them as.
  * Rejects (after cleaning up) when the binaries are there but the server does not come up.
  */
@@ -129,6 +130,7 @@ export async function startPostgres() {
           await exited;
         }
       }
+      if (process.env.SC_PG_KEEP_LOG_TMP) try { (await import('node:fs')).copyFileSync(logFile, process.env.SC_PG_KEEP_LOG_TMP); } catch {}
       rmSync(dir, { recursive: true, force: true });
     })();
     return stopped;
@@ -159,7 +161,8 @@ export async function startPostgres() {
       });
       closeSync(logFd);
       if (await acceptsConnections(binDir, port, postmaster)) {
-        return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, binDir, stop };
+        const logTail = (lineCount = 20) => lastLines(logFile, lineCount);
+        return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, binDir, logTail, stop };
       }
       const alive = postmaster.exitCode === null && postmaster.signalCode === null;
       if (alive || attempt === START_ATTEMPTS) {
@@ -178,7 +181,7 @@ async function acceptsConnections(binDir, port, postmaster) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (postmaster.exitCode !== null || postmaster.signalCode !== null) return false;
-    const ready = spawnSync(join(binDir, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port), '-t', '1']);
+    const ready = spawnSync(join(binDir, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-t', '1']);
     if (ready.status === 0) return true;
     await delay(READY_POLL_INTERVAL_MS);
   }
