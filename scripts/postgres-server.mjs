@@ -94,9 +94,10 @@ function lastLines(path, count) {
 }
 
 /**
- * Starts the server. Resolves to { url, binDir, logTail, stop } — url is postgres://postgres@127.0.0.1:PORT/postgres,
- * logTail(n) the server log's last n lines (default 20) until stop() —
- * or to { skipped } with the reason when this machine has no PostgreSQL binaries or no user to run them as.
+ * Starts the server. Resolves to
+ *   { url, binDir, logTail, stop }: url = postgres://postgres@127.0.0.1:PORT/postgres; logTail(n)
+ *     = the server log's last n lines (default 20), readable until stop();
+ *   { skipped }: why, when this machine has no PostgreSQL binaries or no user to run them as.
  * Rejects (after cleaning up) when the binaries are there but the server does not come up.
  */
 export async function startPostgres() {
@@ -116,10 +117,12 @@ export async function startPostgres() {
   if (user.ids) chownSync(dir, user.ids.uid, user.ids.gid);
 
   let postmaster;
+  let spawnError; // postgres could not be executed at all (no 'exit' follows)
   let stopped;
+  const hasExited = () => spawnError !== undefined || postmaster.exitCode !== null || postmaster.signalCode !== null;
   const stop = () => {
     stopped ??= (async () => {
-      if (postmaster && postmaster.exitCode === null && postmaster.signalCode === null) {
+      if (postmaster && !hasExited()) {
         const exited = new Promise((resolve) => postmaster.once('exit', resolve));
         // SIGQUIT is PostgreSQL's immediate shutdown: it ends every backend at once and skips
         // the checkpoint, which a cluster about to be deleted does not need.
@@ -130,7 +133,6 @@ export async function startPostgres() {
           await exited;
         }
       }
-      if (process.env.SC_PG_KEEP_LOG_TMP) try { (await import('node:fs')).copyFileSync(logFile, process.env.SC_PG_KEEP_LOG_TMP); } catch {}
       rmSync(dir, { recursive: true, force: true });
     })();
     return stopped;
@@ -159,16 +161,21 @@ export async function startPostgres() {
         stdio: ['ignore', logFd, logFd],
         ...asServerUser,
       });
+      postmaster.once('error', (error) => {
+        spawnError = error;
+      });
       closeSync(logFd);
-      if (await acceptsConnections(binDir, port, postmaster)) {
+      if (await acceptsConnections(binDir, port, hasExited)) {
         const logTail = (lineCount = 20) => lastLines(logFile, lineCount);
         return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, binDir, logTail, stop };
       }
-      const alive = postmaster.exitCode === null && postmaster.signalCode === null;
-      if (alive || attempt === START_ATTEMPTS) {
-        throw new Error(`PostgreSQL did not accept connections on 127.0.0.1:${port}${alive ? ` within ${READY_TIMEOUT_MS} ms` : ''}; its log ends:\n${lastLines(logFile, 15)}`);
+      if (spawnError) throw new Error(`postgres could not be started: ${spawnError.message}`);
+      // Only a port taken between choosing it and postgres binding it is worth another port.
+      const portTaken = lastLines(logFile, 5).includes('already in use');
+      if (!hasExited() || !portTaken || attempt === START_ATTEMPTS) {
+        const within = hasExited() ? '' : ` within ${READY_TIMEOUT_MS} ms`;
+        throw new Error(`PostgreSQL did not accept connections on 127.0.0.1:${port}${within}; its log ends:\n${lastLines(logFile, 15)}`);
       }
-      // It exited: most likely the port was taken after we chose it; try another.
     }
   } catch (error) {
     await stop();
@@ -177,10 +184,10 @@ export async function startPostgres() {
 }
 
 /** Polls pg_isready until the server accepts connections; false if it exits or times out first. */
-async function acceptsConnections(binDir, port, postmaster) {
+async function acceptsConnections(binDir, port, hasExited) {
   const deadline = Date.now() + READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
-    if (postmaster.exitCode !== null || postmaster.signalCode !== null) return false;
+    if (hasExited()) return false;
     const ready = spawnSync(join(binDir, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-t', '1']);
     if (ready.status === 0) return true;
     await delay(READY_POLL_INTERVAL_MS);
