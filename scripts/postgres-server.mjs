@@ -88,6 +88,32 @@ function delay(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+// PostgreSQL's default log line: "2026-11-26 11:40:53.862 UTC [26715] ERROR:  …"; a STATEMENT's
+// further lines follow without that prefix.
+const LOG_ENTRY = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \S+ \[\d+\] ([A-Z]+):/;
+const PROBLEM_LEVELS = new Set(['WARNING', 'ERROR', 'FATAL', 'PANIC', 'DETAIL', 'HINT', 'CONTEXT', 'STATEMENT']);
+
+/**
+ * The last `count` lines of the log at WARNING or worse, with their DETAIL and STATEMENT: what
+ * explains a failed test (a deadlock, a refused connection). Without the pg_isready polls that
+ * met the server still starting, which every start logs.
+ */
+function problemLines(path, count) {
+  let text;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return '(no server log)';
+  }
+  let keeping = false;
+  const kept = text.split('\n').filter((line) => {
+    const entry = LOG_ENTRY.exec(line);
+    if (entry) keeping = PROBLEM_LEVELS.has(entry[1]) && !line.includes('the database system is starting up');
+    return keeping;
+  });
+  return kept.length === 0 ? '(no warnings or errors in the server log)' : kept.slice(-count).join('\n');
+}
+
 function lastLines(path, count) {
   try {
     return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-count).join('\n');
@@ -98,8 +124,8 @@ function lastLines(path, count) {
 
 /**
  * Starts the server. Resolves to
- *   { url, binDir, logTail, stop }: url = postgres://postgres@127.0.0.1:PORT/postgres; logTail(n)
- *     = the server log's last n lines (default 20), readable until stop();
+ *   { url, binDir, logProblems, stop }: url = postgres://postgres@127.0.0.1:PORT/postgres;
+ *     logProblems(n) = the server log's last n warning-or-worse lines (default 30), until stop();
  *   { skipped }: why, when this machine has no PostgreSQL binaries or no user to run them as.
  * Rejects (after cleaning up) when the binaries are there but the server does not come up.
  */
@@ -169,8 +195,8 @@ export async function startPostgres() {
       });
       closeSync(logFd);
       if (await acceptsConnections(binDir, port, hasExited)) {
-        const logTail = (lineCount = 20) => lastLines(logFile, lineCount);
-        return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, binDir, logTail, stop };
+        const logProblems = (lineCount = 30) => problemLines(logFile, lineCount);
+        return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, binDir, logProblems, stop };
       }
       if (spawnError) throw new Error(`postgres could not be started: ${spawnError.message}`);
       // Only a port taken between choosing it and postgres binding it is worth another port.

@@ -88,7 +88,7 @@ async function postgresPass(files) {
     const status = await runNodeTest(onPostgres, { TEST_DATABASE_URL: server.url });
     console.log(`PostgreSQL pass ${status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
     // A deadlock or a refused connection shows in the server's log, not in the test's output.
-    if (status !== 0 && !interrupted) console.log(`The PostgreSQL server's log ends:\n${server.logTail()}`);
+    if (status !== 0 && !interrupted) console.log(`The PostgreSQL server's last warnings and errors:\n${server.logProblems()}`);
     return status;
   } finally {
     await server.stop();
