@@ -1,8 +1,16 @@
 // Runs every test file under test/ with Node's own test runner, TypeScript loaded through tsx.
 // Node 20's runner does not discover *.test.ts files by itself, so the list is built here.
-import { readdirSync, statSync } from 'node:fs';
+//
+// Two passes: every file on SQLite, then the files that honour TEST_DATABASE_URL (see
+// postgres-test-files.mjs) again on a throwaway PostgreSQL server started here (see
+// postgres-server.mjs). Arguments are path substrings that narrow both passes.
+// TEST_POSTGRES=0 skips the PostgreSQL pass, TEST_POSTGRES=only skips the SQLite pass (default:
+// both); a machine without PostgreSQL binaries skips the PostgreSQL pass with one line saying so. The exit status fails if either pass fails.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { startPostgres } from './postgres-server.mjs';
+import { filesHonouringTestDatabaseUrl } from './postgres-test-files.mjs';
 
 function testFiles(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -10,6 +18,81 @@ function testFiles(dir) {
     if (statSync(path).isDirectory()) return testFiles(path);
     return name.endsWith('.test.ts') ? [path] : [];
   });
+}
+
+// On Ctrl-C or a kill the running tests are stopped; the pass then stops its server in its own
+// `finally`, so the server is gone before this process exits (130, as a shell reports SIGINT).
+let running;
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`\n${signal}: stopping the tests`);
+    running?.kill('SIGTERM');
+  });
+}
+
+/**
+ * Files that start child processes (a killed and restarted server or worker) first: they are the
+ * longest (serve-crash ≈ 60 s), and two files at a time the pass ends sooner when the longest do
+ * not start last: the PostgreSQL pass took 125–135 s in path order, 67–97 s this way (this 2-core
+ * machine, shared, so the spread is load).
+ */
+function longestFirst(files) {
+  const startsProcesses = (file) => /support\/processes|node:child_process/.test(readFileSync(file, 'utf8'));
+  return [...files.filter(startsProcesses), ...files.filter((file) => !startsProcesses(file))];
+}
+
+/** Runs the files through node --test; resolves to its exit status (1 if it died by a signal). */
+function runNodeTest(files, extraEnv) {
+  return new Promise((resolve) => {
+    running = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+      { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', ...extraEnv } },
+    );
+    running.on('exit', (code) => {
+      running = undefined;
+      resolve(code ?? 1);
+    });
+  });
+}
+
+async function postgresPass(files) {
+  if (process.env.TEST_POSTGRES === '0') {
+    console.log('PostgreSQL pass skipped: TEST_POSTGRES=0');
+    return 0;
+  }
+  const onPostgres = longestFirst(filesHonouringTestDatabaseUrl(files));
+  if (onPostgres.length === 0) {
+    console.log('PostgreSQL pass skipped: none of these files opens its store through test/delivery/store-fixture.ts');
+    return 0;
+  }
+  const startedAt = Date.now();
+  let server;
+  try {
+    server = await startPostgres();
+  } catch (error) {
+    console.error(`PostgreSQL pass failed: the server did not start: ${error.message}`);
+    return 1;
+  }
+  if (server.skipped) {
+    console.log(`PostgreSQL pass skipped: ${server.skipped}`);
+    return 0;
+  }
+  try {
+    if (interrupted) return 1; // signalled while the server started
+    console.log(`\nPostgreSQL pass (${server.binDir}, ${server.url}) on ${onPostgres.length} files:\n  ${onPostgres.join('\n  ')}`);
+    // The fixture creates and drops its own database per store; this URL is only its way in.
+    const status = await runNodeTest(onPostgres, { TEST_DATABASE_URL: server.url });
+    console.log(`PostgreSQL pass ${status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+    // A deadlock or a refused connection shows in the server's log, not in the test's output.
+    if (status !== 0 && !interrupted) console.log(`The PostgreSQL server's last warnings and errors:\n${server.logProblems()}`);
+    return status;
+  } finally {
+    await server.stop();
+  }
 }
 
 const filter = process.argv.slice(2);
@@ -20,9 +103,8 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
-  { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
-);
-process.exit(result.status ?? 1);
+const sqliteStatus = process.env.TEST_POSTGRES === 'only' ? 0 : await runNodeTest(files, {});
+const postgresStatus = interrupted ? 1 : await postgresPass(files);
+if (interrupted) process.exit(130);
+if (sqliteStatus !== 0) console.error('SQLite pass FAILED');
+process.exit(sqliteStatus !== 0 ? sqliteStatus : postgresStatus);

@@ -75,6 +75,8 @@ export class DeliveryWorker implements DeliveryHandoff {
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly pendingOutcomes: AttemptOutcome[] = [];
   private recording: Promise<void> | undefined;
+  /** Outcomes in the transaction being committed now (pendingOutcomes holds the next ones). */
+  private recordingCount = 0;
   private recordError: unknown;
   private readonly signers = new Map<string, { ciphertext: string; sign: DeliverySigner }>();
   private readonly sendOptions: SendOptions;
@@ -185,6 +187,7 @@ export class DeliveryWorker implements DeliveryHandoff {
   private async recordPending(): Promise<void> {
     while (this.pendingOutcomes.length > 0) {
       const group = this.pendingOutcomes.splice(0);
+      this.recordingCount = group.length;
       let statuses;
       try {
         statuses = await recordAttempts(this.options.db, group, {
@@ -196,6 +199,9 @@ export class DeliveryWorker implements DeliveryHandoff {
         this.recordError ??= error;
         this.options.logger?.error({ err: error, deliveries: group.length }, 'delivery outcomes could not be recorded');
         continue;
+      } finally {
+        this.recordingCount = 0;
+        this.pump(); // a claim held back by unrecorded outcomes may go now
       }
       group.forEach((outcome, i) => {
         if (statuses[i] !== 'delivered') {
@@ -297,7 +303,13 @@ export class DeliveryWorker implements DeliveryHandoff {
     }
     // The next batch once the last one is all sent (its order, see the file comment); meanwhile
     // handed-over deliveries keep the sends busy.
-    if (this.claimedQueue.length === 0 && this.claimedInFlight === 0 && !this.idle && this.claiming === undefined) {
+    // Recording may lag sends by at most one batch: on PostgreSQL each recorded delivery is a round
+    // trip (record-attempt.ts), slower than its send, so unchecked the lag grew with the backlog
+    // (10,000 deliveries: ~3 s after the last arrival, >10 s on a loaded machine; towards the 60 s
+    // lease, after which they would be sent again). SQLite records faster than it sends: no wait.
+    const unrecorded = this.pendingOutcomes.length + this.recordingCount;
+    const recordingKeepsUp = unrecorded <= (this.options.batchSize ?? 100);
+    if (this.claimedQueue.length === 0 && this.claimedInFlight === 0 && !this.idle && this.claiming === undefined && recordingKeepsUp) {
       this.claiming = this.claimIntoQueue().finally(() => {
         this.claiming = undefined;
         this.pump();
