@@ -303,10 +303,11 @@ export class DeliveryWorker implements DeliveryHandoff {
     }
     // The next batch once the last one is all sent (its order, see the file comment); meanwhile
     // handed-over deliveries keep the sends busy.
-    // Recording may lag sends by at most one batch: on PostgreSQL each recorded delivery is a round
-    // trip (record-attempt.ts), slower than its send, so unchecked the lag grew with the backlog
-    // (10,000 deliveries: ~3 s after the last arrival, >10 s on a loaded machine; towards the 60 s
-    // lease, after which they would be sent again). SQLite records faster than it sends: no wait.
+    // Recording may lag sends by at most one batch. Unchecked, a store that records slower than the
+    // worker sends lets the lag grow with the backlog towards the 60 s lease, after which the
+    // deliveries would be sent again (PostgreSQL with one UPDATE round trip per delivered row: 10,000
+    // deliveries still pending ~3 s after the last arrival, > 10 s on a loaded machine). Recording
+    // is one UPDATE per chunk now (record-attempt.ts); this stays as the bound.
     const unrecorded = this.pendingOutcomes.length + this.recordingCount;
     const recordingKeepsUp = unrecorded <= (this.options.batchSize ?? 100);
     if (this.claimedQueue.length === 0 && this.claimedInFlight === 0 && !this.idle && this.claiming === undefined && recordingKeepsUp) {
