@@ -1,31 +1,79 @@
-// One poll of one trigger: list every page of the window the cursor asks for, then let the cursor
-// decide what is new. No per-poll cap (the original connector stopped at 100 objects): a backlog is
-// drained in one poll, as many pages as it takes.
+// One poll of one trigger, as a sequence of cursor advances to commit in order (poll-step.ts).
+// No per-poll cap (the original connector stopped at 100 objects): a backlog is drained in one
+// poll, as many pages as it takes.
+//
+// Stripe lists newest first, so a window listed page by page would hand out a backlog newest
+// first; listed whole, nothing can be delivered before its last page (a 100,000 backlog is 1,000
+// pages, ≥ 40 s at 25 requests/s). So: the first page of the window decides. If it is the only
+// page, that is the whole poll (one call, as before). If there are more, the part of the window
+// one lookback behind the newest object is listed in `created` slices [a, b), oldest slice first,
+// each paged in full and yielded on its own (poll-cursor.ts: settledBefore = b), and only then the
+// rest of the window as before. Each slice costs a partial page; poll-slice-width.ts sizes them.
 import type Stripe from 'stripe';
-import type { StripeObjectRef, TriggerDefinition } from '../connector/define.js';
-import { advancePollCursor, listWindowStart, type PollCursorAdvance, type PollCursorState } from './poll-cursor.js';
+import type { StripeObjectRef, TriggerDefinition, TriggerListPage } from '../connector/define.js';
+import { advancePollCursor, listWindowStart, settledSliceEnd, type PollCursorAdvance, type PollCursorState } from './poll-cursor.js';
+import { FIRST_SLICE_SECONDS, nextSliceWidth, sliceTooWide } from './poll-slice-width.js';
 
 /** Stripe's largest page: 100 objects per list call, the fewest calls per backlog. */
 export const POLL_PAGE_LIMIT = 100;
 
-export async function pollOnce(
+/**
+ * The advances of one poll, oldest slice first; the last one is the open window. Each is computed
+ * from the `next` of the one before, so the caller must commit them in order and stop iterating
+ * (which stops the listing) at the first it cannot commit.
+ */
+export async function* pollOnce(
   stripe: Stripe,
   trigger: TriggerDefinition,
-  state: PollCursorState,
-): Promise<PollCursorAdvance<StripeObjectRef>> {
-  const createdGte = listWindowStart(state);
-  const pages: StripeObjectRef[][] = [];
-  let startingAfter: string | undefined;
-  for (;;) {
-    const page = await trigger.listPage(stripe, {
+  startState: PollCursorState,
+): AsyncGenerator<PollCursorAdvance<StripeObjectRef>, void, undefined> {
+  const createdOf = (object: StripeObjectRef) => trigger.createdOf(object);
+  const list = (createdGte: number, createdLt: number | undefined, startingAfter: string | undefined) =>
+    trigger.listPage(stripe, {
       createdGte,
       limit: POLL_PAGE_LIMIT,
+      ...(createdLt === undefined ? {} : { createdLt }),
       ...(startingAfter === undefined ? {} : { startingAfter }),
     });
-    pages.push(page.data);
-    const last = page.data.at(-1);
-    if (!page.has_more || last === undefined) break;
-    startingAfter = last.id;
+  /** The pages after `first` of the same list, in the order fetched. */
+  const rest = async (first: TriggerListPage<StripeObjectRef>, createdGte: number, createdLt?: number) => {
+    const pages = [first.data];
+    for (let page = first; page.has_more && page.data.length > 0; ) {
+      page = await list(createdGte, createdLt, page.data.at(-1)!.id);
+      pages.push(page.data);
+    }
+    return pages;
+  };
+
+  let state = startState;
+  const windowStart = listWindowStart(state);
+  const first = await list(windowStart, undefined, undefined);
+  const newest = first.data[0];
+  const sliceEnd = newest === undefined ? windowStart : settledSliceEnd(state, createdOf(newest));
+  if (!first.has_more || sliceEnd <= windowStart) {
+    // The first page is the first page of the whole window: nothing was spent on deciding.
+    yield advancePollCursor(state, await rest(first, windowStart), createdOf);
+    return;
   }
-  return advancePollCursor(state, pages, (object) => trigger.createdOf(object));
+
+  let widthSeconds = FIRST_SLICE_SECONDS;
+  for (let a = windowStart; a < sliceEnd; ) {
+    const b = Math.min(sliceEnd, a + widthSeconds);
+    const firstOfSlice = await list(a, b, undefined);
+    const oldest = firstOfSlice.data.at(-1);
+    if (oldest !== undefined && sliceTooWide(a, b, createdOf(oldest), firstOfSlice.has_more)) {
+      widthSeconds = Math.max(1, Math.floor((b - a) / 2));
+      continue;
+    }
+    const pages = await rest(firstOfSlice, a, b);
+    const advance = advancePollCursor(state, pages, createdOf, { sliceEnd: b });
+    yield advance;
+    state = advance.next;
+    widthSeconds = nextSliceWidth(b - a, pages.length);
+    a = b;
+  }
+
+  // The open window, from the last slice's end: listed afresh, since the first page above is stale.
+  const openStart = listWindowStart(state);
+  yield advancePollCursor(state, await rest(await list(openStart, undefined, undefined), openStart), createdOf);
 }
