@@ -18,6 +18,14 @@ import { FIRST_SLICE_SECONDS, nextSliceWidth, sliceTooWide } from './poll-slice-
 export const POLL_PAGE_LIMIT = 100;
 
 /**
+ * Backlog slices listed at once: 3. Pages of one list follow each other (starting_after), so one
+ * list at a time keeps up Stripe's 25 requests/s (test mode; the client's limiter paces every
+ * call) only while a call takes under 40 ms; slices are disjoint `created` ranges, so three can be
+ * listed side by side and the pace holds up to 120 ms a call. At most 3 slices are held unsaved.
+ */
+export const SLICE_LANES = 3;
+
+/**
  * The advances of one poll, oldest slice first; the last one is the open window. Each is computed
  * from the `next` of the one before, so the caller must commit them in order and stop iterating
  * (which stops the listing) at the first it cannot commit.
@@ -56,21 +64,44 @@ export async function* pollOnce(
     return;
   }
 
-  let widthSeconds = FIRST_SLICE_SECONDS;
-  for (let a = windowStart; a < sliceEnd; ) {
-    const b = Math.min(sliceEnd, a + widthSeconds);
-    const firstOfSlice = await list(a, b, undefined);
+  /** One slice listed in full, or found too wide from its first page (and not listed further). */
+  const listSlice = async (sliceStart: number, sliceEndSeconds: number): Promise<StripeObjectRef[][] | 'too wide'> => {
+    const firstOfSlice = await list(sliceStart, sliceEndSeconds, undefined);
     const oldest = firstOfSlice.data.at(-1);
-    if (oldest !== undefined && sliceTooWide(a, b, createdOf(oldest), firstOfSlice.has_more)) {
-      widthSeconds = Math.max(1, Math.floor((b - a) / 2));
+    if (oldest !== undefined && sliceTooWide(sliceStart, sliceEndSeconds, createdOf(oldest), firstOfSlice.has_more)) return 'too wide';
+    return rest(firstOfSlice, sliceStart, sliceEndSeconds);
+  };
+
+  // Slices in created order; the first SLICE_LANES of them are being listed. Committed strictly in
+  // this order, whatever order their listings finish in.
+  const queue: { start: number; end: number; listing?: Promise<StripeObjectRef[][] | 'too wide'> }[] = [];
+  let plannedUntil = windowStart;
+  let widthSeconds = FIRST_SLICE_SECONDS;
+  for (;;) {
+    while (queue.length < SLICE_LANES && plannedUntil < sliceEnd) {
+      const end = Math.min(sliceEnd, plannedUntil + widthSeconds);
+      queue.push({ start: plannedUntil, end });
+      plannedUntil = end;
+    }
+    for (const slice of queue.slice(0, SLICE_LANES)) {
+      if (slice.listing !== undefined) continue;
+      slice.listing = listSlice(slice.start, slice.end);
+      // Awaited in order below; one that fails while an earlier slice is awaited is not unhandled.
+      slice.listing.catch(() => {});
+    }
+    const slice = queue.shift();
+    if (slice === undefined) break;
+    const listed = await slice.listing!;
+    if (listed === 'too wide') {
+      const middle = slice.start + Math.floor((slice.end - slice.start) / 2);
+      queue.unshift({ start: slice.start, end: middle }, { start: middle, end: slice.end });
+      widthSeconds = Math.min(widthSeconds, middle - slice.start);
       continue;
     }
-    const pages = await rest(firstOfSlice, a, b);
-    const advance = advancePollCursor(state, pages, createdOf, { sliceEnd: b });
+    const advance = advancePollCursor(state, listed, createdOf, { sliceEnd: slice.end });
     yield advance;
     state = advance.next;
-    widthSeconds = nextSliceWidth(b - a, pages.length);
-    a = b;
+    widthSeconds = nextSliceWidth(widthSeconds, slice.end - slice.start, listed.length);
   }
 
   // The open window, from the last slice's end: listed afresh, since the first page above is stale.

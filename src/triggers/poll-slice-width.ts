@@ -17,13 +17,15 @@ export const TARGET_SLICE_PAGES = 20;
 export const MAX_SLICE_PAGES = 2 * TARGET_SLICE_PAGES;
 
 /**
- * The width after a slice of `widthSeconds` that took `pages` list calls: scaled towards
- * TARGET_SLICE_PAGES, at most doubled or halved at a time (one dense or sparse minute is no
- * forecast for the next), never below 1 s (`created` has one-second resolution).
+ * The width of the next slice to begin, given the width the last one began with and a slice just
+ * listed in full (`listedWidthSeconds`, `pages` list calls): as wide as that slice's density says
+ * TARGET_SLICE_PAGES take, but at most double or half the current width (one dense or sparse
+ * minute is no forecast for the next), never below 1 s (`created` has one-second resolution). An
+ * empty slice counts as one page, so an empty stretch doubles the width per slice.
  */
-export function nextSliceWidth(widthSeconds: number, pages: number): number {
-  const scaled = Math.round((widthSeconds * TARGET_SLICE_PAGES) / Math.max(1, pages));
-  return Math.max(1, Math.min(widthSeconds * 2, Math.max(Math.floor(widthSeconds / 2), scaled)));
+export function nextSliceWidth(currentWidthSeconds: number, listedWidthSeconds: number, pages: number): number {
+  const byDensity = Math.round((listedWidthSeconds * TARGET_SLICE_PAGES) / Math.max(1, pages));
+  return Math.max(1, Math.min(currentWidthSeconds * 2, Math.max(Math.floor(currentWidthSeconds / 2), byDensity)));
 }
 
 /**
