@@ -6,9 +6,11 @@
 // first; listed whole, nothing can be delivered before its last page (a 100,000 backlog is 1,000
 // pages, ≥ 40 s at 25 requests/s). So: the first page of the window decides. If it is the only
 // page, that is the whole poll (one call, as before). If there are more, the part of the window
-// one lookback behind the newest object is listed in `created` slices [a, b), oldest slice first,
-// each paged in full and yielded on its own (poll-cursor.ts: settledBefore = b), and only then the
-// rest of the window as before. Each slice costs a partial page; poll-slice-width.ts sizes them.
+// one lookback behind the newest object is listed in `created` slices [a, b), up to SLICE_LANES
+// of them side by side, each paged in full and yielded on its own, oldest slice first
+// (poll-cursor.ts: settledBefore = b), and only then the rest of the window as before. Each slice
+// costs a partial page; poll-slice-width.ts sizes them. The one page spent on deciding is the only
+// extra call an ordinary poll could have made.
 import type Stripe from 'stripe';
 import type { StripeObjectRef, TriggerDefinition, TriggerListPage } from '../connector/define.js';
 import { advancePollCursor, listWindowStart, settledSliceEnd, type PollCursorAdvance, type PollCursorState } from './poll-cursor.js';
@@ -43,7 +45,7 @@ export async function* pollOnce(
       ...(createdLt === undefined ? {} : { createdLt }),
       ...(startingAfter === undefined ? {} : { startingAfter }),
     });
-  /** The pages after `first` of the same list, in the order fetched. */
+  /** `first` and the pages after it of the same list, in the order fetched. */
   const rest = async (first: TriggerListPage<StripeObjectRef>, createdGte: number, createdLt?: number) => {
     const pages = [first.data];
     for (let page = first; page.has_more && page.data.length > 0; ) {
@@ -59,7 +61,7 @@ export async function* pollOnce(
   const newest = first.data[0];
   const sliceEnd = newest === undefined ? windowStart : settledSliceEnd(state, createdOf(newest));
   if (!first.has_more || sliceEnd <= windowStart) {
-    // The first page is the first page of the whole window: nothing was spent on deciding.
+    // That page is the first page of the whole window: an ordinary poll spends nothing on deciding.
     yield advancePollCursor(state, await rest(first, windowStart), createdOf);
     return;
   }

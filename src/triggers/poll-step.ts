@@ -119,9 +119,10 @@ export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
 
   const total: PollStepResult = { subscriptions: subscriptions.length, fresh: 0, enqueued: 0, committed: true, commits: 0, outsideWindow: [] };
   const parts = pollOnce(input.stripe, trigger, state);
-  // The next part is listed while this one commits: the listing is paced by Stripe's rate limit,
-  // the commit by the store, and neither waits for the other. Its rejection is handled where it
-  // is awaited; the no-op catch only keeps it from counting as unhandled meanwhile.
+  // The poll goes on listing while this part commits (better-sqlite3 holds the thread while it
+  // writes, but the list requests already sent are answered meanwhile). The pending part's
+  // rejection is handled where it is awaited; the no-op catch keeps it from counting as
+  // unhandled until then.
   let listing = parts.next();
   try {
     for (let part = await listing; !part.done; part = await listing) {
