@@ -10,7 +10,9 @@
 // of them side by side, each paged in full and yielded on its own, oldest slice first
 // (poll-cursor.ts: settledBefore = b), and only then the rest of the window as before. Each slice
 // costs a partial page; poll-slice-width.ts sizes them. The one page spent on deciding is the only
-// extra call an ordinary poll could have made.
+// extra call an ordinary poll could have made. bench/triggers/poll, 60,000 charges, the unsliced
+// and the sliced poll back to back on the shared 2-core machine (load ≈ 6): 65.7 s → 32.5 s from
+// subscribing to the last delivery, first delivery after 33.0 s → 1.1 s.
 import type Stripe from 'stripe';
 import type { StripeObjectRef, TriggerDefinition, TriggerListPage } from '../connector/define.js';
 import { advancePollCursor, listWindowStart, settledSliceEnd, type PollCursorAdvance, type PollCursorState } from './poll-cursor.js';
