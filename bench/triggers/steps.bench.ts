@@ -176,10 +176,10 @@ async function main(): Promise<void> {
   console.log('|---|---:|');
   const label: Record<string, string> = {
     verify: 'Stripe-Signature check and JSON parse (SDK constructEvent)',
-    commit: 'group commit: seen ids, subscriptions, trigger event, delivery (claimed), seen insert',
+    commit: 'group commit: seen ids inserted (RETURNING tells the new), subscriptions, trigger event, delivery (claimed)',
     body: 'delivery body and Standard Webhooks signature',
     send: 'send (node:http keep-alive, cached URL check) to a subscriber in another process',
-    record: 'record the outcome: attempt insert + batched delivered update',
+    record: 'record the outcome: attempt insert + one prepared UPDATE per delivered row',
   };
   let total = 0;
   for (const [name, values] of Object.entries(rows)) {

@@ -1,12 +1,17 @@
 // bench/triggers/webhook (issue 4, item 10): signed Stripe events POSTed to the real `serve`
 // process at /webhooks/stripe/{connectionId} and delivered to a subscriber in its own process.
 // Targets: ≥ 5,000 events/s sustained for 60 s; p99 from the generator's send to the subscriber's
-// receipt ≤ 250 ms at 1,000 events/s. Baseline, same generator, same load: a bare node:http server
-// answering 200. Each process reports its own CPU time over IPC (children.ts), so the bench prints
+// receipt ≤ 250 ms at 1,000 events/s. Baselines, same generator, same load, same subscriber: a bare
+// node:http server answering 200 (receiving only), and the bare forwarders of floor-process.ts —
+// node:http in, signature checked, stored in SQLite by group commit (or not stored at all), then
+// POSTed on to the subscriber — the least any forwarder keeping the connector's promises costs. Each process reports its own CPU time over IPC (children.ts), so the bench prints
 // CPU µs per event per process, which holds up on a shared machine better than the rates do.
 //
 //   npm run bench -- triggers/webhook
 //   BENCH_SUSTAIN_MS=60000 BENCH_BASELINE_MS=15000 BENCH_LATENCY_MS=20000 BENCH_CONCURRENCY=64 (the defaults)
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import Stripe from 'stripe';
 import { createKeyCipher } from '../../src/connections/key-cipher.js';
@@ -85,6 +90,41 @@ function endpointSecret(world: ConnectorWorld, connectionId: string): string {
   }
 }
 
+interface FloorFigures {
+  store: 'none' | 'sqlite';
+  /** Forwarder processes on one port (node:cluster) and, stored, one SQLite file. */
+  processes: number;
+  run: GeneratorResult;
+  deliveredPerSecond: number;
+  cpu: { totalUs: number; systemUs: number }[];
+}
+
+const floorName = (f: FloorFigures) => `bare forwarder, ${f.store === 'none' ? 'nothing stored' : 'stored in SQLite'}, ${f.processes === 1 ? 'one process' : `${f.processes} processes`}`;
+
+/** One floor forwarder (floor-process.ts) under the same load for BASELINE_MS, after a 2 s warm-up. */
+async function floorRun(
+  store: FloorFigures['store'],
+  processes: number,
+  generator: Child<object>,
+  subscriber: Child<{ url: string }>,
+  load: Pick<GeneratorRun, 'secret' | 'template' | 'load'>,
+): Promise<FloorFigures> {
+  const dir = mkdtempSync(join(tmpdir(), 'sc-bench-floor-'));
+  try {
+    const floor = await startTsChild<{ url: string }>('./floor-process.ts', [join(dir, 'floor.db'), load.secret, subscriber.ready.url, String(processes), store]);
+    await generate(generator, { ...load, url: floor.ready.url, runId: `f${store}w`, durationMs: 2000 });
+    await subscriber.ask('reset', 'reset');
+    const before = await Promise.all([floor.probe(), generator.probe(), subscriber.probe()]);
+    const run = await generate(generator, { ...load, url: floor.ready.url, runId: `f${store}`, durationMs: BASELINE_MS });
+    const after = await Promise.all([floor.probe(), generator.probe(), subscriber.probe()]);
+    const window = (await report(subscriber)).perSecond.slice(0, Math.floor(run.durationMs / 1000));
+    await floor.stop();
+    return { store, processes, run, deliveredPerSecond: window.reduce((a, b) => a + b, 0) / window.length, cpu: [0, 1, 2].map((i) => cpuBetween(before[i]!, after[i]!)) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const perEvent = (us: number, events: number) => (events === 0 ? '—' : (us / events).toFixed(0));
 
 async function main(): Promise<number> {
@@ -109,6 +149,12 @@ async function main(): Promise<number> {
   const baseline = await generate(generator, { url: bare.ready.url, secret, template, runId: 'b', load: closed, durationMs: BASELINE_MS });
   const bareCpu = { gen: cpuBetween(bareBefore.gen, await generator.probe()), server: cpuBetween(bareBefore.server, await bare.probe()) };
   await bare.stop();
+
+  // Floors: the bare forwarders, nothing stored and stored, each to the subscriber.
+  const floors: FloorFigures[] = [];
+  for (const [store, processes] of [['none', 1], ['sqlite', 1], ['sqlite', 2]] as const) {
+    floors.push(await floorRun(store, processes, generator, subscriber, { secret, template, load: closed }));
+  }
 
   // Warm-up: JIT, keep-alive sockets, SQLite pages; then let the outbox drain.
   const warm = await generate(generator, { url: inboundUrl, secret, template, runId: 'w', load: closed, durationMs: 3000 });
@@ -154,11 +200,15 @@ async function main(): Promise<number> {
   const endToEndRate = deliveredTotal / drainSeconds;
 
   console.log(`machine: ${describeMachine()}; load average at start ${loadAtStart}, after the latency run ${loadAfterLatency}, after the sustained load ${loadAfterSustain}, at end ${loadAtEnd}`);
-  console.log(`order: baseline (bare server), 3 s warm-up, latency run (open loop at ${LATENCY_RATE}/s), sustained run (closed loop, ${CONCURRENCY} requests in flight over keep-alive sockets)`);
+  console.log(`order: baseline (bare server), the two bare forwarders (${BASELINE_MS / 1000} s each after 2 s warm-up), 3 s warm-up, latency run (open loop at ${LATENCY_RATE}/s), sustained run (closed loop, ${CONCURRENCY} requests in flight over keep-alive sockets)`);
   console.log('');
   console.log(`| run | duration (s) | sent | answered 200 | failed | answered/s | delivered in the window | delivered/s in the window | all delivered after (s) | end to end/s |`);
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   console.log(`| bare node:http (baseline) | ${(baseline.durationMs / 1000).toFixed(1)} | ${baseline.sent} | ${baseline.accepted} | ${baseline.failed} | ${baselineRate.toFixed(0)} | — | — | — | — |`);
+  for (const f of floors) {
+    const rate = f.run.accepted / (f.run.durationMs / 1000);
+    console.log(`| ${floorName(f)} (floor) | ${(f.run.durationMs / 1000).toFixed(1)} | ${f.run.sent} | ${f.run.accepted} | ${f.run.failed} | ${rate.toFixed(0)} | — | ${f.deliveredPerSecond.toFixed(0)} | — | — |`);
+  }
   console.log(
     `| connector, webhook mode | ${sustainSeconds.toFixed(1)} | ${sustained.sent} | ${sustained.accepted} | ${sustained.failed} | ${acceptedRate.toFixed(0)} | ${deliveredInWindow} | ${deliveredRate.toFixed(0)} | ${drainSeconds.toFixed(1)} | ${endToEndRate.toFixed(0)} |`,
   );
@@ -166,6 +216,7 @@ async function main(): Promise<number> {
   console.log(`deliveries: ${drain.distinct} distinct of ${sustained.accepted} acknowledged, ${drain.duplicates} repeats; failures ${JSON.stringify(sustained.failures)}`);
   console.log(`delivered per second during the load: min ${Math.min(...inWindow)}, median ${percentile([...inWindow].sort((a, b) => a - b), 50)}, max ${Math.max(...inWindow)}`);
   console.log(`ratio connector answered/s ÷ bare answered/s: ${(acceptedRate / baselineRate).toFixed(3)}; delivered/s ÷ bare: ${(deliveredRate / baselineRate).toFixed(3)}`);
+  for (const f of floors) console.log(`ratio connector delivered/s ÷ ${floorName(f)} delivered/s: ${(deliveredRate / f.deliveredPerSecond).toFixed(3)}`);
   console.log(`connector memory after the drain: RSS ${(memory.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(memory.heapUsed / 2 ** 20).toFixed(0)} MiB`);
   console.log('');
   console.log('CPU µs per event (user + system; system in brackets), process.cpuUsage in each process:');
@@ -175,6 +226,11 @@ async function main(): Promise<number> {
   console.log(
     `| bare node:http (baseline) | — | ${perEvent(bareCpu.gen.totalUs, baseline.accepted)} (${perEvent(bareCpu.gen.systemUs, baseline.accepted)}) | — | — | ${perEvent(bareCpu.server.totalUs, baseline.accepted)} (${perEvent(bareCpu.server.systemUs, baseline.accepted)}) | ${perEvent(bareCpu.gen.totalUs + bareCpu.server.totalUs, baseline.accepted)} |`,
   );
+  for (const f of floors) {
+    console.log(
+      `| ${floorName(f)} (floor; the forwarder in the connector column) | ${perEvent(f.cpu[0]!.totalUs, f.run.accepted)} (${perEvent(f.cpu[0]!.systemUs, f.run.accepted)}) | ${perEvent(f.cpu[1]!.totalUs, f.run.accepted)} (${perEvent(f.cpu[1]!.systemUs, f.run.accepted)}) | ${perEvent(f.cpu[2]!.totalUs, f.run.accepted)} (${perEvent(f.cpu[2]!.systemUs, f.run.accepted)}) | — | — | ${perEvent(f.cpu.reduce((a, c) => a + c.totalUs, 0), f.run.accepted)} |`,
+    );
+  }
   const row = (label: string, figures: { totalUs: number; systemUs: number }[], events: number) =>
     `| ${label} | ${figures.map((f) => `${perEvent(f.totalUs, events)} (${perEvent(f.systemUs, events)})`).join(' | ')} | — | ${perEvent(figures.reduce((a, f) => a + f.totalUs, 0), events)} |`;
   console.log(row('connector, load + drain, per delivered event', cpu, deliveredTotal));

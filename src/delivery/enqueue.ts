@@ -5,10 +5,10 @@
 // Rows go in batches: a 10,000-object backlog is a few hundred statements, not 30,000.
 import type { Kysely } from 'kysely';
 import { toIsoTime } from '../connector/mapping/time.js';
-import { newId } from '../store/ids.js';
+import { newTimeOrderedId } from '../store/ids.js';
 import type { DeliveryClaim, ReadyDelivery } from './handoff.js';
 import { statementChunks } from './statement-rows.js';
-import type { DeliveryRow, OutboxDatabase, SubscriptionRow } from './outbox-tables.js';
+import type { DeliveryRow, OutboxDatabase, SubscriptionRow, TriggerEventRow } from './outbox-tables.js';
 
 
 export interface NoticedObject {
@@ -55,36 +55,44 @@ export async function enqueueTriggerEvents(
   let deliveriesCreated = 0;
   const claimed: ReadyDelivery[] = [];
   for (const objects of statementChunks(batch.objects)) {
-    await db
-      .insertInto('trigger_events')
-      .values(
-        objects.map((object) => ({
-          id: newId('evt'),
-          connection_id: batch.connectionId,
-          trigger: batch.trigger,
-          stripe_object_id: object.stripeObjectId,
-          // Whole-second ISO like every documented date-time; one fixed width, so it sorts as text.
-          object_created: toIsoTime(object.objectCreated),
-          data: JSON.stringify(object.data),
-          created_at: now,
-        })),
-      )
-      .onConflict((conflict) => conflict.columns(['connection_id', 'trigger', 'stripe_object_id']).doNothing())
-      .execute();
-    // The stored event decides the body, also when it was noticed before (by a poll) with other
-    // data; its data is read only for deliveries handed over, which are sent without another read.
-    const events = await db
-      .selectFrom('trigger_events')
-      .select(['id', 'stripe_object_id', 'object_created', 'trigger'])
-      .$if(claim !== undefined, (query) => query.select('data'))
-      .where('connection_id', '=', batch.connectionId)
-      .where('trigger', '=', batch.trigger)
-      .where(
-        'stripe_object_id',
-        'in',
-        objects.map((object) => object.stripeObjectId),
-      )
-      .execute();
+    const rows = objects.map((object) => ({
+      id: newTimeOrderedId('evt'),
+      connection_id: batch.connectionId,
+      trigger: batch.trigger,
+      stripe_object_id: object.stripeObjectId,
+      // Whole-second ISO like every documented date-time; one fixed width, so it sorts as text.
+      object_created: toIsoTime(object.objectCreated),
+      data: JSON.stringify(object.data),
+      created_at: now,
+    }));
+    // RETURNING lists only the rows inserted, not those the unique key turned away (SQLite ≥ 3.35,
+    // PostgreSQL): the usual case — every object new — needs no read back.
+    const inserted = new Set(
+      (
+        await db
+          .insertInto('trigger_events')
+          .values(rows)
+          .onConflict((conflict) => conflict.columns(['connection_id', 'trigger', 'stripe_object_id']).doNothing())
+          .returning('id')
+          .execute()
+      ).map((row) => row.id),
+    );
+    // An object noticed before keeps its stored event, which decides the body (a poll may have
+    // stored it with other data); its data is read only for deliveries handed over, which are sent
+    // without another read.
+    const noticedBefore = rows.filter((row) => !inserted.has(row.id)).map((row) => row.stripe_object_id);
+    const events: Pick<TriggerEventRow, 'id' | 'stripe_object_id' | 'object_created' | 'trigger' | 'data'>[] = rows.filter((row) => inserted.has(row.id));
+    if (noticedBefore.length > 0) {
+      events.push(
+        ...(await db
+          .selectFrom('trigger_events')
+          .select(['id', 'stripe_object_id', 'object_created', 'trigger', 'data'])
+          .where('connection_id', '=', batch.connectionId)
+          .where('trigger', '=', batch.trigger)
+          .where('stripe_object_id', 'in', noticedBefore)
+          .execute()),
+      );
+    }
     const eventOf = new Map(events.map((event) => [event.stripe_object_id, event]));
 
     const deliveries = objects.flatMap((object) => {
@@ -92,7 +100,7 @@ export async function enqueueTriggerEvents(
       return object.subscriptionIds.map((subscriptionId): DeliveryRow => {
         const claimedBy = claim?.subscriptions.has(subscriptionId) ? claim : undefined;
         return {
-          id: newId('msg'),
+          id: newTimeOrderedId('msg'),
           subscription_id: subscriptionId,
           event_id: event.id,
           stripe_object_id: object.stripeObjectId,
@@ -141,7 +149,7 @@ export async function enqueueTriggerEvents(
       for (const row of rows) {
         if (!inserted.has(row.id) || row.claim_token === null) continue;
         const event = eventOf.get(row.stripe_object_id)!;
-        claimed.push({ delivery: row, subscription: claim.subscriptions.get(row.subscription_id)!, event: { ...event, data: event.data! } });
+        claimed.push({ delivery: row, subscription: claim.subscriptions.get(row.subscription_id)!, event });
       }
     }
   }

@@ -2,12 +2,32 @@
 // the backoff (src/delivery/backoff.ts, the one place for it) or, after 24 h of failures, failed.
 // A worker's round is recorded in one transaction: one commit (one fsync on SQLite) per round
 // instead of one per delivery.
-import { sql, type Kysely, type RawBuilder } from 'kysely';
-import { newId } from '../store/ids.js';
+import { sql, type Kysely } from 'kysely';
+import { compiledOnce } from '../store/statement-cache.js';
+import { newTimeOrderedId } from '../store/ids.js';
 import { statementChunks } from './statement-rows.js';
 import { nextAttempt, type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.js';
 import type { DeliveryRow, DeliveryStatus, OutboxDatabase } from './outbox-tables.js';
 import type { SendResult } from './send.js';
+
+const markDelivered = compiledOnce(
+  (db: Kysely<OutboxDatabase>, attempts: number, firstAttemptAt: string, statusCode: number | null, deliveredAt: string, id: string) =>
+    db
+      .updateTable('deliveries')
+      // Constants as literals: compiledOnce binds exactly the parameters given.
+      .set({
+        status: sql.lit('delivered'),
+        attempts,
+        first_attempt_at: firstAttemptAt,
+        locked_until: sql<null>`null`,
+        claim_token: sql<null>`null`,
+        last_status_code: statusCode,
+        last_error: sql<null>`null`,
+        delivered_at: deliveredAt,
+      })
+      .where('id', '=', id)
+      .where('status', '=', sql.lit('pending')),
+);
 
 export interface AttemptOutcome {
   claimed: DeliveryRow;
@@ -59,7 +79,7 @@ export async function recordAttempts(
         .insertInto('delivery_attempts')
         .values(
           chunk.map((p) => ({
-            id: newId('att'),
+            id: newTimeOrderedId('att'),
             delivery_id: p.claimed.id,
             attempt: p.attempt,
             started_at: new Date(p.startedAtMs).toISOString(),
@@ -71,36 +91,14 @@ export async function recordAttempts(
         )
         .execute();
     }
-    // Deliveries that succeeded: one UPDATE per chunk, each row's own values picked by CASE on its
-    // id (bench/triggers: one UPDATE per delivery was most of the recording's cost). A success
-    // always counts, whoever holds the claim now.
-    const delivered = planned.filter((p) => p.status === 'delivered');
-    for (const chunk of statementChunks(delivered)) {
-      const perRow = (type: 'integer' | 'text', value: (p: (typeof chunk)[number]) => unknown): RawBuilder<never> =>
-        // CAST: PostgreSQL would otherwise take the untyped parameters as text.
-        sql`case id ${sql.join(
-          chunk.map((p) => sql`when ${p.claimed.id} then cast(${value(p)} as ${sql.raw(type)})`),
-          sql` `,
-        )} end`;
-      await tx
-        .updateTable('deliveries')
-        .set({
-          status: 'delivered',
-          attempts: perRow('integer', (p) => p.attempt),
-          first_attempt_at: perRow('text', (p) => p.firstAttemptAt),
-          locked_until: null,
-          claim_token: null,
-          last_status_code: perRow('integer', (p) => p.result.status),
-          last_error: null,
-          delivered_at: perRow('text', (p) => new Date(p.endedAtMs).toISOString()),
-        })
-        .where(
-          'id',
-          'in',
-          chunk.map((p) => p.claimed.id),
-        )
-        .where('status', '=', 'pending')
-        .execute();
+    // Deliveries that succeeded: one prepared UPDATE run per row (compiled once per transaction).
+    // One multi-row UPDATE picking each row's values by CASE on its id cost more: SQLite evaluates
+    // the CASE by scanning its arms for every row, so a chunk of n rows is n² comparisons, and each
+    // chunk length is a new statement to prepare (bench/triggers). A success always counts,
+    // whoever holds the claim now.
+    for (const p of planned) {
+      if (p.status !== 'delivered') continue;
+      await markDelivered(tx, p.attempt, p.firstAttemptAt, p.result.status, new Date(p.endedAtMs).toISOString(), p.claimed.id);
     }
     for (const p of planned) {
       if (p.status === 'delivered') continue;

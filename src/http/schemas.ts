@@ -46,6 +46,9 @@ export const RunsQuery = Type.Object(
     operation: Type.Optional(Type.String({ maxLength: 100 })),
     status: Type.Optional(Type.Union([Type.Literal('succeeded'), Type.Literal('failed')])),
     limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$|^1000$', description: '1–1000, default 100' })),
+    startingAfter: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: 'A run id from the previous page (its last): the next, older page. Default: the newest' }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -96,7 +99,10 @@ export const StripeWebhookReceived = Type.Object({
   duplicate: Type.Optional(Type.Literal(true, { description: 'an event id already taken in: nothing done' })),
 });
 
-export const RunList = Type.Object({ data: Type.Array(RunSchema, { description: 'newest first' }) });
+export const RunList = Type.Object({
+  data: Type.Array(RunSchema, { description: 'newest first' }),
+  hasMore: Type.Boolean({ description: 'older runs follow: ask again with startingAfter = the last id' }),
+});
 
 export const Operation = Type.Object({
   kind: Type.Union([Type.Literal('action'), Type.Literal('trigger')]),

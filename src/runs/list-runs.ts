@@ -31,6 +31,20 @@ export interface RunHistoryFilter {
   status?: 'succeeded' | 'failed' | undefined;
   /** Default DEFAULT_RUN_PAGE_SIZE (100), at most MAX_RUN_PAGE_SIZE (1000). */
   limit?: number | undefined;
+  /** A run of this user (from findRunCursor): the page starts after it. Default: the newest. */
+  startingAfter?: RunCursor | undefined;
+}
+
+/** Where a run sits in the newest-first order: its start time, then its id. */
+export interface RunCursor {
+  id: string;
+  createdAt: string;
+}
+
+export interface RunPage {
+  runs: AnyRunView[];
+  /** More (older) runs follow the last one. */
+  hasMore: boolean;
 }
 
 export type AnyRunView = (RunView & { kind: 'action' }) | DeliveryRunView;
@@ -48,6 +62,12 @@ export async function listDeliveryRuns(db: Kysely<OutboxDatabase>, filter: RunHi
   if (filter.status === 'succeeded') query = query.where('a.status_code', '>=', 200).where('a.status_code', '<', 300);
   if (filter.status === 'failed') {
     query = query.where((eb) => eb.or([eb('a.status_code', 'is', null), eb('a.status_code', '<', 200), eb('a.status_code', '>=', 300)]));
+  }
+  const after = filter.startingAfter;
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([eb('a.started_at', '<', after.createdAt), eb.and([eb('a.started_at', '=', after.createdAt), eb('a.id', '<', after.id)])]),
+    );
   }
   const rows = await query.orderBy('a.started_at', 'desc').orderBy('a.id', 'desc').limit(filter.limit).execute();
   return rows.map((row) => ({
@@ -71,14 +91,35 @@ function newestFirst(a: AnyRunView, b: AnyRunView): number {
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
-export async function listRunHistory(store: Store, outbox: Kysely<OutboxDatabase>, filter: RunHistoryFilter): Promise<AnyRunView[]> {
+/**
+ * The cursor of one of this user's runs (an action run or a delivery attempt), or undefined when
+ * it is none of theirs — another user's id tells nothing about it.
+ */
+export async function findRunCursor(store: Store, outbox: Kysely<OutboxDatabase>, userId: string, runId: string): Promise<RunCursor | undefined> {
+  const action = await store.selectFrom('runs').select(['id', 'created_at']).where('id', '=', runId).where('user_id', '=', userId).executeTakeFirst();
+  if (action) return { id: action.id, createdAt: action.created_at };
+  const attempt = await outbox
+    .selectFrom('delivery_attempts as a')
+    .innerJoin('deliveries as d', 'd.id', 'a.delivery_id')
+    .innerJoin('subscriptions as s', 's.id', 'd.subscription_id')
+    .select(['a.id', 'a.started_at'])
+    .where('a.id', '=', runId)
+    .where('s.user_id', '=', userId)
+    .executeTakeFirst();
+  return attempt ? { id: attempt.id, createdAt: attempt.started_at } : undefined;
+}
+
+export async function listRunHistory(store: Store, outbox: Kysely<OutboxDatabase>, filter: RunHistoryFilter): Promise<RunPage> {
   const limit = Math.min(filter.limit ?? DEFAULT_RUN_PAGE_SIZE, MAX_RUN_PAGE_SIZE);
   // A trigger's name is never an action's: a filter on one kind's operation skips the other query.
   const triggerOperation = filter.operation === undefined ? undefined : findTrigger(filter.operation) !== undefined;
+  // One more than the page from each: whether anything older follows.
+  const each = { ...filter, limit: limit + 1 };
   const [actionRuns, deliveryRuns] = await Promise.all([
-    triggerOperation === true ? [] : listActionRuns(store, { ...filter, limit }),
-    triggerOperation === false ? [] : listDeliveryRuns(outbox, { ...filter, limit }),
+    triggerOperation === true ? [] : listActionRuns(store, each),
+    triggerOperation === false ? [] : listDeliveryRuns(outbox, each),
   ]);
   const merged: AnyRunView[] = [...actionRuns.map((row) => ({ ...toRunView(row), kind: 'action' as const })), ...deliveryRuns];
-  return merged.sort(newestFirst).slice(0, limit);
+  merged.sort(newestFirst);
+  return { runs: merged.slice(0, limit), hasMore: merged.length > limit };
 }

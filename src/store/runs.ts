@@ -8,8 +8,10 @@ export interface RunFilter {
   connectionId?: string | undefined;
   operation?: string | undefined;
   status?: string | undefined;
-  /** Newest first; default 100, at most 1000. */
+  /** Newest first; default 100, at most 1001 (a page of 1000 and whether more follow). */
   limit?: number | undefined;
+  /** Only runs older than this one in the newest-first order (created_at, then id). */
+  startingAfter?: { id: string; createdAt: string } | undefined;
 }
 
 export async function insertRun(db: Store, row: NewRunRow): Promise<void> {
@@ -61,9 +63,13 @@ export async function listRuns(db: Store, filter: RunFilter): Promise<RunRow[]> 
   if (filter.connectionId !== undefined) query = query.where('connection_id', '=', filter.connectionId);
   if (filter.operation !== undefined) query = query.where('operation', '=', filter.operation);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status as RunRow['status']);
+  const after = filter.startingAfter;
+  if (after) {
+    query = query.where((eb) => eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]));
+  }
   return query
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
-    .limit(Math.min(filter.limit ?? 100, 1000))
+    .limit(Math.min(filter.limit ?? 100, 1001))
     .execute();
 }

@@ -151,47 +151,44 @@ export class InboundWebhooks {
     return new ConnectorError(400, 'invalid_input', SIGNATURE_REFUSED_MESSAGE);
   }
 
-  /** One transaction: which events were seen before, the new ones ingested and remembered. */
+  /** One transaction: the new events remembered (which tells the ones seen before) and ingested. */
   private async store(group: readonly Verified[]): Promise<InboundResult[]> {
     const { db, handoff } = this.options;
     const nowMs = this.now();
     const claim = handoff?.reserve(nowMs);
     const receivedAt = new Date(nowMs).toISOString();
     const { results, enqueued, claimed } = await db.transaction().execute(async (tx) => {
-      const seen = new Set<string>();
+      // Remembering the ids is also the check: RETURNING lists only the ids inserted now (SQLite
+      // ≥ 3.35, PostgreSQL), not those seen before, and a second copy in the same statement is
+      // turned away like one seen before. One statement instead of a read and a write; the ids
+      // are remembered in the ingest's own transaction, so never for an event that was not stored.
+      const remembered = new Set<string>();
       for (const [connectionId, ids] of byConnection(group)) {
         const rows = await tx
-          .selectFrom('stripe_events_seen')
-          .select('event_id')
-          .where('connection_id', '=', connectionId)
-          .where('event_id', 'in', ids)
+          .insertInto('stripe_events_seen')
+          .values(ids.map((eventId) => ({ connection_id: connectionId, event_id: eventId, received_at: receivedAt })))
+          .onConflict((oc) => oc.columns(['connection_id', 'event_id']).doNothing())
+          .returning('event_id')
           .execute();
-        for (const row of rows) seen.add(`${connectionId}\u0000${row.event_id}`);
+        for (const row of rows) remembered.add(`${connectionId}\u0000${row.event_id}`);
       }
       const fresh: Verified[] = [];
-      const results = group.map(({ connectionId, event }, i): InboundResult => {
-        const key = `${connectionId}\u0000${event.id}`;
-        if (seen.has(key)) return { eventId: event.id, duplicate: true };
-        // A second copy in the same group is a duplicate of the first.
-        seen.add(key);
-        fresh.push(group[i]!);
-        return { eventId: event.id, duplicate: false };
+      const results = group.map((verified): InboundResult => {
+        const key = `${verified.connectionId}\u0000${verified.event.id}`;
+        // delete: a second copy in the same group is a duplicate of the first.
+        if (!remembered.delete(key)) return { eventId: verified.event.id, duplicate: true };
+        fresh.push(verified);
+        return { eventId: verified.event.id, duplicate: false };
       });
       if (fresh.length === 0) return { results, enqueued: 0, claimed: [] };
-      // The event ids are remembered in the ingest's own transaction: one commit, and never an id
-      // remembered for an event that was not stored. Two copies racing on two nodes both ingest;
-      // the second stores nothing new (ingest is idempotent by Stripe object).
+      // Two copies racing on two nodes both ingest only if both inserts succeed, which the primary
+      // key prevents; ingest is idempotent by Stripe object anyway.
       const ingested = await ingestStripeEvents({
         db: asOutbox(tx),
         events: fresh,
         nowMs,
         ...(claim ? { claim } : {}),
       });
-      await tx
-        .insertInto('stripe_events_seen')
-        .values(fresh.map(({ connectionId, event }) => ({ connection_id: connectionId, event_id: event.id, received_at: receivedAt })))
-        .onConflict((oc) => oc.columns(['connection_id', 'event_id']).doNothing())
-        .execute();
       return { results, enqueued: ingested.enqueued, claimed: ingested.claimed };
     });
     if (claimed.length > 0) handoff!.accept(claimed);

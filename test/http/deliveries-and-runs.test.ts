@@ -196,6 +196,24 @@ describe('delivery history, replay and run history over HTTP', () => {
     assert.deepEqual(((await h.request('GET', '/api/runs', { token: h.bob.token })).json().data as RunJson[]).length, 0, "another user's runs are not listed");
   });
 
+  test('GET /api/runs pages through startingAfter without a gap or a repeat; another user\'s run id is a 400 naming the field', async () => {
+    const all = (await h.request('GET', '/api/runs')).json() as { data: RunJson[]; hasMore: boolean };
+    assert.equal(all.hasMore, false);
+    const paged: string[] = [];
+    let startingAfter = '';
+    for (let page = 0; page < all.data.length; page += 1) {
+      const res = (await h.request('GET', `/api/runs?limit=1${startingAfter}`)).json() as { data: RunJson[]; hasMore: boolean };
+      paged.push(...res.data.map((r) => r.id));
+      assert.equal(res.hasMore, paged.length < all.data.length);
+      if (!res.hasMore) break;
+      startingAfter = `&startingAfter=${res.data.at(-1)!.id}`;
+    }
+    assert.deepEqual(paged, all.data.map((r) => r.id));
+    const foreign = await h.request('GET', `/api/runs?startingAfter=${all.data[0]!.id}`, { token: h.bob.token });
+    assert.equal(foreign.statusCode, 400);
+    assert.deepEqual(foreign.json().error.details, [{ field: 'query.startingAfter', message: 'is not one of your runs' }]);
+  });
+
   test('a subscription body is checked field by field, and nothing is stored for a bad one', async () => {
     const before = (await h.request('GET', '/api/subscriptions')).json().data.length;
     const bad = await h.request('POST', `/api/connections/${connectionId}/subscriptions`, {

@@ -1,11 +1,12 @@
-// GET /api/runs?connection=&operation=&status=&limit=: the caller's run history — action calls and
-// trigger delivery attempts — newest first (src/runs/list-runs.ts).
+// GET /api/runs?connection=&operation=&status=&limit=&startingAfter=: the caller's run history —
+// action calls and trigger delivery attempts — newest first, in pages (src/runs/list-runs.ts).
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../app/services.js';
 import { compileValidator } from '../../actions/input-validator.js';
 import { outboxOf } from '../../delivery/outbox-store.js';
-import { listRunHistory } from '../../runs/list-runs.js';
+import { findRunCursor, listRunHistory, type RunCursor } from '../../runs/list-runs.js';
+import { invalidInput } from '../../errors.js';
 import { RunsQuery } from '../schemas.js';
 
 const runsQuery = compileValidator<Static<typeof RunsQuery>>(RunsQuery, { prefix: 'query' });
@@ -14,14 +15,19 @@ export function registerRunRoutes(app: FastifyInstance, services: Services): voi
   const outbox = outboxOf(services.db);
   app.get('/api/runs', async (request) => {
     const query = runsQuery.check({ ...(request.query as object) });
-    return {
-      data: await listRunHistory(services.db, outbox, {
-        userId: request.userId,
-        connectionId: query.connection,
-        operation: query.operation,
-        status: query.status,
-        limit: query.limit === undefined ? undefined : Number(query.limit),
-      }),
-    };
+    let startingAfter: RunCursor | undefined;
+    if (query.startingAfter !== undefined) {
+      startingAfter = await findRunCursor(services.db, outbox, request.userId, query.startingAfter);
+      if (!startingAfter) throw invalidInput([{ field: 'query.startingAfter', message: 'is not one of your runs' }]);
+    }
+    const page = await listRunHistory(services.db, outbox, {
+      userId: request.userId,
+      connectionId: query.connection,
+      operation: query.operation,
+      status: query.status,
+      limit: query.limit === undefined ? undefined : Number(query.limit),
+      startingAfter,
+    });
+    return { data: page.runs, hasMore: page.hasMore };
   });
 }
