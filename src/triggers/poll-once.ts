@@ -12,7 +12,8 @@
 // costs a partial page; poll-slice-width.ts sizes them. The one page spent on deciding is the only
 // extra call an ordinary poll could have made. bench/triggers/poll, 60,000 charges, the unsliced
 // and the sliced poll back to back on the shared 2-core machine (load ≈ 6): 65.7 s → 32.5 s from
-// subscribing to the last delivery, first delivery after 33.0 s → 1.1 s.
+// subscribing to the last delivery, first delivery after 33.0 s → 1.1 s; 100,000 charges (load
+// 2.4): 42.8 s, 2,336/s, first delivery 0.5 s (unsliced: 72.3 s, 1,383/s, first after 49.4 s).
 import type Stripe from 'stripe';
 import type { StripeObjectRef, TriggerDefinition, TriggerListPage } from '../connector/define.js';
 import { advancePollCursor, listWindowStart, settledSliceEnd, type PollCursorAdvance, type PollCursorState } from './poll-cursor.js';
