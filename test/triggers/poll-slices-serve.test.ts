@@ -1,7 +1,7 @@
 // A backlog through the whole server as `serve` runs it (serve-world.ts): the poll commits it in
 // slices, so the subscriber is receiving events while the connector is still listing charges.
 // Observed from the emulator's side: every list request the connector makes is logged with how
-// many deliveries the subscriber had by then.
+// many deliveries the subscriber had by then. (The delivery order is serve-backlog.test.ts's.)
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServeWorld, type ServeWorld } from './serve-world.js';
@@ -15,7 +15,7 @@ before(async () => {
 });
 after(() => world.close());
 
-test('a backlog reaches the subscriber while the connector is still listing it, each charge once, oldest first', async (t) => {
+test('a backlog reaches the subscriber while the connector is still listing it, each charge once', async (t) => {
   const { connectionId, apiKey } = await world.connect();
   const nowSeconds = Math.floor(world.emulator.clock.nowMs() / 1000);
   const createdFrom = nowSeconds - 10_000;
@@ -45,13 +45,6 @@ test('a backlog reaches the subscriber while the connector is still listing it, 
     assert.ok(listingDone > BACKLOG / 100, 'the backlog took more calls than its pages: it was sliced');
     const positions = received.map((d) => Date.parse(d.body.created) / 1000 - createdFrom);
     assert.deepEqual([...positions].sort((a, b) => a - b), Array.from({ length: BACKLOG }, (_, i) => i), 'each charge once');
-    // The worker claims the oldest due first, 100 at a time (serve-backlog.test.ts), and slices are
-    // committed oldest first: nothing overtakes an older charge by a claim or more.
-    let youngest = -1;
-    for (const position of positions) {
-      assert.ok(position > youngest - 100, `charge ${position} came after charge ${youngest}`);
-      youngest = Math.max(youngest, position);
-    }
   } finally {
     stopLogging();
   }
