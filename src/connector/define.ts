@@ -32,10 +32,13 @@ export function defineAction<I extends TSchema, O extends TSchema>(
   return { kind: 'action', ...definition };
 }
 
-/** The window a poll lists: objects created at or after `createdGte`, newest first as Stripe lists. */
+/** The window a poll lists: objects created at or after `createdGte` (and before `createdLt` when
+ *  given), newest first as Stripe lists. */
 export interface TriggerListParams {
   /** Unix seconds; sent as `created[gte]`. */
   createdGte: number;
+  /** Unix seconds; sent as `created[lt]`. Default: no upper bound. A backlog's slices use it. */
+  createdLt?: number;
   /** The last id of the previous page, for the next (older) page. */
   startingAfter?: string;
   /** Page size, 1–100 (Stripe's list limit). */

@@ -7,6 +7,12 @@
 // instead lists `created[gte] = watermark − lookbackSeconds` and remembers the ids it has already
 // emitted inside that window (the seen-set); the seen-set is pruned to the window, so it stays as
 // small as the objects created in the last lookbackSeconds.
+//
+// A backlog is listed in `created` slices, oldest slice first (poll-once.ts), each committed on its
+// own: a slice [a, b) is only listed once b ≤ (newest `created` listed) − lookbackSeconds, i.e.
+// where the unsliced poll would already have moved its window past, so everything in it is
+// visible; after it, `settledBefore` = b says "everything created before b is emitted". The bound
+// comes from Stripe's own `created` values, never from this host's clock.
 
 /**
  * Default lookback: 90 s. Stripe stamps `created` when a request starts and the object is listed once
@@ -26,6 +32,9 @@ export interface PollCursorState {
   lookbackSeconds: number;
   /** Emitted ids still inside the window, with their `created`: id → unix seconds. */
   seen: Record<string, number>;
+  /** Every object created before this (unix seconds) is emitted: the end of the last committed
+   *  slice. Absent in states saved before slicing existed, and until a first slice: no bound. */
+  settledBefore?: number;
 }
 
 export interface StartPollCursorOptions {
@@ -45,7 +54,16 @@ export function startPollCursor(sinceUnixSeconds: number, options: StartPollCurs
 
 /** The `created[gte]` of the next poll's list. */
 export function listWindowStart(state: PollCursorState): number {
-  return Math.max(state.since, state.watermark - state.lookbackSeconds);
+  return Math.max(state.since, state.settledBefore ?? state.since, state.watermark - state.lookbackSeconds);
+}
+
+/**
+ * The end of the part of the window that may be listed in settled slices, given the newest
+ * `created` a list of the window showed: one lookback behind it, as the unsliced poll's next window
+ * would start. At or below listWindowStart(state) there is nothing to slice.
+ */
+export function settledSliceEnd(state: PollCursorState, newestListedCreated: number): number {
+  return Math.max(state.watermark, newestListedCreated) - state.lookbackSeconds;
 }
 
 export interface PollCursorAdvance<T> {
@@ -58,6 +76,12 @@ export interface PollCursorAdvance<T> {
   outsideWindow: T[];
 }
 
+export interface AdvanceOptions {
+  /** Set when the pages are one settled slice, listed with `created[lt]` = sliceEnd (≤
+   *  settledSliceEnd): the next state has settledBefore = sliceEnd. Default: the open window. */
+  sliceEnd?: number;
+}
+
 /**
  * Given the state the poll listed with and every page it listed (in Stripe's order: newest first,
  * pages in the order fetched), the objects to emit and the next state.
@@ -66,8 +90,13 @@ export function advancePollCursor<T extends { id: string }>(
   state: PollCursorState,
   pages: readonly (readonly T[])[],
   createdOf: (object: T) => number,
+  options: AdvanceOptions = {},
 ): PollCursorAdvance<T> {
   const windowStart = listWindowStart(state);
+  const { sliceEnd } = options;
+  if (sliceEnd !== undefined && !(Number.isInteger(sliceEnd) && sliceEnd > windowStart)) {
+    throw new RangeError(`sliceEnd ${sliceEnd} must be an integer after the window start ${windowStart}`);
+  }
   const listed: { object: T; created: number; position: number }[] = [];
   const listedIds = new Set<string>();
   const outsideWindow: T[] = [];
@@ -83,6 +112,8 @@ export function advancePollCursor<T extends { id: string }>(
         if (created >= state.since) outsideWindow.push(object);
         continue;
       }
+      // Only from a list that ignored created[lt]: the next slice or the open window lists it.
+      if (sliceEnd !== undefined && created >= sliceEnd) continue;
       watermark = Math.max(watermark, created);
       listed.push({ object, created, position });
     }
@@ -93,9 +124,17 @@ export function advancePollCursor<T extends { id: string }>(
     // Stripe lists newest first, ties in a stable order: reversing the list order is creation order.
     .sort((a, b) => a.created - b.created || b.position - a.position);
 
-  const nextWindowStart = Math.max(state.since, watermark - state.lookbackSeconds);
+  const settledBefore = sliceEnd ?? state.settledBefore;
+  const next: PollCursorState = {
+    since: state.since,
+    watermark,
+    lookbackSeconds: state.lookbackSeconds,
+    seen: {},
+    ...(settledBefore === undefined ? {} : { settledBefore }),
+  };
+  const nextWindowStart = listWindowStart(next);
   // Built with fromEntries so that any id, even "__proto__", stays a plain own key.
-  const seen: Record<string, number> = Object.fromEntries(
+  next.seen = Object.fromEntries(
     [
       ...Object.entries(state.seen),
       ...listed.map(({ object, created }): [string, number] => [object.id, created]),
@@ -104,7 +143,7 @@ export function advancePollCursor<T extends { id: string }>(
 
   return {
     fresh: fresh.map(({ object }) => object),
-    next: { since: state.since, watermark, lookbackSeconds: state.lookbackSeconds, seen },
+    next,
     outsideWindow,
   };
 }

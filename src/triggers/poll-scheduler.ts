@@ -28,7 +28,8 @@ export interface PollSchedulerOptions {
   tickMs?: number;
   /** Polls run at once. Default 4: each may page through a backlog at Stripe's per-key rate. */
   concurrency?: number;
-  /** Called after a poll enqueued deliveries, e.g. to wake the delivery worker. */
+  /** Called after each committed part of a poll (a backlog slice, the open window) that enqueued
+   *  deliveries, e.g. to wake the delivery worker while the rest of a backlog is listed. */
   onEnqueued?: (result: PollStepResult) => void;
   logger?: Logger;
 }
@@ -84,7 +85,16 @@ export class PollScheduler {
       if (!trigger) throw new Error(`unknown trigger ${poll.trigger}`);
       const stripe = await this.options.stripeFor(poll.connectionId);
       if (!stripe) return;
-      const result = await pollStep({ db: this.options.db, stripe, trigger, connectionId: poll.connectionId, nowMs: now() });
+      const result = await pollStep({
+        db: this.options.db,
+        stripe,
+        trigger,
+        connectionId: poll.connectionId,
+        nowMs: now(),
+        onCommitted: (part) => {
+          if (part.enqueued > 0) this.options.onEnqueued?.(part);
+        },
+      });
       this.failures.delete(key(poll));
       if (result.outsideWindow.length > 0) {
         this.options.logger?.warn(
@@ -92,7 +102,6 @@ export class PollScheduler {
           'objects appeared in the list later than the lookback window allows; not delivered',
         );
       }
-      if (result.enqueued > 0) this.options.onEnqueued?.(result);
     } catch (error) {
       const count = (this.failures.get(key(poll))?.count ?? 0) + 1;
       const pauseMs = Math.min(FAILED_POLL_MAX_PAUSE_MS, FAILED_POLL_FIRST_PAUSE_MS * 2 ** Math.min(count - 1, 20));

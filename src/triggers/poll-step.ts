@@ -1,16 +1,18 @@
 // One poll of one trigger on one connection, shared by every poll-mode subscription to it: list
-// what is new (poll-once.ts), then in ONE transaction save the advanced cursor and enqueue a
-// trigger event per new object for each subscription that wants it. A crash before the commit
-// leaves the old cursor, so the next poll lists the same objects again; a crash after it leaves
-// the events in the outbox. Either way nothing is lost, and the outbox's (subscription, object)
-// key keeps a repeat from doubling anything.
+// what is new (poll-once.ts: a backlog in `created` slices, oldest first, then the open window),
+// and for each of those parts, in ONE transaction, save the advanced cursor and enqueue a trigger
+// event per new object for each subscription that wants it. The delivery worker can start on the
+// first slice while the next is listed. A crash before a commit leaves the cursor at the last
+// committed part, so the next poll lists the rest again; a crash after it leaves the events in
+// the outbox. Either way nothing is lost, and the outbox's (subscription, object) key keeps a
+// repeat from doubling anything.
 import type { Kysely } from 'kysely';
 import type Stripe from 'stripe';
-import type { TriggerDefinition } from '../connector/define.js';
+import type { StripeObjectRef, TriggerDefinition } from '../connector/define.js';
 import { enqueueTriggerEvents } from '../delivery/enqueue.js';
 import type { OutboxDatabase } from '../delivery/outbox-tables.js';
 import { pollOnce } from './poll-once.js';
-import { startPollCursor, type PollCursorState } from './poll-cursor.js';
+import { startPollCursor, type PollCursorAdvance, type PollCursorState } from './poll-cursor.js';
 import { sinceSeconds, subscriptionsWanting } from './subscriptions-wanting.js';
 
 export interface PollStepInput {
@@ -22,6 +24,9 @@ export interface PollStepInput {
   nowMs: number;
   /** Default: the cursor's DEFAULT_LOOKBACK_SECONDS (90 s). Only used when a cursor is created. */
   lookbackSeconds?: number;
+  /** Called after each committed part of the poll (a backlog slice, the open window) with that
+   *  part's figures, e.g. to wake the delivery worker. Default: none. */
+  onCommitted?: (part: PollStepResult) => void;
 }
 
 export interface PollStepResult {
@@ -31,8 +36,10 @@ export interface PollStepResult {
   fresh: number;
   /** Deliveries created (fresh objects × subscriptions that want them). */
   enqueued: number;
-  /** False when another poller saved this cursor meanwhile: nothing of this poll was kept. */
+  /** False when another poller saved this cursor meanwhile: the parts from then on were not kept. */
   committed: boolean;
+  /** Parts committed: backlog slices and the open window (1 for an ordinary poll). */
+  commits: number;
   /** Objects that appeared later than the lookback allows (logged by the caller). */
   outsideWindow: string[];
 }
@@ -48,7 +55,7 @@ export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
     .where('trigger', '=', trigger.name)
     .where('mode', '=', 'poll')
     .execute();
-  const idle: PollStepResult = { subscriptions: 0, fresh: 0, enqueued: 0, committed: true, outsideWindow: [] };
+  const idle: PollStepResult = { subscriptions: 0, fresh: 0, enqueued: 0, committed: true, commits: 0, outsideWindow: [] };
   // Paused subscriptions still get their events (held by the workers until resumed), but do not
   // keep a poll running on their own: when one resumes, its cursor catches up from where it stood.
   if (!subscriptions.some((s) => s.status === 'active')) return idle;
@@ -68,19 +75,20 @@ export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
       ? (JSON.parse(row.state) as PollCursorState)
       : startPollCursor(wantedSince, input.lookbackSeconds === undefined ? {} : { lookbackSeconds: input.lookbackSeconds });
 
-  const { fresh, next, outsideWindow } = await pollOnce(input.stripe, trigger, state);
-
   const now = new Date(nowMs).toISOString();
   const nextPollAt = new Date(nowMs + intervalSeconds * 1000).toISOString();
-  try {
-    const enqueued = await db.transaction().execute(async (tx) => {
-      if (row === undefined) {
+  let version = row?.version;
+
+  /** One part in one transaction: the cursor (if nobody else moved it) and its events. */
+  const commit = (advance: PollCursorAdvance<StripeObjectRef>) =>
+    db.transaction().execute(async (tx) => {
+      if (version === undefined) {
         const inserted = await tx
           .insertInto('poll_cursors')
           .values({
             connection_id: connectionId,
             trigger: trigger.name,
-            state: JSON.stringify(next),
+            state: JSON.stringify(advance.next),
             version: 1,
             next_poll_at: nextPollAt,
             updated_at: now,
@@ -91,15 +99,15 @@ export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
       } else {
         const saved = await tx
           .updateTable('poll_cursors')
-          .set({ state: JSON.stringify(next), version: row.version + 1, next_poll_at: nextPollAt, updated_at: now })
+          .set({ state: JSON.stringify(advance.next), version: version + 1, next_poll_at: nextPollAt, updated_at: now })
           .where('connection_id', '=', connectionId)
           .where('trigger', '=', trigger.name)
-          .where('version', '=', row.version)
+          .where('version', '=', version)
           .executeTakeFirst();
         if (Number(saved.numUpdatedRows) === 0) throw new CursorMoved();
       }
 
-      const objects = fresh.flatMap((object) => {
+      const objects = advance.fresh.flatMap((object) => {
         const objectCreated = trigger.createdOf(object);
         const wanting = subscriptionsWanting(subscriptions, objectCreated);
         if (wanting.length === 0) return [];
@@ -108,15 +116,32 @@ export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
       const result = await enqueueTriggerEvents(tx, { connectionId, trigger: trigger.name, objects }, nowMs);
       return result.deliveriesCreated;
     });
-    return {
-      subscriptions: subscriptions.length,
-      fresh: fresh.length,
-      enqueued,
-      committed: true,
-      outsideWindow: outsideWindow.map((o) => o.id),
-    };
+
+  const total: PollStepResult = { subscriptions: subscriptions.length, fresh: 0, enqueued: 0, committed: true, commits: 0, outsideWindow: [] };
+  const parts = pollOnce(input.stripe, trigger, state);
+  // The poll goes on listing while this part commits (better-sqlite3 holds the thread while it
+  // writes, but the list requests already sent are answered meanwhile). The pending part's
+  // rejection is handled where it is awaited; the no-op catch keeps it from counting as
+  // unhandled until then.
+  let listing = parts.next();
+  try {
+    for (let part = await listing; !part.done; part = await listing) {
+      listing = parts.next();
+      listing.catch(() => {});
+      const enqueued = await commit(part.value);
+      version = (version ?? 0) + 1;
+      const outsideWindow = part.value.outsideWindow.map((o) => o.id);
+      total.fresh += part.value.fresh.length;
+      total.enqueued += enqueued;
+      total.commits += 1;
+      total.outsideWindow.push(...outsideWindow);
+      input.onCommitted?.({ ...total, fresh: part.value.fresh.length, enqueued, commits: 1, outsideWindow });
+    }
+    return total;
   } catch (error) {
-    if (error instanceof CursorMoved) return { ...idle, subscriptions: subscriptions.length, committed: false };
+    // Stop the listing: its pending part is dropped, the cursor stays at the last commit.
+    void parts.return(undefined).catch(() => {});
+    if (error instanceof CursorMoved) return { ...total, committed: false };
     throw error;
   }
 }

@@ -5,6 +5,7 @@ import {
   DEFAULT_LOOKBACK_SECONDS,
   advancePollCursor,
   listWindowStart,
+  settledSliceEnd,
   startPollCursor,
   type PollCursorState,
 } from '../../src/triggers/poll-cursor.js';
@@ -170,6 +171,61 @@ describe('poll cursor', () => {
     const second = advancePollCursor(JSON.parse(JSON.stringify(first.next)) as PollCursorState, [[odd]], createdOf);
     assert.deepEqual(ids(first.fresh), ['__proto__']);
     assert.deepEqual(second.fresh, []);
+  });
+
+  test('a settled slice emits its objects oldest first, and the next window starts at its end', () => {
+    const state = startPollCursor(1_000, { lookbackSeconds: 30 });
+    const slice = [{ id: 'b', created: 1_020 }, { id: 'a', created: 1_005 }];
+    const result = advancePollCursor(state, [slice], createdOf, { sliceEnd: 1_060 });
+    assert.deepEqual(ids(result.fresh), ['a', 'b']);
+    assert.equal(result.next.settledBefore, 1_060);
+    assert.equal(listWindowStart(result.next), 1_060, 'past watermark − lookback (990)');
+    assert.deepEqual(result.next.seen, {}, 'nothing before the settled end is listed again, so nothing is remembered');
+  });
+
+  test('an object a list returned past the slice end is left for the next slice, not emitted early', () => {
+    const state = startPollCursor(1_000);
+    const result = advancePollCursor(state, [[{ id: 'later', created: 1_060 }, { id: 'in', created: 1_059 }]], createdOf, { sliceEnd: 1_060 });
+    assert.deepEqual(ids(result.fresh), ['in']);
+    const next = advancePollCursor(result.next, [[{ id: 'later', created: 1_060 }]], createdOf, { sliceEnd: 1_120 });
+    assert.deepEqual(ids(next.fresh), ['later']);
+  });
+
+  test('an id seen by an earlier poll inside a slice is not emitted again by the slice', () => {
+    const first = poll(startPollCursor(1_000, { lookbackSeconds: 100 }), [{ id: 'a', created: 1_010 }]);
+    const slice = advancePollCursor(first.next, [[{ id: 'b', created: 1_011 }, { id: 'a', created: 1_010 }]], createdOf, { sliceEnd: 1_050 });
+    assert.deepEqual(ids(slice.fresh), ['b']);
+  });
+
+  test('a slice end at or before the window start, or not a whole second, is refused', () => {
+    const state = startPollCursor(1_000);
+    assert.throws(() => advancePollCursor(state, [[]], createdOf, { sliceEnd: 1_000 }), /sliceEnd/);
+    assert.throws(() => advancePollCursor(state, [[]], createdOf, { sliceEnd: 1_000.5 }), /sliceEnd/);
+  });
+
+  test('an open-window poll after slices keeps the settled end', () => {
+    const sliced = advancePollCursor(startPollCursor(1_000, { lookbackSeconds: 30 }), [[]], createdOf, { sliceEnd: 1_200 });
+    const open = poll(sliced.next, [{ id: 'x', created: 1_210 }]);
+    assert.deepEqual(ids(open.fresh), ['x']);
+    assert.equal(open.next.settledBefore, 1_200);
+    assert.equal(listWindowStart(open.next), 1_200, 'max(settled end 1_200, watermark − lookback 1_180)');
+  });
+
+  test('a state saved before slicing existed (no settledBefore) lists and advances as it always did', () => {
+    const saved = JSON.parse('{"since":1000,"watermark":1100,"lookbackSeconds":30,"seen":{"z":1100}}') as PollCursorState;
+    assert.equal(listWindowStart(saved), 1_070);
+    const result = poll(saved, [{ id: 'z', created: 1_100 }, { id: 'y', created: 1_090 }, { id: 'new', created: 1_101 }]);
+    assert.deepEqual(ids(result.fresh), ['y', 'new']);
+    assert.equal(Object.hasOwn(result.next, 'settledBefore'), false);
+    const sliced = advancePollCursor(saved, [[{ id: 'y', created: 1_090 }]], createdOf, { sliceEnd: 1_095 });
+    assert.deepEqual(ids(sliced.fresh), ['y']);
+    assert.equal(listWindowStart(sliced.next), 1_095);
+  });
+
+  test('the settled slice end is one lookback behind the newest object listed, never ahead of the watermark’s', () => {
+    const state = { ...startPollCursor(1_000, { lookbackSeconds: 90 }), watermark: 5_000 };
+    assert.equal(settledSliceEnd(state, 9_000), 8_910);
+    assert.equal(settledSliceEnd(state, 4_000), 4_910);
   });
 
   test('a malformed start is refused', () => {

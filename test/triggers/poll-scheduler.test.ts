@@ -6,6 +6,7 @@ import { PollScheduler } from '../../src/triggers/poll-scheduler.js';
 import { DeliveryWorker } from '../../src/delivery/worker.js';
 import { generateSubscriptionSecret } from '../../src/delivery/signing.js';
 import { startTriggerHarness, T0, type TriggerHarness } from './trigger-harness.js';
+import { insertSubscription } from '../delivery/store-fixture.js';
 
 describe('the poll scheduler', () => {
   let h: TriggerHarness;
@@ -93,5 +94,27 @@ describe('the poll scheduler', () => {
     }
     assert.deepEqual(h.subscriber.received.map((d) => d.body.data.email), ['first@example.com', 'second@example.com', 'third@example.com']);
     assert.deepEqual(h.subscriber.unverified, []);
+  });
+
+  test('a backlog wakes the delivery worker after each committed slice, not once when the listing is over', async () => {
+    const since = T0 - 10_000;
+    await insertSubscription(h.db, 'sub_b', 'chargeAdded', since);
+    await h.control('/_emulator/bulk', `type=charges&count=2000&created_from=${since}&created_to=${since + 1_999}`);
+    let listCalls = 0;
+    const stopCounting = h.emulator.state.addInterceptor((request) => {
+      if (request.method === 'GET' && request.path.startsWith('/v1/charges')) listCalls += 1;
+      return undefined;
+    });
+    const wakes: { listCalls: number; enqueued: number }[] = [];
+    try {
+      const s = new PollScheduler({ db: h.db, stripeFor: async () => stripe, onEnqueued: (part) => wakes.push({ listCalls, enqueued: part.enqueued }) });
+      assert.equal(await s.runDue(), 1, 'one poll');
+    } finally {
+      stopCounting();
+    }
+    assert.ok(wakes.length > 1, `${wakes.length} wakes`);
+    assert.ok(wakes[0]!.listCalls < listCalls, `first wake after ${wakes[0]!.listCalls} of ${listCalls} list calls`);
+    assert.equal(wakes.reduce((sum, w) => sum + w.enqueued, 0), 2_000);
+    assert.equal(await deliveryCount(), 2_000);
   });
 });

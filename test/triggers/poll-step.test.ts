@@ -1,6 +1,7 @@
-// The poll step on a real SQLite file. Until the emulator is merged, the trigger polled here is a
-// test trigger whose list answers from an in-memory account with Stripe's list rules (newest first,
-// created[gte], starting_after, limit); the chargeAdded-against-the-emulator version follows it.
+// The poll step on a real SQLite file (or PostgreSQL with TEST_DATABASE_URL). The trigger polled
+// here is a test trigger whose list answers from an in-memory account with Stripe's list rules
+// (newest first, created[gte], created[lt], starting_after, limit), so a test can look at the store
+// from inside a list call; the emulator versions are in triggers-emulator.test.ts.
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { Type } from '@sinclair/typebox';
@@ -17,7 +18,13 @@ interface Thing {
 }
 
 /** An account's objects in creation order; `visible` is what its list endpoint shows right now. */
-const account = { visible: [] as Thing[], listCalls: 0, failMapFor: undefined as string | undefined };
+const account = {
+  visible: [] as Thing[],
+  listCalls: 0,
+  failMapFor: undefined as string | undefined,
+  /** Awaited at the start of every list call, e.g. to look at the store mid-poll. */
+  onList: undefined as (() => Promise<void>) | undefined,
+};
 
 /**
  * When set, list calls wait until `pollers` of them have arrived: every poller has read the cursor
@@ -38,8 +45,9 @@ const thingAdded = defineTrigger({
   output: Type.Object({ id: Type.String(), created: Type.Integer() }),
   objectType: 'thing',
   eventTypes: ['thing.created'],
-  async listPage(_stripe, { createdGte, startingAfter, limit }) {
+  async listPage(_stripe, { createdGte, createdLt, startingAfter, limit }) {
     account.listCalls += 1;
+    await account.onList?.();
     if (rendezvous) {
       rendezvous.arrived += 1;
       if (rendezvous.arrived >= rendezvous.pollers) rendezvous.release();
@@ -47,7 +55,7 @@ const thingAdded = defineTrigger({
     }
     const newestFirst = account.visible
       .map((thing, order) => ({ thing, order }))
-      .filter(({ thing }) => thing.created >= createdGte)
+      .filter(({ thing }) => thing.created >= createdGte && (createdLt === undefined || thing.created < createdLt))
       .sort((a, b) => b.thing.created - a.thing.created || b.order - a.order)
       .map(({ thing }) => thing);
     const start = startingAfter === undefined ? 0 : newestFirst.findIndex((t) => t.id === startingAfter) + 1;
@@ -101,6 +109,7 @@ describe('the poll step', () => {
     account.visible = [];
     account.listCalls = 0;
     account.failMapFor = undefined;
+    account.onList = undefined;
     rendezvous = undefined;
   });
 
@@ -213,5 +222,89 @@ describe('the poll step', () => {
     await step(T0 + 1_000);
     const cursor = await db.selectFrom('poll_cursors').selectAll().executeTakeFirstOrThrow();
     assert.equal(cursor.next_poll_at, iso(T0 + 1_005));
+  });
+
+  describe('over a backlog', () => {
+    /** 3,000 things, one a second from T0: 30 pages, polled an hour later. */
+    const backlog = () => Array.from({ length: 3_000 }, (_, i) => ({ id: `th_${String(i).padStart(4, '0')}`, created: T0 + i }));
+    const later = T0 + 3_600;
+    const cursorState = async () =>
+      JSON.parse((await db.selectFrom('poll_cursors').select('state').executeTakeFirstOrThrow()).state) as { settledBefore?: number };
+
+    test('it is committed in several slices, so the first deliveries are stored and announced before the last list call', async () => {
+      const sub = await subscribe(T0);
+      account.visible = backlog();
+      const announced: number[] = [];
+      const seenAtCall: { stored: number; announced: number }[] = [];
+      account.onList = async () => {
+        const stored = (await db.selectFrom('deliveries').select('id').execute()).length;
+        seenAtCall.push({ stored, announced: announced.length });
+      };
+      const result = await pollStep({
+        db,
+        stripe: noStripe,
+        trigger: thingAdded,
+        connectionId: 'conn_1',
+        nowMs: later * 1000,
+        onCommitted: (part) => announced.push(part.enqueued),
+      });
+      assert.ok(result.commits > 2, `${result.commits} commits`);
+      assert.equal(announced.length, result.commits, 'each commit is announced');
+      assert.equal(announced.reduce((a, b) => a + b, 0), 3_000);
+      const last = seenAtCall.at(-1)!;
+      assert.ok(last.stored > 0 && last.announced > 0, `at the last list call: ${JSON.stringify(last)}`);
+      const cursor = await db.selectFrom('poll_cursors').select('version').executeTakeFirstOrThrow();
+      assert.equal(cursor.version, result.commits, 'one cursor version per commit');
+      assert.deepEqual(await deliveredTo(sub), backlog().map((t) => t.id));
+      assert.equal(result.enqueued, 3_000);
+    });
+
+    test('a crash while storing a later slice keeps the slices before it, and the next poll delivers the rest once', async () => {
+      const sub = await subscribe(T0);
+      account.visible = backlog();
+      account.failMapFor = 'th_2000';
+      await assert.rejects(step(later), /crash while storing/);
+      const kept = await deliveredTo(sub);
+      assert.ok(kept.length > 0 && kept.length <= 2_000, `${kept.length} kept`);
+      assert.deepEqual(kept, backlog().slice(0, kept.length).map((t) => t.id), 'an oldest-first prefix');
+      assert.equal((await cursorState()).settledBefore, T0 + kept.length, 'the cursor stands at the last committed slice');
+      account.failMapFor = undefined;
+      const resumed = await step(later);
+      assert.equal(resumed.enqueued, 3_000 - kept.length);
+      assert.deepEqual(await deliveredTo(sub), backlog().map((t) => t.id));
+    });
+
+    test('two pollers racing over a backlog: one keeps it all, the other nothing, and nothing is doubled', async () => {
+      const sub = await subscribe(T0);
+      account.visible = backlog();
+      meetAt(2);
+      const results = await Promise.all([step(later), step(later)]);
+      assert.deepEqual(results.map((r) => r.committed).sort(), [false, true]);
+      assert.equal(results.reduce((sum, r) => sum + r.enqueued, 0), 3_000);
+      assert.deepEqual(await deliveredTo(sub), backlog().map((t) => t.id));
+    });
+
+    test('a cursor saved before slicing existed (no settledBefore) drains a backlog in slices from where it stood', async () => {
+      const sub = await subscribe(T0);
+      account.visible = backlog();
+      // Saved by the unsliced poller after it had emitted th_0000..th_0009 (T0 … T0 + 9).
+      const seen = Object.fromEntries(backlog().slice(0, 10).map((t) => [t.id, t.created]));
+      await db
+        .insertInto('poll_cursors')
+        .values({
+          connection_id: 'conn_1',
+          trigger: 'thingAdded',
+          state: JSON.stringify({ since: T0, watermark: T0 + 9, lookbackSeconds: 90, seen }),
+          version: 7,
+          next_poll_at: iso(T0),
+          updated_at: iso(T0),
+        })
+        .execute();
+      const result = await step(later);
+      assert.ok(result.commits > 2);
+      assert.equal(result.enqueued, 2_990);
+      assert.deepEqual(await deliveredTo(sub), backlog().slice(10).map((t) => t.id));
+      assert.equal((await cursorState()).settledBefore, T0 + 2_999 - 90);
+    });
   });
 });

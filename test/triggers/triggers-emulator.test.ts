@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { ConnectorError } from '../../src/errors.js';
+import { chargeAdded } from '../../src/connector/triggers/charge-added.js';
 import { customerAdded } from '../../src/connector/triggers/customer-added.js';
 import { invoiceItemAdded } from '../../src/connector/triggers/invoice-item-added.js';
 import { orderAdded } from '../../src/connector/triggers/order-added.js';
@@ -102,6 +103,28 @@ describe('triggers against the emulator', () => {
       updated: '2026-11-18T11:06:40Z',
     });
     assert.ok(ajv.validate(orderAdded.output, delivered?.data), ajv.errorsText());
+  });
+
+  test('every trigger lists only objects created before created[lt] when a backlog slice gives one', async () => {
+    const create = {
+      chargeAdded: () => h.stripe.charges.create({ amount: 500, currency: 'usd', source: 'tok_visa' }),
+      customerAdded: () => h.stripe.customers.create({}),
+      invoiceItemAdded: async () => h.stripe.invoiceItems.create({ customer: (await h.stripe.customers.create({})).id, amount: 100, currency: 'usd' }),
+      orderAdded: () => h.stripe.rawRequest('POST', '/v1/orders', { currency: 'usd', items: [{ type: 'sku', parent: 'sku_mug', amount: 1500, quantity: 1 }] }),
+    } as const;
+    for (const trigger of [chargeAdded, customerAdded, invoiceItemAdded, orderAdded]) {
+      const make = create[trigger.name as keyof typeof create];
+      h.setClock(T0 + 1);
+      const inside = (await make()) as { id: string };
+      h.setClock(T0 + 5);
+      await make();
+      const slice = await trigger.listPage(h.stripe, { createdGte: T0, createdLt: T0 + 5, limit: 100 });
+      assert.deepEqual(slice.data.map((o) => o.id), [inside.id], trigger.name);
+      const open = await trigger.listPage(h.stripe, { createdGte: T0, limit: 100 });
+      assert.equal(open.data.length, 2, `${trigger.name} without created[lt]`);
+      h.setClock(T0);
+      await h.reset();
+    }
   });
 
   test('where the account answers 404 for /v1/orders, as today’s Stripe, the error says Stripe retired Orders', async () => {

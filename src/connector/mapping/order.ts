@@ -75,6 +75,8 @@ export async function listLegacyOrders(
   params: TriggerListParams,
 ): Promise<TriggerListPage<LegacyOrder>> {
   const query = new URLSearchParams({ 'created[gte]': String(params.createdGte), limit: String(params.limit) });
+  // The 2020-08-27 Orders list takes `created` as a range like every list (gt/gte/lt/lte).
+  if (params.createdLt !== undefined) query.set('created[lt]', String(params.createdLt));
   if (params.startingAfter !== undefined) query.set('starting_after', params.startingAfter);
   try {
     const page = (await stripe.rawRequest('GET', `/v1/orders?${query.toString()}`, undefined, {

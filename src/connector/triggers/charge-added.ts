@@ -11,9 +11,9 @@ export const chargeAdded = defineTrigger({
   // A charge announces itself with the first of these, depending on how it went; later ones are
   // status changes of the same charge, so the outbox's (subscription, object id) key keeps one.
   eventTypes: ['charge.pending', 'charge.succeeded', 'charge.failed'],
-  async listPage(stripe, { createdGte, startingAfter, limit }) {
+  async listPage(stripe, { createdGte, createdLt, startingAfter, limit }) {
     return stripe.charges.list({
-      created: { gte: createdGte },
+      created: createdLt === undefined ? { gte: createdGte } : { gte: createdGte, lt: createdLt },
       limit,
       ...(startingAfter === undefined ? {} : { starting_after: startingAfter }),
     });

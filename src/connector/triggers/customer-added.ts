@@ -10,9 +10,9 @@ export const customerAdded = defineTrigger({
   output: CustomerResponseSchema,
   objectType: 'customer',
   eventTypes: ['customer.created'],
-  async listPage(stripe, { createdGte, startingAfter, limit }) {
+  async listPage(stripe, { createdGte, createdLt, startingAfter, limit }) {
     return stripe.customers.list({
-      created: { gte: createdGte },
+      created: createdLt === undefined ? { gte: createdGte } : { gte: createdGte, lt: createdLt },
       limit,
       ...(startingAfter === undefined ? {} : { starting_after: startingAfter }),
     });

@@ -9,9 +9,9 @@ export const invoiceItemAdded = defineTrigger({
   output: InvoiceItemSchema,
   objectType: 'invoiceitem',
   eventTypes: ['invoiceitem.created'],
-  async listPage(stripe, { createdGte, startingAfter, limit }) {
+  async listPage(stripe, { createdGte, createdLt, startingAfter, limit }) {
     return stripe.invoiceItems.list({
-      created: { gte: createdGte },
+      created: createdLt === undefined ? { gte: createdGte } : { gte: createdGte, lt: createdLt },
       limit,
       ...(startingAfter === undefined ? {} : { starting_after: startingAfter }),
     });
