@@ -43,6 +43,9 @@ export function isDeliveredStatus(status: number | null): boolean {
   return status !== null && status >= 200 && status < 300;
 }
 
+/** Connection errors before any answer after which the request is sent once more, at once. */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
 const sharedHttpAgent = new http.Agent({ keepAlive: true });
 const sharedHttpsAgent = new https.Agent({ keepAlive: true });
 
@@ -82,18 +85,7 @@ export async function sendDelivery(
       resolve({ ...result, durationMs: elapsed() });
     };
 
-    const request = transport.request(target.url, {
-      method: 'POST',
-      agent: isHttps ? (options.httpsAgent ?? sharedHttpsAgent) : (options.httpAgent ?? sharedHttpAgent),
-      lookup: pinnedLookup,
-      headers: {
-        'content-type': 'application/json',
-        'content-length': Buffer.byteLength(body),
-        'user-agent': 'stripe-connector',
-        ...headers,
-      },
-    });
-
+    let request: http.ClientRequest;
     // Set once the status line is in: the answer is known, only its body is still being read.
     let concludeAnswer: (() => void) | undefined;
     const timer = setTimeout(() => {
@@ -102,44 +94,66 @@ export async function sendDelivery(
       request.destroy();
     }, timeoutMs);
 
-    request.on('error', (error: NodeJS.ErrnoException) => {
-      finish({
-        delivered: false,
-        status: null,
-        responseSnippet: null,
-        error: `could not reach the subscriber: ${error.code ?? error.message}`,
+    const sendOnce = (retried: boolean) => {
+      request = transport.request(target.url, {
+        method: 'POST',
+        // The one retry goes on a connection of its own: another idle socket of the pool may be as stale.
+        agent: retried ? false : isHttps ? (options.httpsAgent ?? sharedHttpsAgent) : (options.httpAgent ?? sharedHttpAgent),
+        lookup: pinnedLookup,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'user-agent': 'stripe-connector',
+          ...headers,
+        },
       });
-    });
 
-    request.on('response', (response) => {
-      const status = response.statusCode ?? 0;
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const conclude = () => {
-        const snippet = Buffer.concat(chunks).subarray(0, RESPONSE_SNIPPET_BYTES).toString('utf8');
-        const delivered = isDeliveredStatus(status);
-        let error: string | null = null;
-        if (status >= 300 && status < 400) {
-          error = `answered ${status} (redirect${response.headers.location ? ` to ${response.headers.location}` : ''}); redirects are not followed`;
-        } else if (!delivered) {
-          error = `answered ${status}`;
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        // A connection the subscriber reset before any answer — most often a keep-alive socket it
+        // closed just as this request went out — is tried once more at once. Harmless even if the
+        // first copy was taken in: it has the same webhook-id, and delivery is at least once anyway.
+        if (!retried && !settled && concludeAnswer === undefined && RESET_CODES.has(error.code ?? '')) {
+          sendOnce(true);
+          return;
         }
-        finish({ delivered, status, responseSnippet: snippet === '' ? null : snippet, error });
-      };
-      concludeAnswer = conclude;
-      response.on('data', (chunk: Buffer) => {
-        if (size < RESPONSE_SNIPPET_BYTES) chunks.push(chunk);
-        size += chunk.length;
-        // Enough for history: the rest of a large answer is not waited for.
-        if (size >= RESPONSE_SNIPPET_BYTES) {
-          conclude();
-          response.destroy();
-        }
+        finish({
+          delivered: false,
+          status: null,
+          responseSnippet: null,
+          error: `could not reach the subscriber: ${error.code ?? error.message}`,
+        });
       });
-      response.on('end', conclude);
-      response.on('error', conclude);
-    });
+      request.on('response', (response) => {
+        const status = response.statusCode ?? 0;
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const conclude = () => {
+          const snippet = Buffer.concat(chunks).subarray(0, RESPONSE_SNIPPET_BYTES).toString('utf8');
+          const delivered = isDeliveredStatus(status);
+          let error: string | null = null;
+          if (status >= 300 && status < 400) {
+            error = `answered ${status} (redirect${response.headers.location ? ` to ${response.headers.location}` : ''}); redirects are not followed`;
+          } else if (!delivered) {
+            error = `answered ${status}`;
+          }
+          finish({ delivered, status, responseSnippet: snippet === '' ? null : snippet, error });
+        };
+        concludeAnswer = conclude;
+        response.on('data', (chunk: Buffer) => {
+          if (size < RESPONSE_SNIPPET_BYTES) chunks.push(chunk);
+          size += chunk.length;
+          // Enough for history: the rest of a large answer is not waited for.
+          if (size >= RESPONSE_SNIPPET_BYTES) {
+            conclude();
+            response.destroy();
+          }
+        });
+        response.on('end', conclude);
+        response.on('error', conclude);
+      });
 
-    request.end(body);
+      request.end(body);
+    };
+    sendOnce(false);
   });
 }

@@ -152,4 +152,36 @@ describe('sending a delivery to a subscriber', () => {
     assert.equal(result.status, null);
     assert.match(result.error ?? '', /could not reach the subscriber: ECONNREFUSED/);
   });
+
+  test('a connection reset before any answer is sent once more at once, on a fresh connection', async () => {
+    let requests = 0;
+    const flaky = await startSubscriber((req, res) => {
+      requests += 1;
+      // The first request's connection is cut without an answer, as a subscriber closing an idle keep-alive socket does.
+      if (requests === 1) req.socket.destroy();
+      else res.writeHead(204).end();
+    });
+    try {
+      const result = await sendDelivery(flaky.url, body, headers(), allowPrivate);
+      assert.equal(result.delivered, true);
+      assert.equal(result.status, 204);
+      assert.equal(flaky.received.length, 2);
+      assert.equal(flaky.received[0]!.headers['webhook-id'], flaky.received[1]!.headers['webhook-id'], 'the same message, not a new one');
+    } finally {
+      await flaky.stop();
+    }
+  });
+
+  test('a subscriber that keeps resetting the connection gets one retry, then the failure is reported', async () => {
+    const resetting = await startSubscriber((req) => req.socket.destroy());
+    try {
+      const result = await sendDelivery(resetting.url, body, headers(), allowPrivate);
+      assert.equal(result.delivered, false);
+      assert.equal(result.status, null);
+      assert.match(result.error ?? '', /could not reach the subscriber: ECONNRESET/);
+      assert.equal(resetting.received.length, 2);
+    } finally {
+      await resetting.stop();
+    }
+  });
 });
