@@ -19,12 +19,7 @@ test('a backlog reaches the subscriber while the connector is still listing it, 
   const { connectionId, apiKey } = await world.connect();
   const nowSeconds = Math.floor(world.emulator.clock.nowMs() / 1000);
   const createdFrom = nowSeconds - 10_000;
-  const bulk = await fetch(`${world.emulator.url}/_emulator/bulk`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: `type=charges&count=${BACKLOG}&created_from=${createdFrom}&created_to=${createdFrom + BACKLOG - 1}`,
-  });
-  assert.equal(bulk.status, 200, await bulk.clone().text());
+  await world.bulkCharges(apiKey, BACKLOG, createdFrom);
 
   const lists: { received: number }[] = [];
   const stopLogging = world.emulator.state.addInterceptor((request) => {

@@ -24,12 +24,7 @@ test('a 10,000-charge backlog is delivered exactly once each, oldest first a cla
   const { connectionId, apiKey } = await world.connect();
   const nowSeconds = Math.floor(world.emulator.clock.nowMs() / 1000);
   const createdFrom = nowSeconds - 20_000;
-  const bulk = await fetch(`${world.emulator.url}/_emulator/bulk`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/x-www-form-urlencoded' },
-    body: `type=charges&count=${BACKLOG}&created_from=${createdFrom}&created_to=${createdFrom + BACKLOG - 1}`,
-  });
-  assert.equal(bulk.status, 200, await bulk.clone().text());
+  await world.bulkCharges(apiKey, BACKLOG, createdFrom);
 
   const startedMs = Date.now();
   const subscriptionId = await world.subscribe(connectionId, {

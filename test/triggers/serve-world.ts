@@ -33,6 +33,8 @@ export interface ServeWorld {
   connect(): Promise<{ connectionId: string; apiKey: string; stripe: Stripe }>;
   /** POST /api/connections/{id}/subscriptions to the subscriber; its secret goes to the subscriber. */
   subscribe(connectionId: string, input: Record<string, unknown>): Promise<string>;
+  /** `count` charges in the account of `apiKey`, one second apart from `createdFrom` (unix seconds), through the emulator's bulk route. */
+  bulkCharges(apiKey: string, count: number, createdFrom: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -86,6 +88,14 @@ export async function startServeWorld(env: Record<string, string> = {}): Promise
       if (created.status !== 201) throw new Error(`subscription not created: ${JSON.stringify(created.json)}`);
       subscriber.addSecret(created.json.secret as string);
       return created.json.id as string;
+    },
+    async bulkCharges(apiKey, count, createdFrom) {
+      const bulk = await fetch(`${emulator.url}/_emulator/bulk`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: `type=charges&count=${count}&created_from=${createdFrom}&created_to=${createdFrom + count - 1}`,
+      });
+      if (bulk.status !== 200) throw new Error(`bulk create failed: ${bulk.status} ${await bulk.text()}`);
     },
     async close() {
       await server.stop();
