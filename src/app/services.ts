@@ -149,6 +149,8 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     onEnqueued: () => deliveryWorker.wake(),
     logger,
   });
+  // A new or resumed poll subscription is polled at once, not at the scheduler's next tick.
+  subscriptions.onActivated(() => pollScheduler.wake());
   // Whichever path enqueues (poll, inbound webhook, reconciliation), the worker sends at once
   // rather than on its next idle round.
   inboundWebhooks.onEnqueued(() => deliveryWorker.wake());

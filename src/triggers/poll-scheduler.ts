@@ -45,6 +45,8 @@ export class PollScheduler {
   private loop: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private wakeTimer: (() => void) | undefined;
+  /** Set by wake() during a round: the pause after it is skipped. */
+  private wakeRequested = false;
 
   constructor(private readonly options: PollSchedulerOptions) {}
 
@@ -134,7 +136,20 @@ export class PollScheduler {
     await this.loop;
   }
 
+  /**
+   * Looks for due polls now rather than at the next tick, e.g. right after a subscription was made
+   * or resumed, so its first poll does not wait up to tickMs.
+   */
+  wake(): void {
+    if (this.wakeTimer) this.wakeTimer();
+    else this.wakeRequested = true;
+  }
+
   private pause(): Promise<void> {
+    if (this.wakeRequested) {
+      this.wakeRequested = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       this.wakeTimer = () => {
         clearTimeout(this.timer);

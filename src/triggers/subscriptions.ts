@@ -77,7 +77,18 @@ function toView(row: SubscriptionRow): SubscriptionView {
 }
 
 export class SubscriptionService {
+  private readonly activated: (() => void)[] = [];
+
   constructor(private readonly options: SubscriptionServiceOptions) {}
+
+  /** Called once a subscription was made or resumed, e.g. to start its first poll at once. */
+  onActivated(listener: () => void): void {
+    this.activated.push(listener);
+  }
+
+  private announceActivated(): void {
+    for (const listener of this.activated) listener();
+  }
 
   private now(): number {
     return (this.options.nowMs ?? Date.now)();
@@ -155,6 +166,7 @@ export class SubscriptionService {
         throw error;
       }
     }
+    this.announceActivated();
     return { ...toView(row), secret };
   }
 
@@ -193,7 +205,9 @@ export class SubscriptionService {
   }
 
   async resume(userId: string, id: string): Promise<SubscriptionView> {
-    return this.setStatus(userId, id, 'active');
+    const view = await this.setStatus(userId, id, 'active');
+    this.announceActivated();
+    return view;
   }
 
   /** The subscription's whsec_ secret, for signing deliveries (DeliveryWorker's openSecret). */

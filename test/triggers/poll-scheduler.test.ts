@@ -7,6 +7,7 @@ import { DeliveryWorker } from '../../src/delivery/worker.js';
 import { generateSubscriptionSecret } from '../../src/delivery/signing.js';
 import { startTriggerHarness, T0, type TriggerHarness } from './trigger-harness.js';
 import { insertSubscription } from '../delivery/store-fixture.js';
+import { eventually } from '../emulator/eventually.js';
 
 describe('the poll scheduler', () => {
   let h: TriggerHarness;
@@ -40,6 +41,21 @@ describe('the poll scheduler', () => {
     assert.equal(await s.runDue(), 0);
     clockMs += 1_000;
     assert.equal(await s.runDue(), 1);
+  });
+
+  test('wake() starts a new subscription\'s first poll at once instead of at the next tick', async () => {
+    const s = new PollScheduler({ db: h.db, stripeFor: async () => stripe, nowMs: () => clockMs, tickMs: 600_000 });
+    s.start();
+    try {
+      // Its first round finds nothing to poll; the next tick is 10 minutes away.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await h.subscribe('sub_1', 'customerAdded');
+      await stripe!.customers.create({});
+      s.wake();
+      assert.equal(await eventually(deliveryCount, (n) => n === 1, 10_000), 1);
+    } finally {
+      await s.stop();
+    }
   });
 
   test('the shortest interval among a trigger’s subscriptions sets the pace, down to 1 s', async () => {
