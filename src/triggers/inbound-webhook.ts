@@ -194,11 +194,12 @@ export class InboundWebhooks {
     if (claimed.length > 0) handoff!.accept(claimed);
     // Deliveries not handed over (paused subscriptions, a worker that took no more) wait for a claim.
     if (enqueued > claimed.length) for (const listener of this.listeners) listener();
-    await this.pruneSeen(nowMs);
+    // Not awaited: the hourly delete must not hold up the answers of this group.
+    void this.pruneSeen(nowMs);
     return results;
   }
 
-  /** After a commit; a failure here is logged, never the events' (they are committed already). */
+  /** After a commit, alongside the answers; a failure here is logged, never the events' (they are committed already). */
   private async pruneSeen(nowMs: number): Promise<void> {
     if (nowMs - this.lastPruneMs < SEEN_EVENT_PRUNE_INTERVAL_MS) return;
     this.lastPruneMs = nowMs;
