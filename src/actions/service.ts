@@ -9,7 +9,6 @@ import { ConnectorError, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/database.js';
 import { newId } from '../store/ids.js';
-import { listRuns, type RunFilter } from '../store/runs.js';
 import type { ConnectionRow, RunRow } from '../store/schema.js';
 import type { ConnectionService } from '../connections/service.js';
 import { stripeRequestIdOf } from '../stripe/errors.js';
@@ -167,9 +166,5 @@ export class ActionService {
     });
     if (failure) throw failure;
     return { output, outputJson };
-  }
-
-  async listRuns(filter: RunFilter): Promise<RunView[]> {
-    return (await listRuns(this.options.db, filter)).map(toRunView);
   }
 }

@@ -86,8 +86,3 @@ export async function listDeliveryPage(db: Kysely<OutboxDatabase>, filter: Deliv
     hasMore: rows.length > limit,
   };
 }
-
-/** One page of deliveries, without the hasMore flag. */
-export async function listDeliveries(db: Kysely<OutboxDatabase>, filter: DeliveryHistoryFilter): Promise<DeliveryWithAttempts[]> {
-  return (await listDeliveryPage(db, filter)).deliveries;
-}

@@ -1,7 +1,7 @@
 // Stripe-style prefixed ids ("conn_…"). Two kinds:
 // - newId: 96 random bits, unguessable as well as unique.
 // - newTimeOrderedId: the creation time (ms, 48 bits) then 64 random bits. For rows written in
-//   bulk on the trigger path (events, deliveries, attempts, runs): a B-tree keyed by a random id
+//   bulk on the trigger path (trigger events, deliveries, attempts): a B-tree keyed by a random id
 //   puts each new row on another page, so each commit writes a page per row to the WAL; ids that
 //   grow with time append to the same few pages. Still unique (64 random bits per millisecond) and
 //   not guessable in practice, but they tell when the row was made — never use them as secrets.

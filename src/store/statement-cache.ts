@@ -47,10 +47,10 @@ export function cachingStatements(db: BetterSqlite3.Database, maxStatements = DE
  *
  * `build` must bind exactly `params`, in order; the first compilation checks that and throws if not.
  */
-export function compiledOnce<P extends unknown[], R, DB = Database>(
-  build: (db: Kysely<DB>, ...params: P) => Compilable<R>,
-): (db: Kysely<DB>, ...params: P) => Promise<QueryResult<R>> {
-  const compiledByStore = new WeakMap<Kysely<DB>, CompiledQuery<R>>();
+export function compiledOnce<P extends unknown[], R>(
+  build: (db: Kysely<Database>, ...params: P) => Compilable<R>,
+): (db: Kysely<Database>, ...params: P) => Promise<QueryResult<R>> {
+  const compiledByStore = new WeakMap<Kysely<Database>, CompiledQuery<R>>();
   return (db, ...params) => {
     let compiled = compiledByStore.get(db);
     if (!compiled) {

@@ -13,7 +13,7 @@ import { claimDueDeliveries } from '../../src/delivery/claim.js';
 import { DeliveryWorker } from '../../src/delivery/worker.js';
 import { generateSubscriptionSecret } from '../../src/delivery/signing.js';
 import { replayDelivery } from '../../src/delivery/replay.js';
-import { listDeliveries } from '../../src/delivery/history.js';
+import { listDeliveryPage } from '../../src/delivery/history.js';
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -226,7 +226,7 @@ describe('the delivery outbox', () => {
     assert.equal(replayed?.status, 'pending');
     assert.equal(await w.runOnce(), 1);
     assert.deepEqual(new Set(subscriber.received.map((r) => r.headers['webhook-id'])), new Set([failed.id]));
-    const [history] = await listDeliveries(db, { subscriptionId: sub.id });
+    const [history] = (await listDeliveryPage(db, { subscriptionId: sub.id })).deliveries;
     assert.equal(history?.status, 'delivered');
     assert.deepEqual(history?.attempt_history.map((a) => a.status_code), [500, 500, 200]);
     assert.equal(await replayDelivery(db, 'msg_unknown', clockMs), undefined);
