@@ -26,13 +26,16 @@ export const DEFAULT_RECORD_DELAY_MS = 5;
 
 export const DEFAULT_SEND_CONCURRENCY = 128;
 
+/** Deliveries claimed at once. */
+export const DEFAULT_BATCH_SIZE = 100;
+
 export interface DeliveryWorkerOptions {
   db: Kysely<OutboxDatabase>;
   /** The subscription's whsec_ secret, unsealed (the store keeps it sealed with the master key). */
   openSecret(subscription: SubscriptionRow): string;
   /** allowPrivate (CALLBACK_ALLOW_PRIVATE, default false), timeoutMs (default 10_000), resolve. */
   send?: SendOptions;
-  /** Deliveries claimed at once. Default 100. */
+  /** Deliveries claimed at once. Default DEFAULT_BATCH_SIZE (100). */
   batchSize?: number;
   /**
    * Sends in flight at once. Default 128: keeps one slow subscriber from holding up the rest, and
@@ -96,8 +99,7 @@ export class DeliveryWorker implements DeliveryHandoff {
   async runOnce(): Promise<number> {
     const claimed = await this.claim();
     const queue = [...claimed];
-    const concurrency = Math.max(1, this.options.concurrency ?? DEFAULT_SEND_CONCURRENCY);
-    const lanes = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+    const lanes = Array.from({ length: Math.min(this.concurrency(), queue.length) }, async () => {
       for (let ready = queue.shift(); ready !== undefined; ready = queue.shift()) await this.sendAndRecord(ready);
     });
     await Promise.all(lanes);
@@ -110,7 +112,7 @@ export class DeliveryWorker implements DeliveryHandoff {
     const { db } = this.options;
     const claimed = await claimDueDeliveries(db, {
       nowMs: this.now(),
-      limit: this.options.batchSize ?? 100,
+      limit: this.batchSize(),
       leaseMs: this.options.leaseMs ?? DEFAULT_LEASE_MS,
     });
     if (claimed.length === 0) return [];
@@ -248,6 +250,14 @@ export class DeliveryWorker implements DeliveryHandoff {
     this.pump();
   }
 
+  private concurrency(): number {
+    return Math.max(1, this.options.concurrency ?? DEFAULT_SEND_CONCURRENCY);
+  }
+
+  private batchSize(): number {
+    return this.options.batchSize ?? DEFAULT_BATCH_SIZE;
+  }
+
   private maxQueued(): number {
     return this.options.maxQueued ?? 5_000;
   }
@@ -288,7 +298,7 @@ export class DeliveryWorker implements DeliveryHandoff {
 
   private pump(): void {
     if (!this.running) return;
-    const concurrency = Math.max(1, this.options.concurrency ?? DEFAULT_SEND_CONCURRENCY);
+    const concurrency = this.concurrency();
     while (this.inFlight < concurrency && (this.queue.length > 0 || this.claimedQueue.length > 0)) {
       const handed = this.queue.length > 0;
       const ready = handed ? this.queue.shift()! : this.claimedQueue.shift()!;
@@ -309,7 +319,7 @@ export class DeliveryWorker implements DeliveryHandoff {
     // deliveries still pending ~3 s after the last arrival, > 10 s on a loaded machine). Recording
     // is one UPDATE per chunk now (record-attempt.ts); this stays as the bound.
     const unrecorded = this.pendingOutcomes.length + this.recordingCount;
-    const recordingKeepsUp = unrecorded <= (this.options.batchSize ?? 100);
+    const recordingKeepsUp = unrecorded <= this.batchSize();
     if (this.claimedQueue.length === 0 && this.claimedInFlight === 0 && !this.idle && this.claiming === undefined && recordingKeepsUp) {
       this.claiming = this.claimIntoQueue().finally(() => {
         this.claiming = undefined;

@@ -9,10 +9,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServeWorld, type ServeWorld } from './serve-world.js';
+import { DEFAULT_BATCH_SIZE } from '../../src/delivery/worker.js';
 
 const BACKLOG = 10_000;
-/** The delivery worker's default claim size (batchSize in src/delivery/worker.ts), which `serve` uses. */
-const WORKER_BATCH = 100;
+/** The delivery worker's default claim size, which `serve` uses. */
+const WORKER_BATCH = DEFAULT_BATCH_SIZE;
 
 let world: ServeWorld;
 before(async () => {
