@@ -48,13 +48,8 @@ export async function listDeliveryPage(db: Kysely<OutboxDatabase>, filter: Deliv
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   const after = filter.startingAfter;
   if (after) {
-    query = query.where((eb) =>
-      eb.or([
-        eb('created_at', '<', after.created_at),
-        eb.and([eb('created_at', '=', after.created_at), eb('object_created', '<', after.object_created)]),
-        eb.and([eb('created_at', '=', after.created_at), eb('object_created', '=', after.object_created), eb('id', '<', after.id)]),
-      ]),
-    );
+    // A row-value comparison (SQLite ≥ 3.15, PostgreSQL): the rows after the cursor in that order.
+    query = query.where((eb) => eb(eb.refTuple('created_at', 'object_created', 'id'), '<', eb.tuple(after.created_at, after.object_created, after.id)));
   }
   const rows = await query
     .orderBy('created_at', 'desc')

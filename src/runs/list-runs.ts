@@ -65,9 +65,7 @@ export async function listDeliveryRuns(db: Kysely<OutboxDatabase>, filter: RunHi
   }
   const after = filter.startingAfter;
   if (after) {
-    query = query.where((eb) =>
-      eb.or([eb('a.started_at', '<', after.createdAt), eb.and([eb('a.started_at', '=', after.createdAt), eb('a.id', '<', after.id)])]),
-    );
+    query = query.where((eb) => eb(eb.refTuple('a.started_at', 'a.id'), '<', eb.tuple(after.createdAt, after.id)));
   }
   const rows = await query.orderBy('a.started_at', 'desc').orderBy('a.id', 'desc').limit(filter.limit).execute();
   return rows.map((row) => ({

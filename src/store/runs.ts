@@ -65,7 +65,7 @@ export async function listRuns(db: Store, filter: RunFilter): Promise<RunRow[]> 
   if (filter.status !== undefined) query = query.where('status', '=', filter.status as RunRow['status']);
   const after = filter.startingAfter;
   if (after) {
-    query = query.where((eb) => eb.or([eb('created_at', '<', after.createdAt), eb.and([eb('created_at', '=', after.createdAt), eb('id', '<', after.id)])]));
+    query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.createdAt, after.id)));
   }
   return query
     .orderBy('created_at', 'desc')
