@@ -38,6 +38,17 @@ export interface Config {
    * the recording of the answer, so a live worker's claim never runs out mid-send.
    */
   deliveryLeaseSeconds: number;
+  /**
+   * Time a client has to send a whole request, headers and body; then 408 and the socket closes, so
+   * a client dripping bytes cannot hold a connection open. Default 30 s: a 1 MiB body at 35 KiB/s.
+   */
+  httpRequestTimeoutSeconds: number;
+  /** Time a client has to send the request headers. Default 10 s; at most httpRequestTimeoutSeconds. */
+  httpHeadersTimeoutSeconds: number;
+  /** An idle keep-alive connection is closed after this long. Default 5 s (Node's own default). */
+  httpKeepAliveTimeoutSeconds: number;
+  /** Open connections at most; further ones are closed at once. Default 1024. */
+  httpMaxConnections: number;
 }
 
 export type ConfigOverrides = Partial<Config>;
@@ -70,6 +81,21 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
+function httpTimeouts(env: NodeJS.ProcessEnv, overrides: ConfigOverrides) {
+  const httpRequestTimeoutSeconds = overrides.httpRequestTimeoutSeconds ?? intAtLeast(env, 'HTTP_REQUEST_TIMEOUT_SECONDS', 30, 1);
+  const httpHeadersTimeoutSeconds = overrides.httpHeadersTimeoutSeconds ?? intAtLeast(env, 'HTTP_HEADERS_TIMEOUT_SECONDS', Math.min(10, httpRequestTimeoutSeconds), 1);
+  // Node refuses a headers timeout longer than the request timeout that contains it.
+  if (httpHeadersTimeoutSeconds > httpRequestTimeoutSeconds) {
+    throw new Error(`HTTP_HEADERS_TIMEOUT_SECONDS (${httpHeadersTimeoutSeconds}) must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (${httpRequestTimeoutSeconds})`);
+  }
+  return {
+    httpRequestTimeoutSeconds,
+    httpHeadersTimeoutSeconds,
+    httpKeepAliveTimeoutSeconds: overrides.httpKeepAliveTimeoutSeconds ?? intAtLeast(env, 'HTTP_KEEP_ALIVE_TIMEOUT_SECONDS', 5, 1),
+    httpMaxConnections: overrides.httpMaxConnections ?? intAtLeast(env, 'HTTP_MAX_CONNECTIONS', 1024, 1),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
   const port = overrides.port ?? intFrom(env, 'PORT', 4242);
   const host = overrides.host ?? nonEmpty(env.HOST) ?? '127.0.0.1';
@@ -88,5 +114,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     actionRateWindowSeconds: overrides.actionRateWindowSeconds ?? intFrom(env, 'ACTION_RATE_WINDOW_SECONDS', 60),
     deliveryFirstRetrySeconds: overrides.deliveryFirstRetrySeconds ?? intAtLeast(env, 'DELIVERY_FIRST_RETRY_SECONDS', 5, 1),
     deliveryLeaseSeconds: overrides.deliveryLeaseSeconds ?? intAtLeast(env, 'DELIVERY_LEASE_SECONDS', 60, 15),
+    ...httpTimeouts(env, overrides),
   };
 }

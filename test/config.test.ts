@@ -32,3 +32,17 @@ test('a delivery lease shorter than the send timeout plus recording, or a zero f
   assert.throws(() => loadConfig({ DELIVERY_FIRST_RETRY_SECONDS: '0' }), /DELIVERY_FIRST_RETRY_SECONDS must be at least 1/);
   assert.equal(loadConfig({ DELIVERY_LEASE_SECONDS: '15', DELIVERY_FIRST_RETRY_SECONDS: '1' }).deliveryLeaseSeconds, 15);
 });
+
+test('the HTTP deadlines default to 30 s for a request, 10 s for its headers, 5 s idle, 1024 connections', () => {
+  const config = loadConfig({});
+  assert.deepEqual(
+    [config.httpRequestTimeoutSeconds, config.httpHeadersTimeoutSeconds, config.httpKeepAliveTimeoutSeconds, config.httpMaxConnections],
+    [30, 10, 5, 1024],
+  );
+});
+
+test('a header deadline longer than the request deadline, or a zero deadline, is refused by name', () => {
+  assert.throws(() => loadConfig({ HTTP_REQUEST_TIMEOUT_SECONDS: '5', HTTP_HEADERS_TIMEOUT_SECONDS: '8' }), /HTTP_HEADERS_TIMEOUT_SECONDS \(8\) must not exceed HTTP_REQUEST_TIMEOUT_SECONDS \(5\)/);
+  assert.throws(() => loadConfig({ HTTP_REQUEST_TIMEOUT_SECONDS: '0' }), /HTTP_REQUEST_TIMEOUT_SECONDS must be at least 1/);
+  assert.equal(loadConfig({ HTTP_REQUEST_TIMEOUT_SECONDS: '5' }).httpHeadersTimeoutSeconds, 5, 'the header default shrinks to fit');
+});

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type { Services } from '../app/services.js';
 import { ConnectorError } from '../errors.js';
 import { installAuth } from './auth.js';
+import { answerClientError, connectionOptions } from './connection-limits.js';
 import { authenticateWithConnection } from '../users/tokens.js';
 import { installErrorHandling } from './error-handler.js';
 import { buildOpenApi } from './openapi.js';
@@ -31,6 +32,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   const app: FastifyInstance = Fastify({
     loggerInstance: services.logger as FastifyBaseLogger,
     bodyLimit: bodyLimitBytes,
+    ...connectionOptions(services.config),
+    clientErrorHandler: answerClientError,
     // One line per request instead of fastify's two (request-log.ts). Through a LogController:
     // the top-level disableRequestLogging option is deprecated (FSTDEP023) and warned at every start.
     logController: new LogController({ disableRequestLogging: true }),
@@ -70,6 +73,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   registerRunRoutes(app, services);
   registerSubscriptionRoutes(app, services);
   registerStripeWebhookRoutes(app, services.inboundWebhooks);
+  // Beyond the cap Node closes a new connection at once, before it costs a parser or a handler.
+  app.server.maxConnections = services.config.httpMaxConnections;
   await app.ready();
   return app;
 }

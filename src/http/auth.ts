@@ -1,5 +1,10 @@
-// Every /api/* route needs Authorization: Bearer <token>. Fails closed: a missing, malformed or
-// unknown token is a 401 before any handler runs.
+// Every route needs Authorization: Bearer <token> except the few named in PUBLIC_ROUTES. Fails
+// closed: a missing, malformed or unknown token is a 401 before any handler runs.
+//
+// The decision is taken on the route the router matched, never on the raw URL: the router decodes
+// percent-escapes (`/%61pi/connections` is `/api/connections`), so a prefix test on request.url let
+// an encoded spelling through to the handler. A request that matches no route needs a token too, so
+// an unauthenticated caller learns nothing from the difference between 404 and 401.
 //
 // A route that acts through one of the caller's connections (config.ownedConnectionParam names
 // its path parameter) has the token and that connection read in one indexed query: the action
@@ -14,7 +19,7 @@ import type { AuthenticatedWithConnection } from '../users/tokens.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set by the auth hook on /api/* routes; '' elsewhere. */
+    /** Set by the auth hook on every route but PUBLIC_ROUTES; '' there. */
     userId: string;
     /**
      * On routes with config.ownedConnectionParam: the caller's connection named by that parameter,
@@ -38,6 +43,19 @@ export interface Authenticators {
 // Tokens are ~47 characters; anything this long is not one and is not worth hashing.
 const MAX_TOKEN_LENGTH = 512;
 
+/**
+ * The only routes answered without a token, as "METHOD pattern" (the router's pattern, so no
+ * spelling of a URL can reach them but the one route): liveness, the API description, and Stripe's
+ * inbound webhooks, which carry their own authentication (the Stripe-Signature over the raw body).
+ * HEAD is GET's automatic twin.
+ */
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['GET /healthz', 'GET /openapi.json', 'POST /webhooks/stripe/:connectionId']);
+
+export function isPublicRoute(method: string, pattern: string | undefined): boolean {
+  if (pattern === undefined) return false;
+  return PUBLIC_ROUTES.has(`${method === 'HEAD' ? 'GET' : method} ${pattern}`);
+}
+
 function unauthorized(message: string): ConnectorError {
   return new ConnectorError(401, 'unauthorized', message, undefined, { 'www-authenticate': 'Bearer' });
 }
@@ -54,7 +72,7 @@ export function installAuth(app: FastifyInstance, authenticators: Authenticators
   app.decorateRequest('userId', '');
   app.decorateRequest('ownedConnection', undefined);
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/') && request.url !== '/api') return;
+    if (isPublicRoute(request.method, request.routeOptions.url)) return;
     const token = bearerTokenOf(request);
     const param = request.routeOptions.config.ownedConnectionParam;
     const connectionId = param === undefined ? undefined : (request.params as Record<string, string | undefined>)[param];
