@@ -115,29 +115,6 @@ describe('the stripe-connector command against a running server', () => {
     assert.match(pk.stderr, /publishable key/);
   });
 
-  test('token create without a token is refused while a server answers, writing nothing; with an admin token it creates the user through the server', async () => {
-    const usersBefore = await countUsers();
-    const [refused, throughServer, notAdmin] = await Promise.all([
-      runCli(['token', 'create', '--name', 'late'], { env: { DATA_DIR: dataDir, STRIPE_CONNECTOR_URL: server.url } }),
-      runCli(['token', 'create', '--name', 'dana'], { env: { STRIPE_CONNECTOR_URL: server.url, STRIPE_CONNECTOR_TOKEN: adminToken()! } }),
-      runCli(['token', 'create', '--name', 'erin'], { env }),
-    ]);
-    assert.equal(refused.code, 1);
-    assert.match(refused.stderr, new RegExp(`A server answers at ${server.url}.*STRIPE_CONNECTOR_TOKEN to an admin token`));
-    assert.equal(refused.stdout, '');
-
-    assert.equal(throughServer.code, 0, throughServer.stderr);
-    const dana = throughServer.stdout.trim();
-    assert.match(dana, /^sct_[A-Za-z0-9_-]{43}$/, 'only the token on stdout');
-    assert.match(throughServer.stderr, /Created user usr_\w+ \(dana\) through the server/);
-    const res = await fetch(`${server.url}/api/connections`, { headers: { authorization: `Bearer ${dana}` } });
-    assert.equal(res.status, 200);
-
-    assert.equal(notAdmin.code, 1);
-    assert.match(notAdmin.stderr, /403 Only an admin user may create users/);
-    assert.equal(await countUsers(), usersBefore + 1, 'dana only');
-  });
-
   test('token list shows your tokens with the current one marked; token revoke makes one refused at once and keeps the last admin token', async () => {
     const extra = (await (await fetch(`${server.url}/api/tokens`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).json()) as { id: string; token: string };
     const listed = await runCli(['token', 'list'], { env });
@@ -164,6 +141,34 @@ describe('the stripe-connector command against a running server', () => {
     assert.match(unknown.stderr, /404 No token with id "tok_nope"/);
     assert.equal(lastAdmin.code, 1);
     assert.match(lastAdmin.stderr, /409 No other admin user holds a token/);
+  });
+
+  test('token create without a token is refused while a server answers, writing nothing; with an admin token it creates the user through the server', async () => {
+    const usersBefore = await countUsers();
+    const asAdmin = { STRIPE_CONNECTOR_URL: server.url, STRIPE_CONNECTOR_TOKEN: adminToken()! };
+    const [refused, throughServer, notAdmin, secondAdmin] = await Promise.all([
+      runCli(['token', 'create', '--name', 'late'], { env: { DATA_DIR: dataDir, STRIPE_CONNECTOR_URL: server.url } }),
+      runCli(['token', 'create', '--name', 'dana'], { env: asAdmin }),
+      runCli(['token', 'create', '--name', 'erin'], { env }),
+      runCli(['token', 'create', '--name', 'ops', '--admin'], { env: asAdmin }),
+    ]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, new RegExp(`A server answers at ${server.url}.*STRIPE_CONNECTOR_TOKEN to an admin token`));
+    assert.equal(refused.stdout, '');
+
+    assert.equal(throughServer.code, 0, throughServer.stderr);
+    const dana = throughServer.stdout.trim();
+    assert.match(dana, /^sct_[A-Za-z0-9_-]{43}$/, 'only the token on stdout');
+    assert.match(throughServer.stderr, /Created user usr_\w+ \(dana\) through the server/);
+    const res = await fetch(`${server.url}/api/connections`, { headers: { authorization: `Bearer ${dana}` } });
+    assert.equal(res.status, 200);
+
+    assert.equal(notAdmin.code, 1);
+    assert.match(notAdmin.stderr, /403 Only an admin user may create users/);
+    assert.equal(secondAdmin.code, 0, secondAdmin.stderr);
+    const byOps = await fetch(`${server.url}/api/users`, { method: 'POST', headers: { authorization: `Bearer ${secondAdmin.stdout.trim()}` }, body: '{"name":"frank"}' });
+    assert.equal(byOps.status, 201, '--admin made an admin');
+    assert.equal(await countUsers(), usersBefore + 3, 'dana, ops and frank; nothing for the refused two');
   });
 
   test('no API key or token ever appears in the server log', async () => {
