@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'invalid_input'
   | 'invalid_api_key'
   | 'unauthorized'
+  | 'forbidden'
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
@@ -53,4 +54,9 @@ export function invalidInput(problems: FieldProblem[]): ConnectorError {
 
 export function notFound(what: string, id: string): ConnectorError {
   return new ConnectorError(404, 'not_found', `No ${what} with id "${id}"`);
+}
+
+/** The caller is known but may not do this (e.g. a non-admin creating users). */
+export function forbidden(message: string): ConnectorError {
+  return new ConnectorError(403, 'forbidden', message);
 }

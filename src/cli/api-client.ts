@@ -9,12 +9,33 @@ export interface ApiClientOptions {
 
 export class CliError extends Error {}
 
+/** The server's address without a trailing slash: STRIPE_CONNECTOR_URL, default http://127.0.0.1:4242. */
+export function serverUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return (env.STRIPE_CONNECTOR_URL || 'http://127.0.0.1:4242').replace(/\/+$/, '');
+}
+
+/**
+ * Whether anything answers HTTP at `baseUrl`/healthz within `timeoutMs` (default 3 s). Any answer
+ * counts, whatever its status: a server that cannot be told apart from the connector is treated as one.
+ */
+export async function serverAnswers(baseUrl: string, timeoutMs = 3000): Promise<boolean> {
+  try {
+    const response = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function apiClient(env: NodeJS.ProcessEnv = process.env, options: ApiClientOptions = {}) {
-  const baseUrl = (options.baseUrl ?? (env.STRIPE_CONNECTOR_URL || 'http://127.0.0.1:4242')).replace(/\/+$/, '');
+  const baseUrl = options.baseUrl?.replace(/\/+$/, '') ?? serverUrl(env);
   const token = options.token ?? env.STRIPE_CONNECTOR_TOKEN;
 
   return async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
-    if (!token) throw new CliError('STRIPE_CONNECTOR_TOKEN is not set: create one with `stripe-connector token create --name NAME`');
+    if (!token) throw new CliError(
+        'STRIPE_CONNECTOR_TOKEN is not set: use the admin token the server printed on its first start, or one from `stripe-connector token create --name NAME`',
+      );
     let response: Response;
     try {
       response = await fetch(baseUrl + path, {

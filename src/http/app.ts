@@ -18,6 +18,8 @@ import { registerOperationRoutes } from './routes/operations.js';
 import { registerRunRoutes } from './routes/runs.js';
 import { registerSubscriptionRoutes } from './routes/subscriptions.js';
 import { registerStripeWebhookRoutes } from './routes/stripe-webhooks.js';
+import { registerTokenRoutes } from './routes/tokens.js';
+import { registerUserRoutes } from './routes/users.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -73,6 +75,8 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   registerRunRoutes(app, services);
   registerSubscriptionRoutes(app, services);
   registerStripeWebhookRoutes(app, services.inboundWebhooks);
+  registerTokenRoutes(app, services);
+  registerUserRoutes(app, services);
   // Beyond the cap Node closes a new connection at once, before it costs a parser or a handler.
   app.server.maxConnections = services.config.httpMaxConnections;
   await app.ready();

@@ -5,6 +5,7 @@ import * as S from './schemas.js';
 import { operationCatalogue } from './routes/operations.js';
 import { DeliverySchema } from '../delivery/delivery-view.js';
 import { newSubscriptionBody } from '../triggers/subscription-body.js';
+import { MAX_TOKENS_PER_USER } from '../users/own-tokens.js';
 
 function plain(schema: unknown): Record<string, unknown> {
   return JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
@@ -91,6 +92,33 @@ export function buildOpenApi(services: Services, version: string): Record<string
       post: {
         summary: 'Replay a delivery now, with the same webhook-id and body and a fresh 24 h retry window',
         responses: { 200: { description: 'queued', ...json(DeliverySchema) }, ...errors(401, 404) },
+      },
+    },
+    '/api/tokens': {
+      get: {
+        summary: "The caller's API tokens (never a token or its hash)",
+        responses: { 200: { description: 'list', ...json(S.TokenList) }, ...errors(401) },
+      },
+      post: {
+        summary: 'Another API token for the caller, shown this once',
+        description: `The body may be absent or \`{}\`. At most ${MAX_TOKENS_PER_USER} tokens per user (409 beyond).`,
+        requestBody: { required: false, ...json(S.NewTokenBody) },
+        responses: { 201: { description: 'created', ...json(S.IssuedToken) }, ...errors(400, 401, 409, 413) },
+      },
+    },
+    '/api/tokens/{id}': {
+      parameters: [idParam('id', 'token id')],
+      delete: {
+        summary: "Revoke one of the caller's tokens: refused from the next request on",
+        description: 'Another user\'s token is a 404 like an unknown id. The last token held by any admin user is kept (409): an admin must remain able to sign in.',
+        responses: { 200: { description: 'revoked', ...json(S.Deleted) }, ...errors(401, 404, 409) },
+      },
+    },
+    '/api/users': {
+      post: {
+        summary: 'Create a user with a first API token, shown this once (admins only)',
+        requestBody: { required: true, ...json(S.NewUserBody) },
+        responses: { 201: { description: 'created', ...json(S.CreatedUser) }, ...errors(400, 401, 403, 413) },
       },
     },
     '/webhooks/stripe/{connectionId}': {

@@ -4,6 +4,9 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { CreatedSubscription as CreatedSubscriptionView, SubscriptionView } from '../triggers/subscriptions.js';
 import { DeliverySchema } from '../delivery/delivery-view.js';
 import { RunSchema } from '../runs/run-view.js';
+import type { IssuedToken as IssuedTokenView, TokenView } from '../users/own-tokens.js';
+import type { CreatedUserView } from '../users/new-user.js';
+import { USER_NAME_MAX_LENGTH } from '../users/user-name.js';
 
 export const ErrorBody = Type.Object({
   error: Type.Object({
@@ -103,6 +106,40 @@ export const RunList = Type.Object({
   data: Type.Array(RunSchema, { description: 'newest first' }),
   hasMore: Type.Boolean({ description: 'older runs follow: ask again with startingAfter = the last id' }),
 });
+
+export const NewUserBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: USER_NAME_MAX_LENGTH, description: 'surrounding spaces are removed; not only spaces' }),
+    admin: Type.Optional(Type.Boolean({ description: 'an admin may create users; default false' })),
+  },
+  { additionalProperties: false },
+);
+
+export const CreatedUser = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  token: Type.String({ description: "the new user's API token (sct_…); shown this once", examples: ['sct_…'] }),
+});
+
+// POST /api/tokens takes no fields; an absent or empty body is the same as {}.
+export const NewTokenBody = Type.Object({}, { additionalProperties: false });
+
+export const IssuedToken = Type.Object({
+  id: Type.String(),
+  token: Type.String({ description: 'the new API token (sct_…); shown this once', examples: ['sct_…'] }),
+});
+
+export const Token = Type.Object({
+  id: Type.String(),
+  createdAt: Type.String({ format: 'date-time' }),
+  current: Type.Boolean({ description: 'the token this request was made with' }),
+});
+
+export const TokenList = Type.Object({ data: Type.Array(Token, { description: 'oldest first' }) });
+
+export const tokenSchemaMatchesView: SameShape<Static<typeof Token>, TokenView> = true;
+export const issuedSchemaMatchesView: SameShape<Static<typeof IssuedToken>, IssuedTokenView> = true;
+export const createdUserSchemaMatchesView: SameShape<Static<typeof CreatedUser>, CreatedUserView> = true;
 
 export const Operation = Type.Object({
   kind: Type.Union([Type.Literal('action'), Type.Literal('trigger')]),

@@ -21,6 +21,17 @@ export function sqliteFile(dataDir: string): string {
   return join(dataDir, 'connector.db');
 }
 
+/** Where the store lives, for messages: the SQLite file, or PostgreSQL's host and database (never its password). */
+export function describeStore(options: StoreOptions): string {
+  if (!options.databaseUrl) return `the SQLite store ${sqliteFile(options.dataDir)}`;
+  try {
+    const url = new URL(options.databaseUrl);
+    return `PostgreSQL at ${url.host}${url.pathname}`;
+  } catch {
+    return 'the PostgreSQL store of DATABASE_URL';
+  }
+}
+
 export function openStore(options: StoreOptions): Store {
   if (options.databaseUrl) {
     return new Kysely<Database>({
@@ -29,7 +40,8 @@ export function openStore(options: StoreOptions): Store {
   }
   mkdirSync(options.dataDir, { recursive: true });
   const sqlite = new SqliteDatabase(sqliteFile(options.dataDir));
-  // WAL lets `token create` write while a server reads; foreign keys are off by default in SQLite.
+  // WAL lets another process (a second server, a worker) write while a server reads; foreign keys
+  // are off by default in SQLite.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   // In WAL mode NORMAL syncs at checkpoints, not at every commit: a crash of the process loses

@@ -3,8 +3,20 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { runCli, startServerProcess, type ServerProcess } from '../support/processes.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { openStore } from '../../src/store/database.js';
+
+/** An address where nothing listens (a port just freed): `token create` finds no server there. */
+async function addressWithoutServer(): Promise<string> {
+  const listener = createServer();
+  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+  const { port } = listener.address() as AddressInfo;
+  await new Promise((resolve) => listener.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
 
 const API_KEY = 'sk_test_51HcliCommandsSecretKeyZ9q8';
 
@@ -13,14 +25,25 @@ describe('the stripe-connector command against a running server', () => {
   let dataDir: string;
   let server: ServerProcess;
   let token: string;
+  let createdOnStore: string;
   let env: Record<string, string>;
+  const adminToken = () => server.output().match(/Admin token \(shown once, store it now\):\s+(sct_\S+)/)?.[1];
+  const countUsers = async () => {
+    const db = openStore({ dataDir, databaseUrl: undefined });
+    try {
+      return Number((await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    } finally {
+      await db.destroy();
+    }
+  };
 
   before(async () => {
     stripe = await startEmulator({ port: 0, rateLimitPerSecond: false });
     dataDir = mkdtempSync(join(tmpdir(), 'sc-cli-'));
-    const created = await runCli(['token', 'create', '--name', 'ci'], { env: { DATA_DIR: dataDir } });
+    const created = await runCli(['token', 'create', '--name', 'ci'], { env: { DATA_DIR: dataDir, STRIPE_CONNECTOR_URL: await addressWithoutServer() } });
     assert.equal(created.code, 0, created.stderr);
     token = created.stdout.trim();
+    createdOnStore = created.stderr;
     server = await startServerProcess(['serve', '--port', '0'], { DATA_DIR: dataDir, STRIPE_API_BASE: stripe.url });
     env = { STRIPE_CONNECTOR_URL: server.url, STRIPE_CONNECTOR_TOKEN: token };
   });
@@ -32,12 +55,13 @@ describe('the stripe-connector command against a running server', () => {
 
   test('token create prints a token once, usable against the server started on the same data directory', async () => {
     assert.match(token, /^sct_[A-Za-z0-9_-]{43}$/);
+    assert.ok(createdOnStore.includes(`in the SQLite store ${join(dataDir, 'connector.db')}`), `says which store it wrote: ${createdOnStore}`);
     const res = await fetch(`${server.url}/api/connections`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(res.status, 200);
   });
 
   test('the first start printed an admin token that works', async () => {
-    const admin = server.output().match(/Admin token \(shown once, store it now\):\s+(sct_\S+)/)?.[1];
+    const admin = adminToken();
     assert.ok(admin);
     const res = await fetch(`${server.url}/api/connections`, { headers: { authorization: `Bearer ${admin}` } });
     assert.equal(res.status, 200);
@@ -89,6 +113,62 @@ describe('the stripe-connector command against a running server', () => {
     assert.match(none.stderr, /STRIPE_CONNECTOR_TOKEN is not set/);
     assert.equal(pk.code, 1);
     assert.match(pk.stderr, /publishable key/);
+  });
+
+  test('token list shows your tokens with the current one marked; token revoke makes one refused at once and keeps the last admin token', async () => {
+    const extra = (await (await fetch(`${server.url}/api/tokens`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).json()) as { id: string; token: string };
+    const listed = await runCli(['token', 'list'], { env });
+    assert.equal(listed.code, 0, listed.stderr);
+    const data = JSON.parse(listed.stdout).data as { id: string; current: boolean }[];
+    assert.equal(data.length, 2);
+    assert.deepEqual(data.filter((t) => !t.current).map((t) => t.id), [extra.id]);
+    assert.ok(!listed.stdout.includes(token) && !listed.stdout.includes(extra.token));
+
+    const [revoked, unknown, lastAdmin] = await Promise.all([
+      runCli(['token', 'revoke', extra.id], { env }),
+      runCli(['token', 'revoke', 'tok_nope'], { env }),
+      (async () => {
+        const adminEnv = { ...env, STRIPE_CONNECTOR_TOKEN: adminToken()! };
+        const [only] = JSON.parse((await runCli(['token', 'list'], { env: adminEnv })).stdout).data as { id: string }[];
+        return runCli(['token', 'revoke', only!.id], { env: adminEnv });
+      })(),
+    ]);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.deepEqual(JSON.parse(revoked.stdout), { id: extra.id, deleted: true });
+    const refused = await fetch(`${server.url}/api/connections`, { headers: { authorization: `Bearer ${extra.token}` } });
+    assert.equal(refused.status, 401);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /404 No token with id "tok_nope"/);
+    assert.equal(lastAdmin.code, 1);
+    assert.match(lastAdmin.stderr, /409 No other admin user holds a token/);
+  });
+
+  test('token create without a token is refused while a server answers, writing nothing; with an admin token it creates the user through the server', async () => {
+    const usersBefore = await countUsers();
+    const asAdmin = { STRIPE_CONNECTOR_URL: server.url, STRIPE_CONNECTOR_TOKEN: adminToken()! };
+    const [refused, throughServer, notAdmin, secondAdmin] = await Promise.all([
+      runCli(['token', 'create', '--name', 'late'], { env: { DATA_DIR: dataDir, STRIPE_CONNECTOR_URL: server.url } }),
+      runCli(['token', 'create', '--name', 'dana'], { env: asAdmin }),
+      runCli(['token', 'create', '--name', 'erin'], { env }),
+      runCli(['token', 'create', '--name', 'ops', '--admin'], { env: asAdmin }),
+    ]);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, new RegExp(`A server answers at ${server.url}.*STRIPE_CONNECTOR_TOKEN to an admin token`));
+    assert.equal(refused.stdout, '');
+
+    assert.equal(throughServer.code, 0, throughServer.stderr);
+    const dana = throughServer.stdout.trim();
+    assert.match(dana, /^sct_[A-Za-z0-9_-]{43}$/, 'only the token on stdout');
+    assert.match(throughServer.stderr, /Created user usr_\w+ \(dana\) through the server/);
+    const res = await fetch(`${server.url}/api/connections`, { headers: { authorization: `Bearer ${dana}` } });
+    assert.equal(res.status, 200);
+
+    assert.equal(notAdmin.code, 1);
+    assert.match(notAdmin.stderr, /403 Only an admin user may create users/);
+    assert.equal(secondAdmin.code, 0, secondAdmin.stderr);
+    const byOps = await fetch(`${server.url}/api/users`, { method: 'POST', headers: { authorization: `Bearer ${secondAdmin.stdout.trim()}` }, body: '{"name":"frank"}' });
+    assert.equal(byOps.status, 201, '--admin made an admin');
+    assert.equal(await countUsers(), usersBefore + 3, 'dana, ops and frank; nothing for the refused two');
   });
 
   test('no API key or token ever appears in the server log', async () => {

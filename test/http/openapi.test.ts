@@ -5,7 +5,7 @@ import { testActions } from '../support/test-actions.js';
 import { findTrigger, triggers } from '../../src/connector/triggers/index.js';
 import { newSubscriptionBody } from '../../src/triggers/subscription-body.js';
 import { DeliverySchema } from '../../src/delivery/delivery-view.js';
-import { DeliveriesQuery } from '../../src/http/schemas.js';
+import { DeliveriesQuery, NewUserBody } from '../../src/http/schemas.js';
 
 describe('published schemas', () => {
   let h: Harness;
@@ -101,6 +101,20 @@ describe('published schemas', () => {
     }
     for (const route of ['/healthz', '/api/connections', '/api/connections/{id}', '/api/operations', '/api/runs']) assert.ok(doc.paths[route], route);
     assert.deepEqual(doc.paths['/api/connections'].post.requestBody.content['application/json'].schema.required.sort(), ['apiKey', 'name']);
+  });
+
+  test('/openapi.json documents the token and user routes with the schemas that validate them', async () => {
+    const doc = (await h.request('GET', '/openapi.json', { token: null })).json();
+    for (const [path, method] of [['/api/tokens', 'get'], ['/api/tokens', 'post'], ['/api/tokens/{id}', 'delete'], ['/api/users', 'post']] as const) {
+      assert.ok(doc.paths[path]?.[method]?.responses, `${method.toUpperCase()} ${path}`);
+    }
+    const newUser = doc.paths['/api/users'].post;
+    assert.deepEqual(newUser.requestBody.content['application/json'].schema, JSON.parse(JSON.stringify(NewUserBody)));
+    assert.deepEqual(Object.keys(newUser.responses['201'].content['application/json'].schema.properties).sort(), ['id', 'name', 'token']);
+    assert.ok(newUser.responses['403'], 'a non-admin is refused, and the document says so');
+    assert.equal(doc.paths['/api/tokens'].post.requestBody.required, false, 'POST /api/tokens takes no body');
+    assert.deepEqual(Object.keys(doc.paths['/api/tokens'].get.responses['200'].content['application/json'].schema.properties.data.items.properties).sort(), ['createdAt', 'current', 'id']);
+    assert.ok(doc.paths['/api/tokens/{id}'].delete.responses['409'], 'the last admin token is kept');
   });
 
   test('every $ref in the document resolves', async () => {
