@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config.js';
 import { composeServices } from '../../src/app/services.js';
 import { buildApp } from '../../src/http/app.js';
 import { authenticateWithConnection, createUserWithToken } from '../../src/users/tokens.js';
-import { RunRecorder } from '../../src/actions/run-recorder.js';
+import { RunRecorder, type RunRecord } from '../../src/actions/run-recorder.js';
 import { observeRequestIds } from '../../src/actions/request-id.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import { insertRun } from '../../src/store/runs.js';
@@ -17,7 +17,7 @@ import type { NewRunRow } from '../../src/store/schema.js';
 import { newId } from '../../src/store/ids.js';
 import { createThrottle } from '../../src/actions/throttle.js';
 import { getCustomer } from '../../src/connector/actions/get-customer.js';
-import { REDACTED_PATHS } from '../../src/log.js';
+import { createLogger } from '../../src/log.js';
 
 process.setSourceMapsEnabled(false);
 const N = Number(process.env.BENCH_STAGE_ITERATIONS ?? 5000);
@@ -46,7 +46,7 @@ const row = await services.connections.owned(userId, view.id);
 const stripe = services.connections.stripeFor(row);
 const customer = await stripe.customers.create({ email: 'bench@example.com' });
 const app = await buildApp(services);
-const devNull = pino({ level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, pino.destination({ dest: '/dev/null', sync: true }));
+const devNull = createLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: true }) });
 const throttle = createThrottle();
 
 console.log(`stages, ${N} sequential iterations each, Node ${process.version}`);
@@ -64,8 +64,14 @@ const runRow = (): NewRunRow => ({
 });
 await time('insertRun: one row, its own commit', () => insertRun(services.db, runRow()));
 const recorder = new RunRecorder(services.db);
-await time('RunRecorder: 20 rows recorded together, per row', async () => {
-  await Promise.all(Array.from({ length: 20 }, () => recorder.record(runRow())));
+const customerJson = JSON.stringify(customer);
+const runRecord = (): RunRecord => ({
+  id: newId('run'), kind: 'action', user_id: userId, connection_id: view.id, operation: 'getCustomer', status: 'succeeded',
+  duration_ms: 1, stripe_request_id: 'req_x', input: { id: customer.id }, output: { value: customer, json: customerJson },
+  created_at: new Date().toISOString(),
+});
+await time('RunRecorder: 20 rows recorded together (redacted), per row', async () => {
+  await Promise.all(Array.from({ length: 20 }, () => recorder.record(runRecord())));
 }, 20);
 await time('one pino info line with redaction (/dev/null)', () => devNull.info({ method: 'POST', url: '/api/connections/x/actions/getCustomer', statusCode: 200, responseTimeMs: 1.234 }, 'request'));
 await time('getCustomer.run (SDK + in-process emulator)', () => getCustomer.run({ stripe, idempotencyKey: 'x' }, { id: customer.id }));

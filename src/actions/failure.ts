@@ -4,7 +4,6 @@
 // stack trace).
 import { ConnectorError } from '../errors.js';
 import { toConnectorError } from '../stripe/errors.js';
-import { redactSecrets } from './redact.js';
 
 export function asConnectorError(error: unknown): ConnectorError {
   const mapped = toConnectorError(error);
@@ -18,20 +17,4 @@ export function asConnectorError(error: unknown): ConnectorError {
 export function stripeStatusOf(error: unknown): number | undefined {
   const status = (error as { statusCode?: unknown } | null)?.statusCode;
   return typeof status === 'number' ? status : undefined;
-}
-
-/**
- * What a log line may say about an unexpected error: its type, code and message with secrets
- * redacted — never its stack (DESIGN.md: no stack trace in any response or log line) and never a
- * key that happened to be in its message.
- */
-export function loggableError(error: unknown): { type: string; code?: string; message: string } {
-  const type = error instanceof Error ? error.constructor.name : typeof error;
-  const code = (error as { code?: unknown } | null)?.code;
-  const message = error instanceof Error ? error.message : String(error);
-  return {
-    type,
-    ...(typeof code === 'string' ? { code } : {}),
-    message: (redactSecrets(message) as string).slice(0, 500),
-  };
 }

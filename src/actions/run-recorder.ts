@@ -9,10 +9,41 @@
 // CPU per row committed alone, 24–28 µs per row in statements of 20 rows. At 20 concurrent calls
 // the connector finishes several calls per turn, so most rows share a commit; one call at a time
 // costs the same as before.
+import { redactSecrets } from '../redact.js';
 import type { Store } from '../store/database.js';
 import { GroupCommit } from '../store/group-commit.js';
 import { insertRuns } from '../store/runs.js';
 import type { NewRunRow } from '../store/schema.js';
+
+/** A run as the action path knows it: input, output and error as values, not yet redacted. */
+export interface RunRecord extends Omit<NewRunRow, 'input' | 'output' | 'error'> {
+  input: unknown;
+  /** Absent when the run failed. */
+  output?: { value: unknown; json: string };
+  /** Absent when the run succeeded. */
+  error?: unknown;
+}
+
+/**
+ * The one place a run's input, output and error are redacted (src/redact.ts) before they are kept:
+ * a key pasted into a customer's description is as secret in Stripe's answer as in the request.
+ * Only the history is redacted; the caller's live answer is Stripe's data, sent as it came. The
+ * output's JSON text, already made for that answer, is kept as it is when nothing needed redacting.
+ */
+export function historyRow(run: RunRecord): NewRunRow {
+  const { input, output, error, ...columns } = run;
+  let outputJson: string | null = null;
+  if (output) {
+    const redacted = redactSecrets(output.value);
+    outputJson = redacted === output.value ? output.json : JSON.stringify(redacted);
+  }
+  return {
+    ...columns,
+    input: JSON.stringify(redactSecrets(input)),
+    output: outputJson,
+    error: error === undefined ? null : JSON.stringify(redactSecrets(error)),
+  };
+}
 
 /**
  * Rows per statement at most. Default 50: 600 bound parameters (12 columns), far under SQLite's
@@ -34,8 +65,8 @@ export class RunRecorder {
     });
   }
 
-  /** Resolves once the row is committed; rejects if it could not be written. */
-  record(row: NewRunRow): Promise<void> {
-    return this.group.add(row);
+  /** Resolves once the run's row is committed; rejects if it could not be written. */
+  record(run: RunRecord): Promise<void> {
+    return this.group.add(historyRow(run));
   }
 }

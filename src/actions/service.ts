@@ -12,10 +12,9 @@ import { newId } from '../store/ids.js';
 import type { ConnectionRow, RunRow } from '../store/schema.js';
 import type { ConnectionService } from '../connections/service.js';
 import { stripeRequestIdOf } from '../stripe/errors.js';
-import { asConnectorError, loggableError } from './failure.js';
+import { asConnectorError } from './failure.js';
 import { deriveIdempotencyKey } from './idempotency.js';
 import { compileValidator, type InputValidator } from './input-validator.js';
-import { redactSecrets } from './redact.js';
 import { observeRequestIds, type CallRecord } from './request-id.js';
 import { RunRecorder } from './run-recorder.js';
 import type { Throttle } from './throttle.js';
@@ -144,7 +143,7 @@ export class ActionService {
       failure = asConnectorError(error);
       record.stripeRequestId ??= stripeRequestIdOf(error);
       if (failure.status >= 500) {
-        this.options.logger.error({ error: loggableError(error), operation: call.operation, connectionId: connection.id }, 'action failed');
+        this.options.logger.error({ err: error, operation: call.operation, connectionId: connection.id }, 'action failed');
       }
     }
     const durationMs = Math.round(performance.now() - started);
@@ -159,9 +158,10 @@ export class ActionService {
       status: failure ? 'failed' : 'succeeded',
       duration_ms: durationMs,
       stripe_request_id: record.stripeRequestId ?? null,
-      input: JSON.stringify(redactSecrets(input)),
-      output: failure ? null : outputJson,
-      error: failure ? JSON.stringify({ status: failure.status, code: failure.code, message: failure.message }) : null,
+      input,
+      ...(failure
+        ? { error: { status: failure.status, code: failure.code, message: failure.message } }
+        : { output: { value: output ?? null, json: outputJson } }),
       created_at: createdAt,
     });
     if (failure) throw failure;

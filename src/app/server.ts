@@ -20,8 +20,9 @@ export async function startServer(config: Config, overrides: ServiceOverrides = 
   try {
     const admin = await ensureAdmin(services.db, config.adminToken);
     if (admin.kind === 'generated') {
-      // Printed once, to the console only (not the log): it is never stored in clear.
-      console.log(`\nAdmin token (shown once, store it now):\n  ${admin.token}\n`);
+      // Printed once, to the terminal only: stderr, because stdout carries the JSON log lines that
+      // log collectors keep, and the token is never stored in clear anywhere.
+      process.stderr.write(`\nAdmin token (shown once, store it now):\n  ${admin.token}\n\n`);
     }
     const app = await buildApp(services);
     await app.listen({ port: config.port, host: config.host });

@@ -7,6 +7,7 @@ import type { ActionDefinition } from '../connector/define.js';
 import { createLogger, type Logger } from '../log.js';
 import { openStore, type Store } from '../store/database.js';
 import type { ConnectionRow } from '../store/schema.js';
+import type { ModeWarnings } from '../store/private-files.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { authenticate } from '../users/tokens.js';
 import { createKeyCipher } from '../connections/key-cipher.js';
@@ -60,8 +61,8 @@ export interface ServiceOverrides {
   reconcileIntervalSeconds?: number;
 }
 
-export async function openStoreAt(config: Config): Promise<Store> {
-  const db = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+export async function openStoreAt(config: Config, warnings?: ModeWarnings): Promise<Store> {
+  const db = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, warnings });
   try {
     await migrateToLatest(db);
   } catch (error) {
@@ -74,8 +75,8 @@ export async function openStoreAt(config: Config): Promise<Store> {
 export async function composeServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
   const logger = overrides.logger ?? createLogger();
   // The master key first: a bad STRIPE_CONNECTOR_MASTER_KEY stops the start before anything is opened.
-  const cipher = createKeyCipher(loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir }));
-  const db = await openStoreAt(config);
+  const cipher = createKeyCipher(loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir, warnings: logger }));
+  const db = await openStoreAt(config, logger);
   let publicUrl = config.publicUrl;
   const webhookDb = webhookTablesOf(db);
   const outboxDb = outboxOf(db);

@@ -38,7 +38,8 @@ export async function startDemo(config: Config): Promise<RunningDemo> {
     `curl -s -X POST ${server.url}/api/connections/${connection.id}/actions/createCustomer ` +
     `-H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' ` +
     `-d '{"email":"jenny.rosen@example.com","description":"demo customer"}'`;
-  console.log(
+  // On stderr, like the first start's admin token (src/app/server.ts): stdout is the JSON log stream.
+  process.stderr.write(
     [
       '',
       `stripe-connector demo: server ${server.url}, Stripe emulator ${emulator.url}, data ${dataDir} (removed on exit)`,
@@ -46,6 +47,7 @@ export async function startDemo(config: Config): Promise<RunningDemo> {
       `  connection: ${connection.id}`,
       '  try:',
       `  ${curl}`,
+      '',
       '',
     ].join('\n'),
   );

@@ -8,13 +8,18 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { ConnectorError } from '../errors.js';
 import { checkSubscriberUrl, type CheckedTarget, type UrlGuardOptions } from './url-guard.js';
+import { RESPONSE_SNIPPET_BYTES, responseSnippet } from './response-snippet.js';
 import type { DeliveryHeaders } from './signing.js';
+
 
 /** DESIGN.md: "no answer in 10 s is retried". Covers connecting, the request and the response head. */
 export const DEFAULT_SEND_TIMEOUT_MS = 10_000;
 
-/** Kept of the subscriber's answer for delivery history: enough to see an error message. */
-export const RESPONSE_SNIPPET_BYTES = 1024;
+/**
+ * Read of an answer at most. An answer that ends within it ends on its own and its keep-alive socket
+ * is reused; the rest of a longer one is not waited for (its socket is dropped). Default 1 KiB.
+ */
+const ANSWER_READ_BYTES = 1024;
 
 export interface SendOptions extends UrlGuardOptions {
   /** Default DEFAULT_SEND_TIMEOUT_MS (10_000 ms). */
@@ -32,7 +37,7 @@ export interface SendResult {
   /** The subscriber's HTTP status, null when none came (refused URL, connection error, timeout). */
   status: number | null;
   durationMs: number;
-  /** The start of the answer's body (RESPONSE_SNIPPET_BYTES at most), for history. */
+  /** The start of a failed attempt's answer (response-snippet.ts), for history; null for a success. */
   responseSnippet: string | null;
   /** Why it was not delivered, in words for history; null when delivered. */
   error: string | null;
@@ -128,7 +133,6 @@ export async function sendDelivery(
         const chunks: Buffer[] = [];
         let size = 0;
         const conclude = () => {
-          const snippet = Buffer.concat(chunks).subarray(0, RESPONSE_SNIPPET_BYTES).toString('utf8');
           const delivered = isDeliveredStatus(status);
           let error: string | null = null;
           if (status >= 300 && status < 400) {
@@ -136,14 +140,13 @@ export async function sendDelivery(
           } else if (!delivered) {
             error = `answered ${status}`;
           }
-          finish({ delivered, status, responseSnippet: snippet === '' ? null : snippet, error });
+          finish({ delivered, status, responseSnippet: responseSnippet(delivered, Buffer.concat(chunks)), error });
         };
         concludeAnswer = conclude;
         response.on('data', (chunk: Buffer) => {
           if (size < RESPONSE_SNIPPET_BYTES) chunks.push(chunk);
           size += chunk.length;
-          // Enough for history: the rest of a large answer is not waited for.
-          if (size >= RESPONSE_SNIPPET_BYTES) {
+          if (size > ANSWER_READ_BYTES) {
             conclude();
             response.destroy();
           }

@@ -1,9 +1,9 @@
 // Every failure leaves as {"error":{code,message,details}} (DESIGN.md). ConnectorErrors carry their
 // own answer; fastify's own 4xx (body too large, bad URL) are translated; anything else is a 500
-// with a fixed message, logged by type and redacted message (no stack) and never shown.
+// with a fixed message, never shown, and logged as src/log.ts logs every error (type, code,
+// redacted message; no stack).
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ConnectorError } from '../errors.js';
-import { loggableError } from '../actions/failure.js';
 
 function translate(error: FastifyError): ConnectorError {
   if (error instanceof ConnectorError) return error;
@@ -24,7 +24,7 @@ export function installErrorHandling(app: FastifyInstance, bodyLimitBytes: numbe
     if (answer.code === 'payload_too_large') {
       answer = new ConnectorError(413, 'payload_too_large', `The request body is larger than the limit of ${bodyLimitBytes} bytes`);
     }
-    if (answer.status >= 500) request.log.error({ error: loggableError(error) }, 'request failed');
+    if (answer.status >= 500) request.log.error({ err: error }, 'request failed');
     void reply.code(answer.status).headers(answer.headers).send(answer.toBody());
   });
   app.setNotFoundHandler((request, reply) => {

@@ -1,10 +1,11 @@
 // Opens the one store: embedded SQLite in DATA_DIR unless DATABASE_URL selects PostgreSQL.
 // Services only ever see a Kysely<Database>, so no SQLite-only SQL leaks into them.
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { createLogger } from '../log.js';
+import { ensurePrivateDir, ensurePrivateFile, tightenMode, PRIVATE_FILE_MODE, type ModeWarnings } from './private-files.js';
 import type { Database } from './schema.js';
 import { cachingStatements } from './statement-cache.js';
 
@@ -13,6 +14,8 @@ export interface StoreOptions {
   dataDir: string;
   /** postgres://… selects PostgreSQL; undefined selects embedded SQLite. */
   databaseUrl: string | undefined;
+  /** Where a DATA_DIR or database file open to other users is reported. Default: JSON lines on stderr. */
+  warnings?: ModeWarnings;
 }
 
 export type Store = Kysely<Database>;
@@ -38,8 +41,13 @@ export function openStore(options: StoreOptions): Store {
       dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: options.databaseUrl }) }),
     });
   }
-  mkdirSync(options.dataDir, { recursive: true });
-  const sqlite = new SqliteDatabase(sqliteFile(options.dataDir));
+  const warnings = options.warnings ?? createLogger({ destination: process.stderr });
+  const file = sqliteFile(options.dataDir);
+  ensurePrivateDir(options.dataDir, warnings);
+  ensurePrivateFile(file, warnings);
+  // Left over from a run before these files were kept 0600; SQLite reuses them as they are.
+  for (const companion of [`${file}-wal`, `${file}-shm`]) tightenMode(companion, PRIVATE_FILE_MODE, warnings);
+  const sqlite = new SqliteDatabase(file);
   // WAL lets another process (a second server, a worker) write while a server reads; foreign keys
   // are off by default in SQLite.
   sqlite.pragma('journal_mode = WAL');

@@ -147,7 +147,7 @@ export class InboundWebhooks {
 
   private refused(connectionId: string, error: unknown): ConnectorError {
     // The reason goes to the log for the operator; the answer stays the same for every refusal.
-    this.options.logger?.warn({ connectionId, reason: error instanceof Error ? error.message : String(error) }, 'inbound Stripe webhook refused');
+    this.options.logger?.warn({ connectionId, err: error }, 'inbound Stripe webhook refused');
     return new ConnectorError(400, 'invalid_input', SIGNATURE_REFUSED_MESSAGE);
   }
 

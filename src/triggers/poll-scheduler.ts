@@ -109,7 +109,7 @@ export class PollScheduler {
       const pauseMs = Math.min(FAILED_POLL_MAX_PAUSE_MS, FAILED_POLL_FIRST_PAUSE_MS * 2 ** Math.min(count - 1, 20));
       this.failures.set(key(poll), { count, retryAtMs: now() + pauseMs });
       this.options.logger?.warn(
-        { ...poll, failures: count, retryInMs: pauseMs, error: error instanceof Error ? error.message : String(error) },
+        { ...poll, failures: count, retryInMs: pauseMs, err: error },
         'poll failed',
       );
     }

@@ -94,4 +94,21 @@ describe('the five actions through the HTTP API against the emulator', () => {
     assert.equal(res.json().error.code, 'invalid_api_key');
     assert.deepEqual(await h.countRows(), rowsBefore);
   });
+
+  test('a key pasted into a customer description comes back to the caller as Stripe holds it, but is redacted in the run history of every run that read it', async () => {
+    const pasted = 'sk_test_51PastedIntoADescription77';
+    const created = await action('createCustomer', { description: `call me, key ${pasted}` });
+    const read = await action('getCustomer', { id: created.json().id });
+    assert.equal(read.statusCode, 200, read.body);
+    assert.equal(read.json().description, `call me, key ${pasted}`, "the live answer is Stripe's data, unchanged");
+
+    const history = (await h.request('GET', `/api/runs?connection=${connectionId}&limit=2`)).json().data;
+    const [getRun, createRun] = history;
+    assert.equal(getRun.operation, 'getCustomer');
+    assert.equal(getRun.output.description, 'call me, key [redacted]');
+    assert.deepEqual({ ...getRun.output, description: null }, { ...read.json(), description: null }, 'the rest of the output is kept as answered');
+    assert.equal(createRun.input.description, 'call me, key [redacted]');
+    assert.equal(createRun.output.description, 'call me, key [redacted]');
+    assert.ok(!JSON.stringify(history).includes(pasted));
+  });
 });

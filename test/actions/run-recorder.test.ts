@@ -7,15 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
-import { RunRecorder } from '../../src/actions/run-recorder.js';
+import { RunRecorder, type RunRecord } from '../../src/actions/run-recorder.js';
 import { createUserWithToken } from '../../src/users/tokens.js';
-import type { NewRunRow } from '../../src/store/schema.js';
 
 describe('run history group commit', () => {
   let dataDir: string;
   let db: Store;
   let userId: string;
-  const row = (id: string): NewRunRow => ({
+  const row = (id: string): RunRecord => ({
     id,
     kind: 'action',
     user_id: userId,
@@ -24,9 +23,8 @@ describe('run history group commit', () => {
     status: 'succeeded',
     duration_ms: 3,
     stripe_request_id: 'req_x',
-    input: '{}',
-    output: '{}',
-    error: null,
+    input: {},
+    output: { value: {}, json: '{}' },
     created_at: '2026-11-26T08:00:00.000Z',
   });
   const stored = async (ids: string[]) =>

@@ -27,7 +27,7 @@ describe('the stripe-connector command against a running server', () => {
   let token: string;
   let createdOnStore: string;
   let env: Record<string, string>;
-  const adminToken = () => server.output().match(/Admin token \(shown once, store it now\):\s+(sct_\S+)/)?.[1];
+  const adminToken = () => server.stderr().match(/Admin token \(shown once, store it now\):\s+(sct_\S+)/)?.[1];
   const countUsers = async () => {
     const db = openStore({ dataDir, databaseUrl: undefined });
     try {
@@ -60,9 +60,13 @@ describe('the stripe-connector command against a running server', () => {
     assert.equal(res.status, 200);
   });
 
-  test('the first start printed an admin token that works', async () => {
+  test('the first start printed an admin token that works, on stderr only: stdout carries JSON log lines alone', async () => {
     const admin = adminToken();
     assert.ok(admin);
+    assert.ok(!server.stdout().includes(admin), 'the token is not in the log stream');
+    const stdoutLines = server.stdout().split('\n').filter((line) => line !== '');
+    assert.ok(stdoutLines.length > 0);
+    for (const line of stdoutLines) assert.doesNotThrow(() => JSON.parse(line), `a JSON log line: ${line}`);
     const res = await fetch(`${server.url}/api/connections`, { headers: { authorization: `Bearer ${admin}` } });
     assert.equal(res.status, 200);
   });

@@ -7,10 +7,13 @@ import { startServerProcess } from '../support/processes.js';
 
 const run = promisify(execFile);
 
-test('serve --demo prints a token, a connection and a curl line that creates a customer', async () => {
+test('serve --demo prints a token (on stderr), a connection and a curl line that creates a customer', async () => {
   const server = await startServerProcess(['serve', '--demo', '--port', '0'], {});
   try {
     const printed = await server.waitFor(/connection: (conn_\w+)\n\s+try:\n\s+(curl [^\n]+)/);
+    const token = server.stderr().match(/token: +(sct_\S+)/)?.[1];
+    assert.ok(token, 'the demo token is printed on stderr');
+    assert.ok(!server.stdout().includes(token), 'and not on stdout, the JSON log stream');
     const dataDir = server.output().match(/data (\S+) \(removed on exit\)/)?.[1];
     assert.ok(dataDir && existsSync(dataDir));
     // Run the printed line exactly as a user would paste it.

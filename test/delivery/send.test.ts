@@ -4,7 +4,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { generateSubscriptionSecret, signDelivery } from '../../src/delivery/signing.js';
-import { RESPONSE_SNIPPET_BYTES, sendDelivery } from '../../src/delivery/send.js';
+import { sendDelivery } from '../../src/delivery/send.js';
+import { RESPONSE_SNIPPET_BYTES } from '../../src/delivery/response-snippet.js';
 
 interface Received {
   path: string;
@@ -57,6 +58,8 @@ describe('sending a delivery to a subscriber', () => {
   let hanging: Subscriber;
   let redirecting: Subscriber;
   let chatty: Subscriber;
+  let talkative: Subscriber;
+  let failingAtLength: Subscriber;
 
   before(async () => {
     ok = await startSubscriber((_req, res) => res.writeHead(204).end());
@@ -66,7 +69,10 @@ describe('sending a delivery to a subscriber', () => {
     });
     redirecting = await startSubscriber((_req, res) => res.writeHead(302, { location: `${ok.url}/elsewhere` }).end());
     chatty = await startSubscriber((_req, res) => res.writeHead(200).end('x'.repeat(RESPONSE_SNIPPET_BYTES * 50)));
-    subscribers.push(ok, failing, hanging, redirecting, chatty);
+    talkative = await startSubscriber((_req, res) => res.writeHead(200).end('stored; internal ref db-7.internal:5432'));
+    // 'x' then two-byte characters: byte 256 is the second half of one, so the cut falls before it.
+    failingAtLength = await startSubscriber((_req, res) => res.writeHead(503).end('x' + 'é'.repeat(300)));
+    subscribers.push(ok, failing, hanging, redirecting, chatty, talkative, failingAtLength);
   });
 
   after(async () => {
@@ -112,10 +118,21 @@ describe('sending a delivery to a subscriber', () => {
     assert.equal(ok.received.length, before);
   });
 
-  test('a long answer is cut to the snippet kept for history', async () => {
-    const result = await sendDelivery(chatty.url, body, headers(), allowPrivate);
-    assert.equal(result.delivered, true);
-    assert.equal(result.responseSnippet?.length, RESPONSE_SNIPPET_BYTES);
+  test('a success keeps nothing of its answer, short or long', async () => {
+    for (const subscriber of [talkative, chatty]) {
+      const result = await sendDelivery(subscriber.url, body, headers(), allowPrivate);
+      assert.equal(result.delivered, true);
+      assert.equal(result.responseSnippet, null);
+    }
+  });
+
+  test('a failure keeps at most 256 bytes of its answer, cut on a UTF-8 character boundary', async () => {
+    assert.equal(RESPONSE_SNIPPET_BYTES, 256);
+    const result = await sendDelivery(failingAtLength.url, body, headers(), allowPrivate);
+    assert.equal(result.delivered, false);
+    assert.equal(result.responseSnippet, 'x' + 'é'.repeat(127));
+    assert.equal(Buffer.byteLength(result.responseSnippet ?? ''), 255);
+    assert.ok(!result.responseSnippet?.includes('\uFFFD'), 'no broken character');
   });
 
   test('a loopback subscriber is refused without the private-address allowance, and nothing is sent', async () => {

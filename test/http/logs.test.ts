@@ -1,8 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { pino } from 'pino';
-import { REDACTED_PATHS } from '../../src/log.js';
+import { createLogger } from '../../src/log.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.js';
 import { testActions } from '../support/test-actions.js';
@@ -15,14 +14,14 @@ describe('logs and responses keep secrets out', () => {
   let captured = '';
   before(async () => {
     stripe = await startStripeStandIn();
-    // The logger configured as src/log.ts configures it, writing into memory at debug level.
+    // The production logger (src/log.ts), writing into memory at debug level.
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
         captured += chunk.toString();
         done();
       },
     });
-    const logger = pino({ level: 'debug', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
+    const logger = createLogger({ level: 'debug', destination: sink });
     h = await startHarness({ config: { stripeApiBase: stripe.url }, services: { actions: testActions, logger } });
   });
   after(async () => {

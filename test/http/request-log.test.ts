@@ -1,8 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { pino } from 'pino';
-import { REDACTED_PATHS } from '../../src/log.js';
+import { createLogger } from '../../src/log.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 describe('request log', () => {
@@ -15,7 +14,7 @@ describe('request log', () => {
         done();
       },
     });
-    const logger = pino({ level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
+    const logger = createLogger({ level: 'info', destination: sink });
     h = await startHarness({ services: { logger } });
   });
   after(() => h.close());

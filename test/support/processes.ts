@@ -37,6 +37,10 @@ export interface ServerProcess {
   url: string;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
+  /** What it wrote to stdout alone (the JSON log lines of `serve`). */
+  stdout(): string;
+  /** What it wrote to stderr alone. */
+  stderr(): string;
   /** Resolves when the output matches. */
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** SIGTERM, then the exit code. */
@@ -48,13 +52,15 @@ export interface ServerProcess {
 export async function startServerProcess(args: string[], env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  const streams = { stdout: '', stderr: '' };
   const waiters: (() => void)[] = [];
-  const onData = (c: Buffer) => {
+  const onData = (stream: keyof typeof streams) => (c: Buffer) => {
     output += c.toString();
+    streams[stream] += c.toString();
     for (const w of [...waiters]) w();
   };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
+  child.stdout?.on('data', onData('stdout'));
+  child.stderr?.on('data', onData('stderr'));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
   // Generous: a child starting through tsx on a busy 2-core machine has been seen to take 20 s.
@@ -95,6 +101,8 @@ export async function startServerProcess(args: string[], env: Record<string, str
     child,
     url: (listening[1] ?? listening[2]) as string,
     output: () => output,
+    stdout: () => streams.stdout,
+    stderr: () => streams.stderr,
     waitFor,
     exited,
     async stop() {

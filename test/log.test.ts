@@ -1,0 +1,94 @@
+// The production logger (src/log.ts createLogger) writing JSON lines into memory: whatever is logged
+// as an error, at any level, leaves its type, code and redacted message and never a stack trace.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import Fastify from 'fastify';
+import { createLogger, loggableError } from '../src/log.js';
+import { generateToken } from '../src/users/tokens.js';
+
+const KEY = 'sk_live_51HlogLineMustNotShowThis9';
+
+function capture(level = 'info') {
+  let text = '';
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  const lines = () => text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { logger: createLogger({ level, destination }), text: () => text, lines };
+}
+
+function failure(): Error {
+  const cause = Object.assign(new Error(`connect refused for ${KEY}`), { code: 'ECONNREFUSED' });
+  const error = Object.assign(new Error(`no answer after 3 attempt(s) using ${KEY}`, { cause }), { code: 'stripe_unreachable' });
+  assert.match(error.stack ?? '', /\n {4}at /, 'the error does carry a stack');
+  return error;
+}
+
+const noStack = (text: string) => {
+  assert.ok(!text.includes('"stack"'), 'no "stack" key');
+  assert.ok(!/ {4}at /.test(text), 'no stack frame text');
+  assert.ok(!text.includes(KEY) && !text.includes(KEY.slice(8)), 'no key');
+};
+
+test('an error logged as {err} leaves its type, code and redacted message, and its cause, with no stack, even at trace level', () => {
+  for (const level of ['info', 'debug', 'trace']) {
+    const { logger, text, lines } = capture(level);
+    logger.error({ err: failure(), connectionId: 'conn_1' }, 'poll round failed');
+    noStack(text());
+    const [line] = lines();
+    assert.equal(line?.msg, 'poll round failed');
+    assert.equal(line?.connectionId, 'conn_1');
+    assert.deepEqual(line?.err, {
+      type: 'Error',
+      code: 'stripe_unreachable',
+      message: 'no answer after 3 attempt(s) using [redacted]',
+      cause: { type: 'Error', code: 'ECONNREFUSED', message: 'connect refused for [redacted]' },
+    });
+  }
+});
+
+test('the same under {error}, for an error logged on its own, and for one logged without a message', () => {
+  const { logger, text, lines } = capture();
+  logger.error({ error: failure() }, 'action failed');
+  logger.warn(failure());
+  logger.error({ err: failure() });
+  noStack(text());
+  const [underError, alone, noMessage] = lines();
+  assert.equal((underError?.error as { message: string }).message, 'no answer after 3 attempt(s) using [redacted]');
+  assert.equal((alone?.err as { type: string }).type, 'Error');
+  assert.equal(alone?.msg, 'no answer after 3 attempt(s) using [redacted]', 'the message pino takes from the error is the redacted one');
+  assert.equal(noMessage?.msg, 'no answer after 3 attempt(s) using [redacted]');
+});
+
+test('message texts and a plain-text error are redacted too, connector tokens included', () => {
+  const { logger, text, lines } = capture();
+  const token = generateToken();
+  logger.error(`stop failed: ${KEY}`);
+  logger.warn({ error: `answered 500 for ${token}` }, 'delivery attempt failed');
+  assert.ok(!text().includes(KEY) && !text().includes(token));
+  const [stop, attempt] = lines();
+  assert.equal(stop?.msg, 'stop failed: [redacted]');
+  assert.equal(attempt?.error, 'answered 500 for [redacted]');
+});
+
+test('loggableError of its own result changes nothing', () => {
+  const once = loggableError(failure());
+  assert.deepEqual(loggableError(once), once);
+});
+
+test("fastify's own error logging through this logger carries no stack either", async () => {
+  const { logger, text } = capture();
+  const app = Fastify({ loggerInstance: logger });
+  app.get('/boom', async () => {
+    throw failure();
+  });
+  const response = await app.inject({ method: 'GET', url: '/boom' });
+  await app.close();
+  assert.equal(response.statusCode, 500);
+  assert.match(text(), /no answer after 3 attempt\(s\) using \[redacted\]/, 'fastify logged the error');
+  noStack(text());
+});
