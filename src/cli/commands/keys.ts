@@ -33,7 +33,7 @@ export function registerKeysCommand(program: Command): void {
           generate: options.generate,
           ...(options.oldKeyFile === undefined ? {} : { oldKeyFile: options.oldKeyFile }),
         });
-        console.log(`Re-sealed under the new master key: ${report.counts.map((c) => `${c.count} ${c.label}`).join(', ')}.`);
+        console.log(`Re-sealed under the new master key: ${report.counts.map((c) => `${c.label}: ${c.count}`).join(', ')}.`);
         console.error(`The new key is in ${report.newKeyFile}.`);
         if (report.replaced) {
           console.error(`${report.replaced.file} now holds the new key; the old one is kept in ${report.replaced.oldKeptIn}.`);
