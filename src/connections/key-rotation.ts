@@ -36,7 +36,9 @@ export async function resealStore(db: Store, oldCipher: KeyCipher, newCipher: Ke
     if ((await judgeKey(tx, oldCipher)) !== 'matches') {
       throw wrongOldKey(oldKeyName);
     }
-    // First write of the transaction: on SQLite it takes the write lock before the rows are read.
+    // On SQLite this first write takes the store's write lock before the sealed rows are read, so
+    // no other writer can change one until the commit; on PostgreSQL each re-seal below replaces
+    // only the value it read, and a row changed meanwhile aborts the whole rotation.
     await writeKeyCheckValue(tx, sealCheckValue(newCipher), new Date(nowMs).toISOString());
     const counts: ResealedCount[] = [];
     const unopenable: string[] = [];

@@ -99,9 +99,7 @@ export function masterKeyRefusal(problem: string, options: MasterKeyOptions): Er
  */
 export async function unlockStore(db: Store, options: MasterKeyOptions): Promise<KeyCipher> {
   const file = masterKeyFile(options.dataDir);
-  let key = masterKeyFromEnvironment(options);
-  const source = key ? MASTER_KEY_VARIABLE : `The master key in ${file} (${MASTER_KEY_VARIABLE} is unset)`;
-  if (!key && existsSync(file)) key = readMasterKeyFile(file);
+  let key = configuredMasterKey(options);
   if (!key) {
     if (await storeIsSealed(db)) {
       throw masterKeyRefusal(
@@ -115,10 +113,9 @@ export async function unlockStore(db: Store, options: MasterKeyOptions): Promise
     key = readMasterKeyFile(file);
   }
   const cipher = createKeyCipher(key);
-  const verdict = await verifyMasterKey(db, cipher);
-  if (verdict !== 'matches') {
-    const subject = source === MASTER_KEY_VARIABLE ? `${MASTER_KEY_VARIABLE} is` : `${source} is`;
-    throw masterKeyRefusal(`${subject} not the master key that sealed this store's secrets.`, options);
+  if ((await verifyMasterKey(db, cipher)) !== 'matches') {
+    const used = options.masterKey !== undefined ? `${MASTER_KEY_VARIABLE} is` : `The master key in ${file} (${MASTER_KEY_VARIABLE} is unset) is`;
+    throw masterKeyRefusal(`${used} not the master key that sealed this store's secrets.`, options);
   }
   return cipher;
 }
