@@ -11,7 +11,7 @@ export interface Config {
   dataDir: string;
   /** postgres://… selects PostgreSQL; undefined selects embedded SQLite. */
   databaseUrl: string | undefined;
-  /** 32 bytes, base64. Undefined: generated into DATA_DIR/master.key (mode 0600). */
+  /** 32 bytes, base64. Undefined: read from DATA_DIR/master.key (mode 0600), generated there only for an empty store. */
   masterKey: string | undefined;
   /** The first user's token. Undefined: generated and printed once on first start. */
   adminToken: string | undefined;

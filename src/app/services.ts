@@ -10,8 +10,8 @@ import type { ConnectionRow } from '../store/schema.js';
 import type { ModeWarnings } from '../store/private-files.js';
 import { migrateToLatest } from '../store/migrate.js';
 import { authenticate } from '../users/tokens.js';
-import { createKeyCipher } from '../connections/key-cipher.js';
-import { loadMasterKey } from '../connections/master-key.js';
+import type { KeyCipher } from '../connections/key-cipher.js';
+import { masterKeyFromEnvironment, unlockStore } from '../connections/master-key.js';
 import { ConnectionService } from '../connections/service.js';
 import { ActionService } from '../actions/service.js';
 import { createThrottle } from '../actions/throttle.js';
@@ -74,9 +74,19 @@ export async function openStoreAt(config: Config, warnings?: ModeWarnings): Prom
 
 export async function composeServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
   const logger = overrides.logger ?? createLogger();
-  // The master key first: a bad STRIPE_CONNECTOR_MASTER_KEY stops the start before anything is opened.
-  const cipher = createKeyCipher(loadMasterKey({ masterKey: config.masterKey, dataDir: config.dataDir, warnings: logger }));
+  const keyOptions = { masterKey: config.masterKey, dataDir: config.dataDir };
+  // A STRIPE_CONNECTOR_MASTER_KEY of the wrong length stops the start before anything is opened.
+  masterKeyFromEnvironment(keyOptions);
   const db = await openStoreAt(config, logger);
+  // Before anything uses the key: a key that did not seal this store's secrets is refused, never
+  // used beside them (master-key.ts).
+  let cipher: KeyCipher;
+  try {
+    cipher = await unlockStore(db, { ...keyOptions, warnings: logger });
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
   let publicUrl = config.publicUrl;
   const webhookDb = webhookTablesOf(db);
   const outboxDb = outboxOf(db);

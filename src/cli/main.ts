@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { registerConnectionsCommand } from './commands/connections.js';
+import { registerKeysCommand } from './commands/keys.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTokenCommand } from './commands/token.js';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
     });
   registerServeCommand(program);
   registerTokenCommand(program);
+  registerKeysCommand(program);
   registerConnectionsCommand(program);
   registerRunCommand(program);
   registerWatchCommand(program);

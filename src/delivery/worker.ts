@@ -15,7 +15,7 @@ import { eventBody } from './event-body.js';
 import type { DeliveryClaim, DeliveryHandoff, ReadyDelivery } from './handoff.js';
 import type { OutboxDatabase, SubscriptionRow } from './outbox-tables.js';
 import { recordAttempts, type AttemptOutcome } from './record-attempt.js';
-import { sendDelivery, type SendOptions } from './send.js';
+import { sendDelivery, type SendOptions, type SendResult } from './send.js';
 import { statementChunks } from './statement-rows.js';
 import { deliverySigner, type DeliverySigner } from './signing.js';
 import { cachedUrlCheck, DEFAULT_URL_CHECK_CACHE_MS } from './url-guard.js';
@@ -28,6 +28,10 @@ export const DEFAULT_SEND_CONCURRENCY = 128;
 
 /** Deliveries claimed at once. */
 export const DEFAULT_BATCH_SIZE = 100;
+
+/** History's error for an attempt whose subscription secret could not be opened: nothing was sent. */
+export const SECRET_UNOPENABLE =
+  "not sent: the subscription's signing secret could not be opened (damaged, or sealed under another master key)";
 
 export interface DeliveryWorkerOptions {
   db: Kysely<OutboxDatabase>;
@@ -148,7 +152,8 @@ export class DeliveryWorker implements DeliveryHandoff {
       this.pendingOutcomes.push(outcome);
       this.startRecording();
     } catch (error) {
-      // E.g. the secret cannot be opened: the claim runs out and the delivery is tried again.
+      // Nothing expected throws here (send turns every failure into an outcome); should something,
+      // the claim runs out and the delivery is tried again.
       this.options.logger?.error({ err: error, delivery: ready.delivery.id }, 'delivery failed before it was sent');
     }
   }
@@ -156,7 +161,17 @@ export class DeliveryWorker implements DeliveryHandoff {
   private async send({ delivery, subscription, event }: ReadyDelivery): Promise<AttemptOutcome> {
     const body = eventBody(delivery, event, subscription);
     const startedAtMs = this.now();
-    const headers = this.signerFor(subscription)(delivery.id, new Date(startedAtMs), body);
+    let sign: DeliverySigner;
+    try {
+      sign = this.signerFor(subscription);
+    } catch {
+      // A secret that cannot be opened (damaged, or sealed under another master key) is an attempt
+      // like any other failure: recorded in history, retried with backoff, failed after 24 h. Left
+      // unrecorded, the claim would run out and the delivery fail unseen on every lease, for ever.
+      const result: SendResult = { delivered: false, status: null, durationMs: 0, responseSnippet: null, error: SECRET_UNOPENABLE };
+      return { claimed: delivery, result, startedAtMs, endedAtMs: startedAtMs };
+    }
+    const headers = sign(delivery.id, new Date(startedAtMs), body);
     const result = await sendDelivery(subscription.url, body, headers, this.sendOptions);
     return { claimed: delivery, result, startedAtMs, endedAtMs: this.now() };
   }

@@ -56,11 +56,20 @@ export interface RunsTable {
   created_at: string;
 }
 
+/** One row, id 'master': the master key's check value (src/connections/master-key-check.ts). */
+export interface MasterKeyCheckTable {
+  id: string;
+  /** A fixed marker sealed under the master key, bound to a fixed purpose string. */
+  check_value: string;
+  updated_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   tokens: TokensTable;
   connections: ConnectionsTable;
   runs: RunsTable;
+  master_key_check: MasterKeyCheckTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

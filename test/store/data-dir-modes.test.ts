@@ -9,7 +9,8 @@ import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config.js';
 import { composeServices } from '../../src/app/services.js';
 import { createLogger } from '../../src/log.js';
-import { loadMasterKey, masterKeyFile } from '../../src/connections/master-key.js';
+import { masterKeyFile } from '../../src/connections/master-key.js';
+import { PRIVATE_FILE_MODE, tightenMode } from '../../src/store/private-files.js';
 import { sqliteFile } from '../../src/store/database.js';
 import { createUserWithToken } from '../../src/users/tokens.js';
 
@@ -88,11 +89,11 @@ test('an existing DATA_DIR and files open to other users are tightened, each wit
 test('a loose file of another user is left as it is (chmod would be refused) and reported', { skip: process.getuid?.() !== 0 }, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'sc-modes-'));
   try {
-    loadMasterKey({ masterKey: undefined, dataDir, warnings: createLogger({ level: 'silent' }) });
+    writeFileSync(masterKeyFile(dataDir), 'not a key\n', { mode: 0o644 });
     chmodSync(masterKeyFile(dataDir), 0o644);
     chownSync(masterKeyFile(dataDir), 65534, 65534);
     const { logger, lines } = capturingLogger();
-    loadMasterKey({ masterKey: undefined, dataDir, warnings: logger });
+    tightenMode(masterKeyFile(dataDir), PRIVATE_FILE_MODE, logger);
     assert.equal(modeOf(masterKeyFile(dataDir)), 0o644);
     assert.equal(lines.length, 1);
     assert.match(lines[0]?.msg ?? '', /master\.key has mode 0644 .*belongs to another user, so it was left as it is/);
