@@ -95,6 +95,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     cipher,
     logger,
     defaultApiBase: config.stripeApiBase,
+    apiBaseAllowlist: config.stripeApiBaseAllowlist,
     defaultApiVersion: config.stripeApiVersion,
     stripeRequestsPerSecond: overrides.stripeRequestsPerSecond,
   });
