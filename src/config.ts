@@ -2,6 +2,7 @@
 // where both exist: the CLI passes its flags as `overrides`.
 import { resolve } from 'node:path';
 import { apiOriginOf, STRIPE_API_ORIGIN } from './connections/api-base.js';
+import { DEFAULT_SUBSCRIPTIONS_PER_CONNECTION } from './triggers/subscription-cap.js';
 
 export interface Config {
   /** Server port. Default 4242. */
@@ -113,7 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     stripeApiVersion: overrides.stripeApiVersion ?? nonEmpty(env.STRIPE_API_VERSION),
     publicUrl: overrides.publicUrl ?? nonEmpty(env.PUBLIC_URL) ?? `http://${host}:${port}`,
     callbackAllowPrivate: overrides.callbackAllowPrivate ?? boolFrom(env, 'CALLBACK_ALLOW_PRIVATE', false),
-    subscriptionsPerConnection: overrides.subscriptionsPerConnection ?? intAtLeast(env, 'SUBSCRIPTIONS_PER_CONNECTION', 50, 1),
+    subscriptionsPerConnection: overrides.subscriptionsPerConnection ?? intAtLeast(env, 'SUBSCRIPTIONS_PER_CONNECTION', DEFAULT_SUBSCRIPTIONS_PER_CONNECTION, 1),
     actionRateLimit: overrides.actionRateLimit ?? intFrom(env, 'ACTION_RATE_LIMIT', 100),
     actionRateWindowSeconds: overrides.actionRateWindowSeconds ?? intFrom(env, 'ACTION_RATE_WINDOW_SECONDS', 60),
     deliveryFirstRetrySeconds: overrides.deliveryFirstRetrySeconds ?? intAtLeast(env, 'DELIVERY_FIRST_RETRY_SECONDS', 5, 1),

@@ -130,6 +130,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     cipher,
     connections,
     allowPrivate: config.callbackAllowPrivate,
+    maxPerConnection: config.subscriptionsPerConnection,
     ...(overrides.nowMs ? { nowMs: overrides.nowMs } : {}),
     endpoints: webhookEndpoints,
     logger,
