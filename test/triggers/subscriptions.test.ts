@@ -8,6 +8,7 @@ import { createKeyCipher } from '../../src/connections/key-cipher.js';
 import { createLogger } from '../../src/log.js';
 import { ConnectorError } from '../../src/errors.js';
 import { SubscriptionService } from '../../src/triggers/subscriptions.js';
+import { findSubscriptionCursor, type SubscriptionCursor } from '../../src/triggers/subscription-list.js';
 import type { TestStore } from '../delivery/store-fixture.js';
 import { startTriggerHarness, T0, type TriggerHarness } from './trigger-harness.js';
 
@@ -141,6 +142,24 @@ describe('subscriptions', () => {
     assert.equal((await refusal(service.pause('usr_2', mine.id))).status, 404);
     assert.equal((await refusal(service.remove('usr_2', mine.id))).status, 404);
     assert.deepEqual((await service.list('usr_2')).subscriptions, []);
+  });
+
+  test('the list comes in pages, newest first, each continuing after the last of the one before', async () => {
+    const all = (await service.list('usr_1', { limit: 1000 })).subscriptions.map((sub) => sub.id);
+    assert.ok(all.length >= 3, 'earlier tests made several');
+    const paged: string[] = [];
+    let startingAfter: SubscriptionCursor | undefined;
+    for (;;) {
+      const page = await service.list('usr_1', { limit: 2, startingAfter });
+      paged.push(...page.subscriptions.map((sub) => sub.id));
+      if (!page.hasMore) break;
+      startingAfter = await findSubscriptionCursor(store.db, 'usr_1', paged.at(-1)!);
+    }
+    assert.deepEqual(paged, all, 'no subscription skipped or repeated');
+    const created = await Promise.all(all.map((id) => service.get('usr_1', id)));
+    const order = created.map((sub) => `${sub.createdAt} ${sub.id}`);
+    assert.deepEqual(order, [...order].sort().reverse(), 'newest first, then by id');
+    assert.equal(await findSubscriptionCursor(store.db, 'usr_2', all[0]!), undefined, "another user's subscription is no cursor");
   });
 
   test('pause, resume and delete', async () => {
