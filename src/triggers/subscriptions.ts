@@ -105,6 +105,7 @@ export class SubscriptionService {
   /** `input` is the request body as received: checked here, against newSubscriptionBody first. */
   async create(userId: string, connectionId: string, input: unknown): Promise<CreatedSubscription> {
     const nowMs = this.now();
+    // Before the body: the same 404 for a connection the caller cannot see, whatever the URL.
     const connection = await this.options.connections.owned(userId, connectionId);
     const problems: FieldProblem[] = [];
     let body: NewSubscription | undefined;
