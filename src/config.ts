@@ -1,6 +1,8 @@
 // Runtime configuration from the environment (DESIGN.md, "Configuration"). Command-line flags win
 // where both exist: the CLI passes its flags as `overrides`.
 import { resolve } from 'node:path';
+import { apiOriginOf, STRIPE_API_ORIGIN } from './connections/api-base.js';
+import { DEFAULT_SUBSCRIPTIONS_PER_CONNECTION } from './triggers/subscription-cap.js';
 
 export interface Config {
   /** Server port. Default 4242. */
@@ -15,14 +17,22 @@ export interface Config {
   masterKey: string | undefined;
   /** The first user's token. Undefined: generated and printed once on first start. */
   adminToken: string | undefined;
-  /** Default Stripe base URL for new connections. Default https://api.stripe.com. */
+  /** Default Stripe base URL for new connections, as an origin. Default https://api.stripe.com. */
   stripeApiBase: string;
+  /**
+   * Further origins a connection's apiBase may use besides https://api.stripe.com and
+   * stripeApiBase (STRIPE_API_BASE_ALLOWLIST, comma-separated). Default none. Plain http only to
+   * loopback (src/connections/api-base.ts).
+   */
+  stripeApiBaseAllowlist: string[];
   /** Stripe-Version sent on every call. Undefined: the version pinned by the stripe SDK in use. */
   stripeApiVersion: string | undefined;
   /** The address Stripe can reach, for webhook endpoint registration. Default http://HOST:PORT. */
   publicUrl: string;
   /** Allow subscriber URLs on loopback/private networks. Default false. */
   callbackAllowPrivate: boolean;
+  /** Subscriptions one connection may have, paused ones included (SUBSCRIPTIONS_PER_CONNECTION). Default 50. At least 1. */
+  subscriptionsPerConnection: number;
   /** Action calls allowed per connection per window. Default 100, as the original connector. */
   actionRateLimit: number;
   /** The throttling window. Default 60 s, as the original connector. */
@@ -96,6 +106,25 @@ function httpTimeouts(env: NodeJS.ProcessEnv, overrides: ConfigOverrides) {
   };
 }
 
+// A base URL named in the environment is checked as a connection's apiBase is, so that a bad
+// value stops the start naming its variable instead of failing every connection later.
+function originFrom(name: string, value: string, position?: number): string {
+  const parsed = apiOriginOf(value.trim());
+  if ('origin' in parsed) return parsed.origin;
+  // The value is repeated unless it may carry credentials (user:password@host).
+  const which = position === undefined ? '' : ` entry ${position}`;
+  const shown = value.includes('@') ? '' : ` ("${value.trim()}")`;
+  throw new Error(`${name}${which}${shown} ${parsed.problem}`);
+}
+
+function originListFrom(env: NodeJS.ProcessEnv, name: string): string[] {
+  const raw = env[name];
+  if (raw === undefined) return [];
+  // Empty entries (a trailing comma, spaces) are skipped rather than refused.
+  const entries = raw.split(',').filter((entry) => entry.trim() !== '');
+  return entries.map((entry, index) => originFrom(name, entry, index + 1));
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: ConfigOverrides = {}): Config {
   const port = overrides.port ?? intFrom(env, 'PORT', 4242);
   const host = overrides.host ?? nonEmpty(env.HOST) ?? '127.0.0.1';
@@ -106,10 +135,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     databaseUrl: overrides.databaseUrl ?? nonEmpty(env.DATABASE_URL),
     masterKey: overrides.masterKey ?? nonEmpty(env.STRIPE_CONNECTOR_MASTER_KEY),
     adminToken: overrides.adminToken ?? nonEmpty(env.STRIPE_CONNECTOR_ADMIN_TOKEN),
-    stripeApiBase: overrides.stripeApiBase ?? nonEmpty(env.STRIPE_API_BASE) ?? 'https://api.stripe.com',
+    stripeApiBase: overrides.stripeApiBase ?? originFrom('STRIPE_API_BASE', nonEmpty(env.STRIPE_API_BASE) ?? STRIPE_API_ORIGIN),
+    stripeApiBaseAllowlist: overrides.stripeApiBaseAllowlist ?? originListFrom(env, 'STRIPE_API_BASE_ALLOWLIST'),
     stripeApiVersion: overrides.stripeApiVersion ?? nonEmpty(env.STRIPE_API_VERSION),
     publicUrl: overrides.publicUrl ?? nonEmpty(env.PUBLIC_URL) ?? `http://${host}:${port}`,
     callbackAllowPrivate: overrides.callbackAllowPrivate ?? boolFrom(env, 'CALLBACK_ALLOW_PRIVATE', false),
+    subscriptionsPerConnection: overrides.subscriptionsPerConnection ?? intAtLeast(env, 'SUBSCRIPTIONS_PER_CONNECTION', DEFAULT_SUBSCRIPTIONS_PER_CONNECTION, 1),
     actionRateLimit: overrides.actionRateLimit ?? intFrom(env, 'ACTION_RATE_LIMIT', 100),
     actionRateWindowSeconds: overrides.actionRateWindowSeconds ?? intFrom(env, 'ACTION_RATE_WINDOW_SECONDS', 60),
     deliveryFirstRetrySeconds: overrides.deliveryFirstRetrySeconds ?? intAtLeast(env, 'DELIVERY_FIRST_RETRY_SECONDS', 5, 1),

@@ -46,3 +46,26 @@ test('a header deadline longer than the request deadline, or a zero deadline, is
   assert.throws(() => loadConfig({ HTTP_REQUEST_TIMEOUT_SECONDS: '0' }), /HTTP_REQUEST_TIMEOUT_SECONDS must be at least 1/);
   assert.equal(loadConfig({ HTTP_REQUEST_TIMEOUT_SECONDS: '5' }).httpHeadersTimeoutSeconds, 5, 'the header default shrinks to fit');
 });
+
+test('STRIPE_API_BASE_ALLOWLIST: none by default; listed origins normalised; a malformed entry stops the start naming the variable', () => {
+  assert.deepEqual(loadConfig({}).stripeApiBaseAllowlist, []);
+  assert.deepEqual(
+    loadConfig({ STRIPE_API_BASE_ALLOWLIST: ' https://Stripe-Proxy.example.com/ ,http://localhost:12111,' }).stripeApiBaseAllowlist,
+    ['https://stripe-proxy.example.com', 'http://localhost:12111'],
+  );
+  assert.throws(() => loadConfig({ STRIPE_API_BASE_ALLOWLIST: 'https://ok.example.com,not a url' }), /STRIPE_API_BASE_ALLOWLIST entry 2 \("not a url"\) must be an absolute URL/);
+  assert.throws(() => loadConfig({ STRIPE_API_BASE_ALLOWLIST: 'https://proxy.example.com/v1' }), /STRIPE_API_BASE_ALLOWLIST entry 1 .* must be a bare origin/);
+  assert.throws(() => loadConfig({ STRIPE_API_BASE_ALLOWLIST: 'https://user:pw@proxy.example.com' }), (error: Error) => /STRIPE_API_BASE_ALLOWLIST entry 1 must be a bare origin/.test(error.message) && !error.message.includes('pw'));
+});
+
+test('a listed plain-http origin that is not this machine is refused: a key must not cross a network in clear', () => {
+  assert.throws(() => loadConfig({ STRIPE_API_BASE_ALLOWLIST: 'http://stripe-mock.internal:12111' }), /STRIPE_API_BASE_ALLOWLIST entry 1 .* must use https/);
+  assert.throws(() => loadConfig({ STRIPE_API_BASE: 'http://10.0.0.5:12111' }), /STRIPE_API_BASE \("http:\/\/10\.0\.0\.5:12111"\) must use https/);
+  assert.equal(loadConfig({ STRIPE_API_BASE: 'http://127.0.0.1:12111/' }).stripeApiBase, 'http://127.0.0.1:12111');
+});
+
+test('SUBSCRIPTIONS_PER_CONNECTION: 50 by default, at least 1', () => {
+  assert.equal(loadConfig({}).subscriptionsPerConnection, 50);
+  assert.equal(loadConfig({ SUBSCRIPTIONS_PER_CONNECTION: '3' }).subscriptionsPerConnection, 3);
+  assert.throws(() => loadConfig({ SUBSCRIPTIONS_PER_CONNECTION: '0' }), /SUBSCRIPTIONS_PER_CONNECTION must be at least 1/);
+});

@@ -26,7 +26,8 @@ const [emulatorUrl, apiKey] = process.argv.slice(2) as [string, string];
 const sharedDataDir = process.env.BENCH_DATA_DIR;
 const dataDir = sharedDataDir ?? mkdtempSync(join(tmpdir(), 'sc-bench-'));
 const adminToken = process.env.BENCH_ADMIN_TOKEN ?? `sct_${randomBytes(24).toString('base64url')}`;
-const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, adminToken, actionRateLimit: 1_000_000_000 });
+// The emulator is this connector's Stripe (STRIPE_API_BASE): the only apiBase besides Stripe's it accepts.
+const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, adminToken, stripeApiBase: emulatorUrl, actionRateLimit: 1_000_000_000 });
 const server = await startServer(config, { logger: createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'info' }), stripeRequestsPerSecond: 1_000_000 });
 
 const response = await fetch(`${server.url}/api/connections`, {

@@ -37,7 +37,7 @@ async function time(name: string, op: () => unknown, perOp = 1): Promise<void> {
 
 const emulator = await startEmulator({ port: 0, rateLimitPerSecond: false });
 const dataDir = mkdtempSync(join(tmpdir(), 'sc-stages-'));
-const config = loadConfig({}, { dataDir, actionRateLimit: 1_000_000_000 });
+const config = loadConfig({}, { dataDir, stripeApiBase: emulator.url, actionRateLimit: 1_000_000_000 });
 const services = await composeServices(config, { logger: pino({ level: 'silent' }), stripeRequestsPerSecond: 1_000_000 });
 const { userId, token } = await createUserWithToken(services.db, { name: 'bench' });
 const apiKey = `sk_test_stages${Date.now()}`;

@@ -106,6 +106,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     cipher,
     logger,
     defaultApiBase: config.stripeApiBase,
+    apiBaseAllowlist: config.stripeApiBaseAllowlist,
     defaultApiVersion: config.stripeApiVersion,
     stripeRequestsPerSecond: overrides.stripeRequestsPerSecond,
   });
@@ -140,6 +141,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     cipher,
     connections,
     allowPrivate: config.callbackAllowPrivate,
+    maxPerConnection: config.subscriptionsPerConnection,
     ...(overrides.nowMs ? { nowMs: overrides.nowMs } : {}),
     endpoints: webhookEndpoints,
     logger,

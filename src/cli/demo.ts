@@ -25,8 +25,19 @@ export async function startDemo(config: Config): Promise<RunningDemo> {
   let server: RunningServer;
   try {
     // Subscribers on this machine allowed (CALLBACK_ALLOW_PRIVATE): a local try-out's subscriber,
-    // `watch` included, is on loopback, and the demo's only Stripe is the in-process emulator.
-    server = await startServer({ ...config, dataDir, databaseUrl: undefined, masterKey: undefined, adminToken: token, stripeApiBase: emulator.url, callbackAllowPrivate: true });
+    // `watch` included, is on loopback, and the demo's only Stripe is the in-process emulator,
+    // whose origin connections may name as their apiBase (STRIPE_API_BASE_ALLOWLIST).
+    const emulatorOrigin = new URL(emulator.url).origin;
+    server = await startServer({
+      ...config,
+      dataDir,
+      databaseUrl: undefined,
+      masterKey: undefined,
+      adminToken: token,
+      stripeApiBase: emulatorOrigin,
+      stripeApiBaseAllowlist: [...config.stripeApiBaseAllowlist, emulatorOrigin],
+      callbackAllowPrivate: true,
+    });
   } catch (error) {
     await emulator.stop();
     rmSync(dataDir, { recursive: true, force: true });

@@ -14,7 +14,7 @@ import {
 } from '../store/connections.js';
 import { createStripeClient } from '../stripe/client.js';
 import { asConnectorError, stripeStatusOf } from '../actions/failure.js';
-import { checkApiBase } from './api-base.js';
+import { allowedApiOrigins, checkApiBase } from './api-base.js';
 import type { KeyCipher } from './key-cipher.js';
 import { checkKeyForm, keyHint } from './key-form.js';
 
@@ -59,8 +59,10 @@ export interface ConnectionServiceOptions {
   db: Store;
   cipher: KeyCipher;
   logger: Logger;
-  /** Base URL for connections that name none (STRIPE_API_BASE). */
+  /** Base URL for connections that name none (STRIPE_API_BASE); always allowed. */
   defaultApiBase: string;
+  /** Further origins a connection's apiBase may use (STRIPE_API_BASE_ALLOWLIST). Default none: Stripe's and defaultApiBase only. */
+  apiBaseAllowlist?: readonly string[] | undefined;
   /** Stripe-Version for connections that name none; undefined: the SDK's pinned version. */
   defaultApiVersion: string | undefined;
   /** Outgoing Stripe requests per second per key; default: Stripe's rate for the key's mode (src/stripe/client.ts). false: off (benchmarks). */
@@ -75,14 +77,17 @@ export class ConnectionService {
   // keep-alive sockets per client, which is most of what makes a repeated call cheap.
   private readonly clients = new Map<string, Stripe>();
   private readonly clock: () => Date;
+  private readonly allowedApiOrigins: ReadonlySet<string>;
 
   constructor(private readonly options: ConnectionServiceOptions) {
     this.clock = options.clock ?? (() => new Date());
+    this.allowedApiOrigins = allowedApiOrigins(options.defaultApiBase, options.apiBaseAllowlist);
   }
 
   async create(userId: string, input: NewConnection): Promise<ConnectionView> {
     const form = checkKeyForm(input.apiKey);
-    const apiBase = checkApiBase(input.apiBase ?? this.options.defaultApiBase);
+    // Before the key check: that is the one network call a refused apiBase must never cause.
+    const apiBase = checkApiBase(input.apiBase ?? this.options.defaultApiBase, this.allowedApiOrigins);
     const apiVersion = input.apiVersion ?? this.options.defaultApiVersion;
     const keyCheck = await this.checkWithStripe(input.apiKey, apiBase, apiVersion, form.kind);
     const id = newId('conn');

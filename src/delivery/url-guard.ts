@@ -80,11 +80,12 @@ export async function checkSubscriberUrl(raw: string, options: UrlGuardOptions =
 
   if (!allowPrivate) {
     // Every answer must pass: a resolver may hand out any of them, and a mixed answer is a warning sign.
-    const blocked = addresses.find(({ address }) => !isPublicAddress(address));
-    if (blocked !== undefined) {
+    // The refusal does not say which address the name resolved to: that would map the server's
+    // own network (its DNS, its private ranges) for whoever sends names to try.
+    if (addresses.some(({ address }) => !isPublicAddress(address))) {
       throw refuse(
-        `host "${hostname}" resolves to ${blocked.address}, a loopback, private, link-local or otherwise ` +
-          'non-public address; set CALLBACK_ALLOW_PRIVATE=true to allow such subscribers',
+        'is not allowed: its host is, or resolves to, a loopback, private, link-local or otherwise ' +
+          'non-public address; set CALLBACK_ALLOW_PRIVATE=true on the server to allow such subscribers',
       );
     }
   }

@@ -51,13 +51,20 @@ export function buildOpenApi(services: Services, version: string): Record<string
       parameters: [idParam('id', 'connection id')],
       post: {
         summary: "Subscribe a URL to a trigger's events on this connection",
-        description: 'The answer carries the whsec_ secret that signs every event, shown this once. The URL is checked on its resolved addresses.',
+        description:
+          'The answer carries the whsec_ secret that signs every event, shown this once. The URL is checked on its resolved addresses. ' +
+          'A connection holds at most SUBSCRIPTIONS_PER_CONNECTION subscriptions (default 50): beyond that, 409.',
         requestBody: { required: true, ...json(newSubscriptionBody.schema) },
         responses: { 201: { description: 'created', ...json(S.CreatedSubscription) }, ...errors(400, 401, 404, 409, 413, 502, 504) },
       },
     },
     '/api/subscriptions': {
-      get: { summary: "The caller's subscriptions", responses: { 200: { description: 'list', ...json(S.SubscriptionList) }, ...errors(401) } },
+      get: {
+        summary: "The caller's subscriptions, newest first",
+        description: 'Pages of `limit`; while `hasMore`, ask again with `startingAfter` = the last id of the page.',
+        parameters: queryParams(S.SubscriptionsQuery),
+        responses: { 200: { description: 'a page', ...json(S.SubscriptionList) }, ...errors(400, 401) },
+      },
     },
     '/api/subscriptions/{id}': {
       parameters: [idParam('id', 'subscription id')],

@@ -89,7 +89,20 @@ export const CreatedSubscription = Type.Composite([
   Type.Object({ secret: Type.String({ description: 'whsec_…: verifies the Standard Webhooks signature of each event; shown this once', examples: ['whsec_…'] }) }),
 ]);
 
-export const SubscriptionList = Type.Object({ data: Type.Array(Subscription) });
+export const SubscriptionsQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$|^1000$', description: '1–1000, default 100' })),
+    startingAfter: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: 'A subscription id from the previous page (its last): the next, older page. Default: the newest' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const SubscriptionList = Type.Object({
+  data: Type.Array(Subscription, { description: 'newest first' }),
+  hasMore: Type.Boolean({ description: 'older subscriptions follow: ask again with startingAfter = the last id' }),
+});
 
 // The subscription service builds its answers without these schemas (triggers/ knows nothing of
 // http/); these compile-time checks fail the type check the day the two shapes part.

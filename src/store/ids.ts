@@ -32,3 +32,8 @@ export function newId(prefix: string): string {
 export function newTimeOrderedId(prefix: string, nowMs: number = Date.now()): string {
   return `${prefix}_${Math.floor(nowMs).toString(16).padStart(12, '0')}${randomHex(8)}`;
 }
+
+/** Whether `value` has the form newId(prefix) gives: the prefix, "_", 24 lowercase hex digits. */
+export function isWellFormedId(prefix: string, value: string): boolean {
+  return value.length === prefix.length + 25 && value.startsWith(`${prefix}_`) && /^[0-9a-f]{24}$/.test(value.slice(prefix.length + 1));
+}

@@ -3,7 +3,10 @@
 // once the event is committed, so Stripe is acknowledged after a durable write and not before (it
 // resends anything not answered 2xx). Fails closed: an unknown connection, one without an endpoint
 // secret, and a missing, bad, stale or future signature are all the same 400, with nothing stored
-// and nothing in the answer that would tell a forger which check failed.
+// and nothing in the answer that would tell a forger which check failed. What a forger costs is
+// bounded: an id that cannot be a connection's is refused by the route without a store read
+// (refuseMalformed), and the warning about refusals is written at most once per reason per 10 s
+// with a count of the ones left out, showing a malformed id only cut short (src/triggers/refusal-log.ts).
 //
 // Group commit (src/store/group-commit.ts): each request is verified at once, on its own; the
 // verified events that arrive while a commit is in progress (or within the group delay) are then
@@ -17,6 +20,8 @@ import type { Logger } from '../log.js';
 import type { DeliveryHandoff } from '../delivery/handoff.js';
 import { verifyStripeWebhook } from '../stripe/webhook-signature.js';
 import { GroupCommit } from '../store/group-commit.js';
+import { isWellFormedId } from '../store/ids.js';
+import { idForLog, RefusalLog } from './refusal-log.js';
 import { ingestStripeEvents } from './webhook-ingest.js';
 import { asOutbox, type WebhookDatabase } from './webhook-tables.js';
 
@@ -58,7 +63,16 @@ export interface InboundWebhooksOptions {
   /** This process's delivery worker: deliveries created here go to it already claimed. Default none. */
   handoff?: DeliveryHandoff;
   logger?: Logger;
+  /** At most one "refused" warning per reason per this many ms. Default DEFAULT_REFUSAL_LOG_WINDOW_MS (10 s). */
+  refusalLogWindowMs?: number;
 }
+
+/** Why an inbound webhook was refused, as the (rate-limited) warning says; never in the answer. */
+const REFUSAL_REASONS = {
+  malformedId: 'not a connection id (refused without a store read)',
+  noSecret: 'no endpoint secret for this connection (unknown connection, or none registered)',
+  signature: 'Stripe-Signature does not verify',
+} as const;
 
 export interface InboundResult {
   eventId: string;
@@ -79,8 +93,10 @@ export class InboundWebhooks {
   private readonly loading = new Map<string, Promise<string | undefined>>();
   private lastPruneMs = 0;
   private readonly group: GroupCommit<Verified, InboundResult>;
+  private readonly refusals: RefusalLog;
 
   constructor(private readonly options: InboundWebhooksOptions) {
+    this.refusals = new RefusalLog(options.logger, 'inbound Stripe webhook refused', options.refusalLogWindowMs);
     this.group = new GroupCommit({
       commit: (events) => this.store(events),
       delayMs: options.groupCommitDelayMs ?? DEFAULT_GROUP_COMMIT_DELAY_MS,
@@ -97,6 +113,12 @@ export class InboundWebhooks {
     const nowMs = this.now();
     const event = await this.verified(connectionId, rawBody, signatureHeader, nowMs);
     return this.group.add({ connectionId, event });
+  }
+
+  /** The refusal for an id that cannot be a connection's (the route checks its form): no store read. */
+  refuseMalformed(connectionId: string): ConnectorError {
+    this.refusals.note(REFUSAL_REASONS.malformedId, { connectionId: idForLog(connectionId, false) }, this.now());
+    return new ConnectorError(400, 'invalid_input', SIGNATURE_REFUSED_MESSAGE);
   }
 
   private now(): number {
@@ -119,11 +141,11 @@ export class InboundWebhooks {
           try {
             return verifyStripeWebhook(rawBody, signatureHeader, stored, { nowMs });
           } catch (again) {
-            throw this.refused(connectionId, again);
+            throw this.refused(connectionId, again, stored, nowMs);
           }
         }
       }
-      throw this.refused(connectionId, error);
+      throw this.refused(connectionId, error, secret, nowMs);
     }
   }
 
@@ -145,9 +167,14 @@ export class InboundWebhooks {
     return loading;
   }
 
-  private refused(connectionId: string, error: unknown): ConnectorError {
+  private refused(connectionId: string, error: unknown, secret: string | undefined, nowMs: number): ConnectorError {
     // The reason goes to the log for the operator; the answer stays the same for every refusal.
-    this.options.logger?.warn({ connectionId, err: error }, 'inbound Stripe webhook refused');
+    // The detail is the verifier's own text (fixed sentences and numbers), nothing the caller wrote.
+    this.refusals.note(
+      secret === undefined ? REFUSAL_REASONS.noSecret : REFUSAL_REASONS.signature,
+      { connectionId: idForLog(connectionId, isWellFormedId('conn', connectionId)), detail: error instanceof Error ? error.message : String(error) },
+      nowMs,
+    );
     return new ConnectorError(400, 'invalid_input', SIGNATURE_REFUSED_MESSAGE);
   }
 

@@ -1,9 +1,13 @@
 // Subscriptions (DESIGN.md: POST /api/connections/{id}/subscriptions, GET/DELETE
 // /api/subscriptions/{id}, pause, resume): a user's request to receive a trigger's events at a URL.
-// Checked before anything is stored: the trigger exists, the URL passes the guard on its resolved
-// addresses, the connection is the caller's, and Stripe answers the trigger's list for this key —
-// which is where an account without the Orders API says so (stripe_orders_retired). The whsec_
-// secret is returned once and stored sealed with the master key, bound to the subscription id.
+// Checked before anything is stored, in this order: the connection is the caller's (first, so that
+// an unknown or another user's connection is the same 404 whatever the body — the URL guard's
+// answer must not be an oracle on a connection the caller cannot see), the fields (the trigger
+// exists, the URL passes the guard on its resolved addresses), the connection has room
+// (SUBSCRIPTIONS_PER_CONNECTION, src/triggers/subscription-cap.ts), and Stripe answers the
+// trigger's list for this key — which is where an account without the Orders API says so
+// (stripe_orders_retired). The whsec_ secret is returned once and stored sealed with the master
+// key, bound to the subscription id.
 import type { Kysely } from 'kysely';
 import type Stripe from 'stripe';
 import { findTrigger } from '../connector/triggers/index.js';
@@ -17,6 +21,8 @@ import { DEFAULT_MODE, DEFAULT_POLL_INTERVAL_SECONDS, newSubscriptionBody, type 
 import { generateSubscriptionSecret } from '../delivery/signing.js';
 import { checkSubscriberUrl, type Resolve } from '../delivery/url-guard.js';
 import type { Logger } from '../log.js';
+import { assertRoomForSubscription, DEFAULT_SUBSCRIPTIONS_PER_CONNECTION, insertSubscriptionWithinCap } from './subscription-cap.js';
+import { listSubscriptionPage, type SubscriptionPageFilter } from './subscription-list.js';
 
 export { DEFAULT_POLL_INTERVAL_SECONDS, MAX_POLL_INTERVAL_SECONDS, MIN_POLL_INTERVAL_SECONDS, type NewSubscription } from './subscription-body.js';
 
@@ -49,6 +55,8 @@ export interface SubscriptionServiceOptions {
   connections: SubscriptionConnections;
   /** CALLBACK_ALLOW_PRIVATE. Default false. */
   allowPrivate?: boolean;
+  /** SUBSCRIPTIONS_PER_CONNECTION: most subscriptions per connection. Default DEFAULT_SUBSCRIPTIONS_PER_CONNECTION (50). */
+  maxPerConnection?: number;
   /** Name resolution for the URL guard. Default: the system resolver. */
   resolve?: Resolve;
   /** Clock, ms since the epoch. Default Date.now. */
@@ -97,6 +105,8 @@ export class SubscriptionService {
   /** `input` is the request body as received: checked here, against newSubscriptionBody first. */
   async create(userId: string, connectionId: string, input: unknown): Promise<CreatedSubscription> {
     const nowMs = this.now();
+    // Before the body: the same 404 for a connection the caller cannot see, whatever the URL.
+    const connection = await this.options.connections.owned(userId, connectionId);
     const problems: FieldProblem[] = [];
     let body: NewSubscription | undefined;
     try {
@@ -130,8 +140,9 @@ export class SubscriptionService {
     const trigger = body ? findTrigger(body.trigger) : undefined;
     if (problems.length > 0 || !body || !trigger) throw invalidInput(problems);
     const interval = body.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS;
+    const maxPerConnection = this.options.maxPerConnection ?? DEFAULT_SUBSCRIPTIONS_PER_CONNECTION;
+    await assertRoomForSubscription(this.options.db, connection.id, maxPerConnection);
 
-    const connection = await this.options.connections.owned(userId, connectionId);
     try {
       await trigger.listPage(this.options.connections.stripeFor(connection), { createdGte: Math.floor(nowMs / 1000), limit: 1 });
     } catch (error) {
@@ -155,7 +166,7 @@ export class SubscriptionService {
       since: new Date(Math.floor(sinceMs / 1000) * 1000).toISOString(),
       created_at: createdAt,
     };
-    await this.options.db.insertInto('subscriptions').values(row).execute();
+    await insertSubscriptionWithinCap(this.options.db, row, maxPerConnection);
     if (mode !== 'poll' && this.options.endpoints) {
       // The endpoint is registered (or its enabled_events widened) before the 201, so Stripe sends
       // the events from then on; if that fails, the subscription is not kept.
@@ -170,15 +181,10 @@ export class SubscriptionService {
     return { ...toView(row), secret };
   }
 
-  async list(userId: string): Promise<SubscriptionView[]> {
-    const rows = await this.options.db
-      .selectFrom('subscriptions')
-      .selectAll()
-      .where('user_id', '=', userId)
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute();
-    return rows.map(toView);
+  /** A page of the caller's subscriptions, newest first (src/triggers/subscription-list.ts). */
+  async list(userId: string, page: Omit<SubscriptionPageFilter, 'userId'> = {}): Promise<{ subscriptions: SubscriptionView[]; hasMore: boolean }> {
+    const { rows, hasMore } = await listSubscriptionPage(this.options.db, { userId, ...page });
+    return { subscriptions: rows.map(toView), hasMore };
   }
 
   async get(userId: string, id: string): Promise<SubscriptionView> {

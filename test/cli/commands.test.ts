@@ -175,6 +175,18 @@ describe('the stripe-connector command against a running server', () => {
     assert.equal(await countUsers(), usersBefore + 3, 'dana, ops and frank; nothing for the refused two');
   });
 
+  test('connections add --api-base takes the server\'s rule: an origin not allowed exits 1 naming apiBase and STRIPE_API_BASE_ALLOWLIST', async () => {
+    const refused = await runCli(['connections', 'add', '--name', 'probe', '--api-key-stdin', '--api-base', 'http://127.0.0.1:1'], { env, stdin: `${API_KEY}\n` });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /apiBase: is not an allowed Stripe API origin.*STRIPE_API_BASE_ALLOWLIST/);
+  });
+
+  test('a malformed STRIPE_API_BASE_ALLOWLIST stops serve with a message naming it', async () => {
+    const result = await runCli(['serve', '--port', '0'], { env: { DATA_DIR: dataDir, STRIPE_API_BASE_ALLOWLIST: 'http://stripe-mock.internal:12111' } });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /STRIPE_API_BASE_ALLOWLIST entry 1 .*must use https/);
+  });
+
   test('no API key or token ever appears in the server log', async () => {
     const logs = server.output().split('\n').filter((line) => line.startsWith('{'));
     assert.ok(logs.length > 5, 'the server did log requests');

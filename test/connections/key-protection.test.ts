@@ -5,7 +5,7 @@ import { ConnectorError } from '../../src/errors.js';
 import { checkKeyForm, keyHint } from '../../src/connections/key-form.js';
 import { createKeyCipher } from '../../src/connections/key-cipher.js';
 import { masterKeyFromEnvironment } from '../../src/connections/master-key.js';
-import { checkApiBase } from '../../src/connections/api-base.js';
+import { allowedApiOrigins, checkApiBase } from '../../src/connections/api-base.js';
 
 test('secret and restricted keys are told apart, in test and live mode', () => {
   assert.deepEqual(checkKeyForm('sk_test_abcdefgh1234'), { kind: 'secret', mode: 'test' });
@@ -56,10 +56,29 @@ test('a master key of the wrong length is refused, naming the variable', () => {
   assert.deepEqual(masterKeyFromEnvironment({ masterKey: key.toString('base64'), dataDir: '/nonexistent' }), key);
 });
 
-test('a connection may send its key over https anywhere but over plain http only to this machine', () => {
-  assert.equal(checkApiBase('https://api.stripe.com'), 'https://api.stripe.com');
-  assert.equal(checkApiBase('http://127.0.0.1:12111/'), 'http://127.0.0.1:12111');
-  for (const bad of ['http://example.com', 'ftp://127.0.0.1', 'not a url', 'https://u:p@api.stripe.com', 'https://api.stripe.com/v1']) {
-    assert.throws(() => checkApiBase(bad), (error: unknown) => error instanceof ConnectorError && error.status === 400, bad);
+test('a connection may send its key to Stripe, STRIPE_API_BASE or a listed origin, over plain http only to this machine', () => {
+  const allowed = allowedApiOrigins('http://127.0.0.1:12111', ['https://stripe-proxy.example.com', 'http://localhost:9000']);
+  assert.equal(checkApiBase('https://api.stripe.com', allowed), 'https://api.stripe.com');
+  assert.equal(checkApiBase('https://API.stripe.com:443/', allowed), 'https://api.stripe.com', 'compared as normalised origins');
+  assert.equal(checkApiBase('http://127.0.0.1:12111/', allowed), 'http://127.0.0.1:12111');
+  assert.equal(checkApiBase('HTTPS://stripe-proxy.example.com', allowed), 'https://stripe-proxy.example.com');
+  assert.equal(checkApiBase('http://LOCALHOST:9000', allowed), 'http://localhost:9000');
+  for (const bad of [
+    'http://example.com',
+    'ftp://127.0.0.1',
+    'not a url',
+    'https://u:p@api.stripe.com',
+    'https://api.stripe.com/v1',
+    'https://example.com',
+    'http://127.0.0.1:12112',
+    'http://127.0.0.1:9000',
+    'https://stripe-proxy.example.com:8443',
+  ]) {
+    assert.throws(
+      () => checkApiBase(bad, allowed),
+      (error: unknown) =>
+        error instanceof ConnectorError && error.status === 400 && (error.details as { field: string }[])[0]?.field === 'apiBase',
+      bad,
+    );
   }
 });

@@ -11,7 +11,8 @@ describe('connections over the HTTP API', () => {
   let h: Harness;
   before(async () => {
     stripe = await startStripeStandIn();
-    h = await startHarness({ config: { stripeApiBase: stripe.url }, services: { actions: testActions } });
+    // Port 1 listed, so that a listed Stripe that cannot be reached can be shown.
+    h = await startHarness({ config: { stripeApiBase: stripe.url, stripeApiBaseAllowlist: ['http://127.0.0.1:1'] }, services: { actions: testActions } });
   });
   after(async () => {
     await h.close();
@@ -53,7 +54,7 @@ describe('connections over the HTTP API', () => {
     assert.equal(res.json().keyHint, 'rk_test_…9999');
   });
 
-  test('a Stripe that cannot be reached is a 502 and nothing is stored', async () => {
+  test('a listed Stripe that cannot be reached is a 502 and nothing is stored', async () => {
     const rowsBefore = await h.countRows();
     // Port 1 on loopback: nothing listens there, the connection is refused at once.
     const res = await h.request('POST', '/api/connections', { body: { name: 'nowhere', apiKey: KEY, apiBase: 'http://127.0.0.1:1' } });

@@ -5,7 +5,7 @@ import { testActions } from '../support/test-actions.js';
 import { findTrigger, triggers } from '../../src/connector/triggers/index.js';
 import { newSubscriptionBody } from '../../src/triggers/subscription-body.js';
 import { DeliverySchema } from '../../src/delivery/delivery-view.js';
-import { DeliveriesQuery, NewUserBody } from '../../src/http/schemas.js';
+import { DeliveriesQuery, NewUserBody, SubscriptionsQuery } from '../../src/http/schemas.js';
 
 describe('published schemas', () => {
   let h: Harness;
@@ -70,12 +70,20 @@ describe('published schemas', () => {
     const create = doc.paths['/api/connections/{id}/subscriptions'].post;
     assert.deepEqual(create.requestBody.content['application/json'].schema, JSON.parse(JSON.stringify(newSubscriptionBody.schema)), 'the published body is the validating one');
     assert.ok(create.responses['201'].content['application/json'].schema.properties.secret);
-    // A body the published schema refuses, the route refuses too, naming each field (an IP literal: no DNS).
-    const connectionId = 'conn_missing';
+    // A body the published schema refuses, the route refuses too, naming each field (an IP literal: no DNS),
+    // on one of the caller's connections (an unknown one is a 404 before the body is looked at).
+    const connectionId = 'conn_0000000000000000openapi0';
+    await h.services.db
+      .insertInto('connections')
+      .values({ id: connectionId, user_id: h.alice.userId, name: 'unused', mode: 'test', key_hint: 'sk_test_…0000', key_ciphertext: 'unused', api_base: 'https://api.stripe.com', api_version: null, rate_limit: null, key_check: 'verified', created_at: new Date().toISOString() })
+      .execute();
     const refused = await h.request('POST', `/api/connections/${connectionId}/subscriptions`, { body: { trigger: 'customerAdded', url: 'https://93.184.215.14/hook', pollIntervalSeconds: 0, colour: 'red' } });
     assert.equal(refused.statusCode, 400);
     assert.deepEqual(refused.json().error.details.map((p: { field: string }) => p.field).sort(), ['colour', 'pollIntervalSeconds']);
 
+    const listParams = doc.paths['/api/subscriptions'].get.parameters.map((p: { name: string }) => p.name);
+    assert.deepEqual(listParams.sort(), Object.keys(SubscriptionsQuery.properties).sort());
+    assert.equal(doc.paths['/api/subscriptions'].get.responses['200'].content['application/json'].schema.properties.hasMore.type, 'boolean');
     const deliveryParams = doc.paths['/api/subscriptions/{id}/deliveries'].get.parameters.map((p: { name: string }) => p.name);
     assert.deepEqual(deliveryParams.sort(), Object.keys(DeliveriesQuery.properties).sort());
     const page = doc.paths['/api/subscriptions/{id}/deliveries'].get.responses['200'].content['application/json'].schema;

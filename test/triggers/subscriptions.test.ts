@@ -8,6 +8,7 @@ import { createKeyCipher } from '../../src/connections/key-cipher.js';
 import { createLogger } from '../../src/log.js';
 import { ConnectorError } from '../../src/errors.js';
 import { SubscriptionService } from '../../src/triggers/subscriptions.js';
+import { findSubscriptionCursor, type SubscriptionCursor } from '../../src/triggers/subscription-list.js';
 import type { TestStore } from '../delivery/store-fixture.js';
 import { startTriggerHarness, T0, type TriggerHarness } from './trigger-harness.js';
 
@@ -29,13 +30,14 @@ describe('subscriptions', () => {
   let service: SubscriptionService;
   let connectionId: string;
   let retiredConnectionId: string;
+  let connections: ConnectionService;
   const cipher = createKeyCipher(randomBytes(32));
 
   before(async () => {
     h = await startTriggerHarness();
     store = h.store;
     const emulator = h.emulator;
-    const connections = new ConnectionService({
+    connections = new ConnectionService({
       db: store.store,
       cipher,
       logger: createLogger({ level: 'silent' }),
@@ -88,13 +90,13 @@ describe('subscriptions', () => {
   });
 
   test('bad input names every bad field, and nothing is stored', async () => {
-    const before = (await service.list('usr_1')).length;
+    const before = (await service.list('usr_1')).subscriptions.length;
     const error = await refusal(
       service.create('usr_1', connectionId, { trigger: 'chargeRefunded', url: 'ftp://example.com', pollIntervalSeconds: 0, since: 'yesterday' }),
     );
     assert.equal(error.status, 400);
     assert.deepEqual((error.details as { field: string }[]).map((p) => p.field).sort(), ['pollIntervalSeconds', 'since', 'trigger', 'url']);
-    assert.equal((await service.list('usr_1')).length, before);
+    assert.equal((await service.list('usr_1')).subscriptions.length, before);
   });
 
   test('webhook and hybrid modes are refused until endpoint registration exists', async () => {
@@ -102,10 +104,27 @@ describe('subscriptions', () => {
     assert.match(error.message, /mode: webhook mode is not available yet/);
   });
 
-  test('a private subscriber URL is refused unless CALLBACK_ALLOW_PRIVATE is set', async () => {
-    const strict = new SubscriptionService({ db: store.db, cipher, connections: { owned: async () => assert.fail('not reached'), stripeFor: () => assert.fail('not reached') } });
-    const error = await refusal(strict.create('usr_1', connectionId, { trigger: 'chargeAdded', url: 'http://10.0.0.8/hook' }));
-    assert.match(error.message, /url: host "10\.0\.0\.8" resolves to 10\.0\.0\.8/);
+  test('a private subscriber URL is refused unless CALLBACK_ALLOW_PRIVATE is set, without saying where it resolves', async () => {
+    const strict = new SubscriptionService({ db: store.db, cipher, connections });
+    for (const url of ['http://10.0.0.8/hook', 'http://localhost:8080/hook']) {
+      const error = await refusal(strict.create('usr_1', connectionId, { trigger: 'chargeAdded', url }));
+      assert.equal(error.status, 400);
+      assert.match(error.message, /url: is not allowed: .*non-public address; set CALLBACK_ALLOW_PRIVATE=true/);
+      assert.doesNotMatch(error.message, /10\.0\.0\.8|127\.0\.0\.1|::1/);
+    }
+  });
+
+  test('an unknown or another user\'s connection is the same 404 whatever the URL, checked before it', async () => {
+    const strict = new SubscriptionService({ db: store.db, cipher, connections });
+    const answers = new Set<string>();
+    for (const [userId, id] of [['usr_2', connectionId], ['usr_1', 'conn_000000000000000000000000']]) {
+      for (const url of ['http://localhost:8080/hook', 'http://10.0.0.8/hook', 'https://nowhere.invalid/hook', 'ftp://x', undefined]) {
+        const error = await refusal(strict.create(userId!, id!, { trigger: 'chargeAdded', ...(url === undefined ? {} : { url }) }));
+        assert.equal(error.status, 404, `${userId} ${url}`);
+        answers.add(JSON.stringify({ ...error.toBody(), id: undefined }).replace(id!, 'ID'));
+      }
+    }
+    assert.equal(answers.size, 1, [...answers].join('\n'));
   });
 
   test('orderAdded on an account without the Orders API fails with the retired-Orders message', async () => {
@@ -122,7 +141,25 @@ describe('subscriptions', () => {
     assert.equal((await refusal(service.get('usr_2', mine.id))).status, 404);
     assert.equal((await refusal(service.pause('usr_2', mine.id))).status, 404);
     assert.equal((await refusal(service.remove('usr_2', mine.id))).status, 404);
-    assert.deepEqual(await service.list('usr_2'), []);
+    assert.deepEqual((await service.list('usr_2')).subscriptions, []);
+  });
+
+  test('the list comes in pages, newest first, each continuing after the last of the one before', async () => {
+    const all = (await service.list('usr_1', { limit: 1000 })).subscriptions.map((sub) => sub.id);
+    assert.ok(all.length >= 3, 'earlier tests made several');
+    const paged: string[] = [];
+    let startingAfter: SubscriptionCursor | undefined;
+    for (;;) {
+      const page = await service.list('usr_1', { limit: 2, startingAfter });
+      paged.push(...page.subscriptions.map((sub) => sub.id));
+      if (!page.hasMore) break;
+      startingAfter = await findSubscriptionCursor(store.db, 'usr_1', paged.at(-1)!);
+    }
+    assert.deepEqual(paged, all, 'no subscription skipped or repeated');
+    const created = await Promise.all(all.map((id) => service.get('usr_1', id)));
+    const order = created.map((sub) => `${sub.createdAt} ${sub.id}`);
+    assert.deepEqual(order, [...order].sort().reverse(), 'newest first, then by id');
+    assert.equal(await findSubscriptionCursor(store.db, 'usr_2', all[0]!), undefined, "another user's subscription is no cursor");
   });
 
   test('pause, resume and delete', async () => {

@@ -84,7 +84,7 @@ describe('Stripe webhook endpoint per connection', () => {
   test('when the account already has 16 endpoints, the subscription is refused with what to do, and nothing is kept', async () => {
     const { connectionId, stripe } = await world.connect();
     for (let i = 0; i < 16; i++) await stripe.webhookEndpoints.create({ url: `https://example.com/${i}`, enabled_events: ['*'] });
-    const before = (await world.subscriptions.list(world.userId)).length;
+    const before = (await world.subscriptions.list(world.userId)).subscriptions.length;
     await assert.rejects(
       world.subscriptions.create(world.userId, connectionId, { trigger: 'customerAdded', url: hook, mode: 'webhook' }),
       (error: unknown) => {
@@ -95,7 +95,7 @@ describe('Stripe webhook endpoint per connection', () => {
         return true;
       },
     );
-    assert.equal((await world.subscriptions.list(world.userId)).length, before);
+    assert.equal((await world.subscriptions.list(world.userId)).subscriptions.length, before);
     assert.equal(await world.count('webhook_endpoints', connectionId), 0);
     assert.equal((await endpointsAt(stripe)).length, 16);
   });

@@ -9,9 +9,11 @@ import { toDeliveryView } from '../../delivery/delivery-view.js';
 import { findDeliveryCursor, listDeliveryPage, type DeliveryCursor } from '../../delivery/history.js';
 import { outboxOf } from '../../delivery/outbox-store.js';
 import { replayDelivery } from '../../delivery/replay.js';
-import { DeliveriesQuery } from '../schemas.js';
+import { findSubscriptionCursor, type SubscriptionCursor } from '../../triggers/subscription-list.js';
+import { DeliveriesQuery, SubscriptionsQuery } from '../schemas.js';
 
 const deliveriesQuery = compileValidator<Static<typeof DeliveriesQuery>>(DeliveriesQuery, { prefix: 'query' });
+const subscriptionsQuery = compileValidator<Static<typeof SubscriptionsQuery>>(SubscriptionsQuery, { prefix: 'query' });
 
 export function registerSubscriptionRoutes(app: FastifyInstance, services: Services): void {
   const outbox = outboxOf(services.db);
@@ -22,7 +24,19 @@ export function registerSubscriptionRoutes(app: FastifyInstance, services: Servi
     return reply.code(201).send(created);
   });
 
-  app.get('/api/subscriptions', async (request) => ({ data: await services.subscriptions.list(request.userId) }));
+  app.get('/api/subscriptions', async (request) => {
+    const query = subscriptionsQuery.check({ ...(request.query as object) });
+    let startingAfter: SubscriptionCursor | undefined;
+    if (query.startingAfter !== undefined) {
+      startingAfter = await findSubscriptionCursor(outbox, request.userId, query.startingAfter);
+      if (!startingAfter) throw invalidInput([{ field: 'query.startingAfter', message: 'is not one of your subscriptions' }]);
+    }
+    const page = await services.subscriptions.list(request.userId, {
+      limit: query.limit === undefined ? undefined : Number(query.limit),
+      startingAfter,
+    });
+    return { data: page.subscriptions, hasMore: page.hasMore };
+  });
 
   app.get<{ Params: { id: string } }>('/api/subscriptions/:id', async (request) =>
     services.subscriptions.get(request.userId, request.params.id),

@@ -1,0 +1,42 @@
+// GET /api/subscriptions: the caller's subscriptions, newest first, a page at a time, with the
+// same bounds and cursor as the run and delivery histories (src/runs/list-runs.ts,
+// src/delivery/history.ts): keyset on (created_at, id), so a page never skips or repeats one
+// when subscriptions are added or deleted between pages.
+import type { Kysely } from 'kysely';
+import type { OutboxDatabase, SubscriptionRow } from '../delivery/outbox-tables.js';
+
+/** Page size when none is asked for, as the run history. */
+export const DEFAULT_SUBSCRIPTION_PAGE_SIZE = 100;
+/** Largest page, as the run history. */
+export const MAX_SUBSCRIPTION_PAGE_SIZE = 1000;
+
+/** Where a subscription sits in the newest-first order. */
+export type SubscriptionCursor = Pick<SubscriptionRow, 'id' | 'created_at'>;
+
+export interface SubscriptionPageFilter {
+  userId: string;
+  /** Default DEFAULT_SUBSCRIPTION_PAGE_SIZE (100), at most MAX_SUBSCRIPTION_PAGE_SIZE (1000). */
+  limit?: number | undefined;
+  /** A subscription of this user (from findSubscriptionCursor): the page starts after it. Default: the newest. */
+  startingAfter?: SubscriptionCursor | undefined;
+}
+
+export interface SubscriptionPage {
+  rows: SubscriptionRow[];
+  /** More (older) subscriptions follow the last one. */
+  hasMore: boolean;
+}
+
+/** The cursor of one of the user's subscriptions, or undefined for an unknown id or another user's. */
+export async function findSubscriptionCursor(db: Kysely<OutboxDatabase>, userId: string, subscriptionId: string): Promise<SubscriptionCursor | undefined> {
+  return db.selectFrom('subscriptions').select(['id', 'created_at']).where('id', '=', subscriptionId).where('user_id', '=', userId).executeTakeFirst();
+}
+
+export async function listSubscriptionPage(db: Kysely<OutboxDatabase>, filter: SubscriptionPageFilter): Promise<SubscriptionPage> {
+  const limit = Math.min(filter.limit ?? DEFAULT_SUBSCRIPTION_PAGE_SIZE, MAX_SUBSCRIPTION_PAGE_SIZE);
+  let query = db.selectFrom('subscriptions').selectAll().where('user_id', '=', filter.userId);
+  const after = filter.startingAfter;
+  if (after) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.created_at, after.id)));
+  const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+  return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
+}
