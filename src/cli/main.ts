@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { registerConnectionsCommand } from './commands/connections.js';
+import { registerExportCommand } from './commands/export.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTokenCommand } from './commands/token.js';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerConnectionsCommand(program);
   registerRunCommand(program);
   registerWatchCommand(program);
+  registerExportCommand(program);
   return program;
 }
 

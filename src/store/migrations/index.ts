@@ -4,10 +4,12 @@ import * as core from './001_core.js';
 import * as triggers from './002_triggers.js';
 import * as webhooks from './003_webhooks.js';
 import * as deliveryIndexes from './004_delivery_indexes.js';
+import * as powerAutomate from './005_power_automate.js';
 
 export const migrations: Record<string, Migration> = {
   '001_core': core,
   '002_triggers': triggers,
   '003_webhooks': webhooks,
   '004_delivery_indexes': deliveryIndexes,
+  '005_power_automate': powerAutomate,
 };
