@@ -93,8 +93,12 @@ describe('a Logic Apps engine against the server and the emulator', () => {
         if (calls % 4 === 0) {
           const again = await get(url);
           repeats += 1;
-          assert.equal(again.status, answer.status, 'a retried call answers as the first');
-          if (answer.status === 200) assert.equal(again.text, answer.text, 'a retried call answers the same items');
+          // A 200 is kept and answered again as it was; a 202 gave nothing, so its retry may find news.
+          if (answer.status === 200) {
+            assert.equal(again.status, 200, 'a retried call answers as the first');
+            assert.equal(again.text, answer.text, 'a retried call answers the same items');
+            assert.equal(again.location, answer.location);
+          }
           answer = again;
         }
         assert.ok(answer.status === 200 || answer.status === 202, `${answer.status} ${answer.text}`);
