@@ -46,6 +46,8 @@ export interface Services {
   deliveryWorker: DeliveryWorker;
   /** The address Stripe can reach, once known: a server started on port 0 learns it when it listens. */
   setPublicUrl(url: string): void;
+  /** PUBLIC_URL, or the listening address once known: what Location headers point at. */
+  publicUrl(): string;
   close(): Promise<void>;
 }
 
@@ -193,6 +195,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     setPublicUrl(url) {
       publicUrl = url;
     },
+    publicUrl: () => publicUrl,
     close: async () => {
       // Producers first, then the worker, so nothing is enqueued after it has stopped.
       await pollScheduler.stop();

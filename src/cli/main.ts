@@ -7,6 +7,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { registerConnectionsCommand } from './commands/connections.js';
 import { registerKeysCommand } from './commands/keys.js';
+import { registerExportCommand } from './commands/export.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTokenCommand } from './commands/token.js';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerConnectionsCommand(program);
   registerRunCommand(program);
   registerWatchCommand(program);
+  registerExportCommand(program);
   return program;
 }
 

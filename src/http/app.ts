@@ -15,6 +15,7 @@ import { registerActionRoutes } from './routes/actions.js';
 import { registerConnectionRoutes } from './routes/connections.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerOperationRoutes } from './routes/operations.js';
+import { registerPowerAutomateRoutes } from './routes/power-automate.js';
 import { registerRunRoutes } from './routes/runs.js';
 import { registerSubscriptionRoutes } from './routes/subscriptions.js';
 import { registerStripeWebhookRoutes } from './routes/stripe-webhooks.js';
@@ -74,6 +75,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   registerOperationRoutes(app, services);
   registerRunRoutes(app, services);
   registerSubscriptionRoutes(app, services);
+  registerPowerAutomateRoutes(app, services);
   registerStripeWebhookRoutes(app, services.inboundWebhooks);
   registerTokenRoutes(app, services);
   registerUserRoutes(app, services);

@@ -6,6 +6,7 @@ import { operationCatalogue } from './routes/operations.js';
 import { DeliverySchema } from '../delivery/delivery-view.js';
 import { newSubscriptionBody } from '../triggers/subscription-body.js';
 import { MAX_TOKENS_PER_USER } from '../users/own-tokens.js';
+import { powerAutomateOpenApiPaths } from './openapi-power-automate.js';
 
 function plain(schema: unknown): Record<string, unknown> {
   return JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
@@ -161,6 +162,7 @@ export function buildOpenApi(services: Services, version: string): Record<string
       },
     };
   }
+  Object.assign(paths, powerAutomateOpenApiPaths());
   return {
     openapi: '3.1.0',
     info: { title: 'stripe-connector', version },

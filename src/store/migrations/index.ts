@@ -5,6 +5,7 @@ import * as triggers from './002_triggers.js';
 import * as webhooks from './003_webhooks.js';
 import * as deliveryIndexes from './004_delivery_indexes.js';
 import * as masterKeyCheck from './005_master_key_check.js';
+import * as powerAutomate from './006_power_automate.js';
 
 export const migrations: Record<string, Migration> = {
   '001_core': core,
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '003_webhooks': webhooks,
   '004_delivery_indexes': deliveryIndexes,
   '005_master_key_check': masterKeyCheck,
+  '006_power_automate': powerAutomate,
 };
