@@ -39,7 +39,7 @@ export async function countSubscriptionsOfConnection(db: Store, connectionId: st
  * written. The count and the insert are one transaction that first locks the connection's row, so
  * two creations racing for the last place serialise: the second sees the first's row.
  */
-export async function insertSubscriptionWithinCap(db: Store, row: SubscriptionRow, max: number): Promise<boolean> {
+export async function insertSubscriptionUnlessFull(db: Store, row: SubscriptionRow, max: number): Promise<boolean> {
   try {
     await db.transaction().execute(async (tx) => {
       // A write to the connection's row: on PostgreSQL a row lock held to the commit, on SQLite the

@@ -7,7 +7,7 @@
 import { ConnectorError } from '../errors.js';
 import type { Store } from '../store/database.js';
 import type { SubscriptionRow } from '../store/schema.js';
-import { countSubscriptionsOfConnection, insertSubscriptionWithinCap as insertUnlessFull } from '../store/subscriptions.js';
+import { countSubscriptionsOfConnection, insertSubscriptionUnlessFull } from '../store/subscriptions.js';
 
 /** Subscriptions one connection may have, paused ones included, when SUBSCRIPTIONS_PER_CONNECTION is unset. */
 export const DEFAULT_SUBSCRIPTIONS_PER_CONNECTION = 50;
@@ -29,5 +29,5 @@ export async function assertRoomForSubscription(db: Store, connectionId: string,
 
 /** Inserts the subscription unless its connection has `max` already (then a 409, nothing written). */
 export async function insertSubscriptionWithinCap(db: Store, row: SubscriptionRow, max: number): Promise<void> {
-  if (!(await insertUnlessFull(db, row, max))) throw tooManySubscriptions(max);
+  if (!(await insertSubscriptionUnlessFull(db, row, max))) throw tooManySubscriptions(max);
 }
