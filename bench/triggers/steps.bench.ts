@@ -12,8 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
-import { outboxOf } from '../../src/delivery/outbox-store.js';
-import { webhookTablesOf } from '../../src/triggers/webhook-tables.js';
 import { InboundWebhooks } from '../../src/triggers/inbound-webhook.js';
 import { verifyStripeWebhook } from '../../src/stripe/webhook-signature.js';
 import type { ReadyDelivery } from '../../src/delivery/handoff.js';
@@ -91,7 +89,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sc-bench-steps-'));
   const store = openStore({ dataDir, databaseUrl: undefined });
   await migrateToLatest(store);
-  const db = outboxOf(store);
+  const db = store;
   const nowMs = Date.now();
   const iso = new Date(nowMs).toISOString();
   await store.insertInto('users').values({ id: 'usr_1', name: 'bench', is_admin: 0, created_at: iso }).execute();
@@ -121,7 +119,7 @@ async function main(): Promise<void> {
     // Verify + group commit through the real InboundWebhooks, GROUP requests at a time.
     const handedOver: ReadyDelivery[] = [];
     const inbound = new InboundWebhooks({
-      db: webhookTablesOf(store),
+      db: store,
       secretFor: async () => endpointSecret,
       handoff: { reserve: (at) => ({ claimToken: randomBytes(12).toString('hex'), lockedUntil: new Date(at + 60_000).toISOString() }), accept: (ready) => handedOver.push(...ready) },
     });

@@ -17,13 +17,13 @@ import { ActionService } from '../actions/service.js';
 import { createThrottle } from '../actions/throttle.js';
 import { WebhookEndpoints } from '../triggers/webhook-endpoints.js';
 import { InboundWebhooks } from '../triggers/inbound-webhook.js';
-import { webhookTablesOf } from '../triggers/webhook-tables.js';
 import { EventReconciler } from '../triggers/reconcile.js';
 import { SubscriptionService } from '../triggers/subscriptions.js';
 import { PollScheduler } from '../triggers/poll-scheduler.js';
 import { DeliveryWorker } from '../delivery/worker.js';
-import { outboxOf } from '../delivery/outbox-store.js';
 import { DEFAULT_BACKOFF } from '../delivery/backoff.js';
+import { DeliveryHistory } from '../delivery/history.js';
+import { findConnection } from '../store/connections.js';
 
 export interface Services {
   config: Config;
@@ -44,6 +44,8 @@ export interface Services {
   pollScheduler: PollScheduler;
   /** Sends the outbox's due deliveries; startServer starts it, every enqueue wakes it. */
   deliveryWorker: DeliveryWorker;
+  /** A subscription's deliveries and their replay (GET /api/subscriptions/{id}/deliveries, POST /api/deliveries/{id}/retry). */
+  deliveries: DeliveryHistory;
   /** The address Stripe can reach, once known: a server started on port 0 learns it when it listens. */
   setPublicUrl(url: string): void;
   /** PUBLIC_URL, or the listening address once known: what Location headers point at. */
@@ -90,8 +92,6 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     throw error;
   }
   let publicUrl = config.publicUrl;
-  const webhookDb = webhookTablesOf(db);
-  const outboxDb = outboxOf(db);
   // Deleting a connection deletes its Stripe webhook endpoint first (issue 4, item 2). If Stripe
   // cannot be asked (key revoked, Stripe down), the connection is still deleted: an endpoint left
   // behind only has its events refused here (no secret any more), and its id is logged for removal.
@@ -113,7 +113,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     stripeRequestsPerSecond: overrides.stripeRequestsPerSecond,
   });
   const webhookEndpoints: WebhookEndpoints = new WebhookEndpoints({
-    db: webhookDb,
+    db,
     cipher,
     stripeFor: (row): Stripe => connections.stripeFor(row),
     publicUrl: () => publicUrl,
@@ -121,7 +121,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     logger,
   });
   const inboundWebhooks = new InboundWebhooks({
-    db: webhookDb,
+    db,
     secretFor: (connectionId) => webhookEndpoints.secretFor(connectionId),
     // Deliveries created by an inbound webhook go to this process's worker already claimed.
     handoff: { reserve: (nowMs) => deliveryWorker.reserve(nowMs), accept: (ready) => deliveryWorker.accept(ready) },
@@ -129,17 +129,17 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     logger,
   });
   const stripeForConnection = async (connectionId: string): Promise<Stripe | undefined> => {
-    const row = await db.selectFrom('connections').selectAll().where('id', '=', connectionId).executeTakeFirst();
+    const row = await findConnection(db, connectionId);
     return row ? connections.stripeFor(row) : undefined;
   };
   const reconciler = new EventReconciler({
-    db: webhookDb,
+    db,
     stripeFor: stripeForConnection,
     ...(overrides.reconcileIntervalSeconds === undefined ? {} : { intervalSeconds: overrides.reconcileIntervalSeconds }),
     logger,
   });
   const subscriptions = new SubscriptionService({
-    db: outboxDb,
+    db,
     cipher,
     connections,
     allowPrivate: config.callbackAllowPrivate,
@@ -149,7 +149,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     logger,
   });
   const deliveryWorker = new DeliveryWorker({
-    db: outboxDb,
+    db,
     openSecret: (row) => subscriptions.openSecret(row),
     send: { allowPrivate: config.callbackAllowPrivate },
     backoff: { ...DEFAULT_BACKOFF, firstDelayMs: config.deliveryFirstRetrySeconds * 1000 },
@@ -158,7 +158,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     logger,
   });
   const pollScheduler = new PollScheduler({
-    db: outboxDb,
+    db,
     stripeFor: stripeForConnection,
     ...(overrides.nowMs ? { nowMs: overrides.nowMs } : {}),
     onEnqueued: () => deliveryWorker.wake(),
@@ -170,6 +170,9 @@ export async function composeServices(config: Config, overrides: ServiceOverride
   // rather than on its next idle round.
   inboundWebhooks.onEnqueued(() => deliveryWorker.wake());
   reconciler.onEnqueued(() => deliveryWorker.wake());
+  // A replayed delivery is due at once.
+  const deliveries = new DeliveryHistory({ db });
+  deliveries.onReplayed(() => deliveryWorker.wake());
   const actions = new ActionService({
     db,
     connections,
@@ -192,6 +195,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     subscriptions,
     pollScheduler,
     deliveryWorker,
+    deliveries,
     setPublicUrl(url) {
       publicUrl = url;
     },

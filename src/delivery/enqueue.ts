@@ -3,13 +3,14 @@
 // crash, a webhook and a poll, Stripe sending an event twice) inserts nothing new. Takes a
 // transaction or the store, so a poller can commit its cursor with the events in one transaction.
 // Rows go in batches: a 10,000-object backlog is a few hundred statements, not 30,000.
-import type { Kysely } from 'kysely';
 import { toIsoTime } from '../connector/mapping/time.js';
+import type { Store } from '../store/database.js';
+import { insertNewClaimedDeliveries, insertNewDeliveries } from '../store/deliveries/enqueue.js';
 import { newTimeOrderedId } from '../store/ids.js';
+import type { DeliveryRow, SubscriptionRow, TriggerEventRow } from '../store/schema.js';
+import { statementChunks } from '../store/statement-rows.js';
+import { findTriggerEventsOfObjects, insertNewTriggerEvents } from '../store/trigger-events.js';
 import type { DeliveryClaim, ReadyDelivery } from './handoff.js';
-import { statementChunks } from './statement-rows.js';
-import type { DeliveryRow, OutboxDatabase, SubscriptionRow, TriggerEventRow } from './outbox-tables.js';
-
 
 export interface NoticedObject {
   stripeObjectId: string;
@@ -45,7 +46,7 @@ export interface EnqueueOptions {
 }
 
 export async function enqueueTriggerEvents(
-  db: Kysely<OutboxDatabase>,
+  db: Store,
   batch: NoticedBatch,
   nowMs: number = Date.now(),
   options: EnqueueOptions = {},
@@ -65,33 +66,14 @@ export async function enqueueTriggerEvents(
       data: JSON.stringify(object.data),
       created_at: now,
     }));
-    // RETURNING lists only the rows inserted, not those the unique key turned away (SQLite ≥ 3.35,
-    // PostgreSQL): the usual case — every object new — needs no read back.
-    const inserted = new Set(
-      (
-        await db
-          .insertInto('trigger_events')
-          .values(rows)
-          .onConflict((conflict) => conflict.columns(['connection_id', 'trigger', 'stripe_object_id']).doNothing())
-          .returning('id')
-          .execute()
-      ).map((row) => row.id),
-    );
+    const inserted = await insertNewTriggerEvents(db, rows);
     // An object noticed before keeps its stored event, which decides the body (a poll may have
     // stored it with other data); its data is read only for deliveries handed over, which are sent
     // without another read.
     const noticedBefore = rows.filter((row) => !inserted.has(row.id)).map((row) => row.stripe_object_id);
     const events: Pick<TriggerEventRow, 'id' | 'stripe_object_id' | 'object_created' | 'trigger' | 'data'>[] = rows.filter((row) => inserted.has(row.id));
     if (noticedBefore.length > 0) {
-      events.push(
-        ...(await db
-          .selectFrom('trigger_events')
-          .select(['id', 'stripe_object_id', 'object_created', 'trigger', 'data'])
-          .where('connection_id', '=', batch.connectionId)
-          .where('trigger', '=', batch.trigger)
-          .where('stripe_object_id', 'in', noticedBefore)
-          .execute()),
-      );
+      events.push(...(await findTriggerEventsOfObjects(db, batch.connectionId, batch.trigger, noticedBefore)));
     }
     const eventOf = new Map(events.map((event) => [event.stripe_object_id, event]));
 
@@ -119,32 +101,11 @@ export async function enqueueTriggerEvents(
       });
     });
     for (const rows of statementChunks(deliveries)) {
-      // The columns that are null on a new delivery are left to their defaults: fewer parameters
-      // per row for kysely to compile and SQLite to bind (a 100,000-object backlog is 1,000 of these).
-      const insert = db
-        .insertInto('deliveries')
-        .values(
-          rows.map((row) => ({
-            id: row.id,
-            subscription_id: row.subscription_id,
-            event_id: row.event_id,
-            stripe_object_id: row.stripe_object_id,
-            object_created: row.object_created,
-            status: row.status,
-            attempts: row.attempts,
-            next_attempt_at: row.next_attempt_at,
-            created_at: row.created_at,
-            ...(claim ? { locked_until: row.locked_until, claim_token: row.claim_token } : {}),
-          })),
-        )
-        .onConflict((conflict) => conflict.columns(['subscription_id', 'stripe_object_id']).doNothing());
       if (!claim) {
-        const inserted = await insert.executeTakeFirst();
-        deliveriesCreated += Number(inserted.numInsertedOrUpdatedRows ?? 0n);
+        deliveriesCreated += await insertNewDeliveries(db, rows);
         continue;
       }
-      // RETURNING lists only the rows inserted, not those the unique key turned away (SQLite ≥ 3.35, PostgreSQL).
-      const inserted = new Set((await insert.returning('id').execute()).map((row) => row.id));
+      const inserted = await insertNewClaimedDeliveries(db, rows);
       deliveriesCreated += inserted.size;
       for (const row of rows) {
         if (!inserted.has(row.id) || row.claim_token === null) continue;

@@ -1,6 +1,6 @@
 // The body POSTed to a subscriber (DESIGN.md, "Trigger event delivered to a subscriber"). Built
 // from stored fields only, so every retry and replay sends the same bytes.
-import type { DeliveryRow, SubscriptionRow, TriggerEventRow } from './outbox-tables.js';
+import type { DeliveryRow, SubscriptionRow, TriggerEventRow } from '../store/schema.js';
 
 export function eventBody(
   delivery: Pick<DeliveryRow, 'id'>,

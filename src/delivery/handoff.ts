@@ -4,7 +4,7 @@
 // worker neither searches the outbox for them nor reads them back (bench/triggers: the claim round
 // trip was a third of the worker's store time per delivery). The lease still covers a crash: rows
 // handed over but never sent are claimed by any worker once it runs out, and sent with the same id.
-import type { DeliveryRow, SubscriptionRow, TriggerEventRow } from './outbox-tables.js';
+import type { DeliveryRow, SubscriptionRow, TriggerEventRow } from '../store/schema.js';
 
 /** What the worker needs to send one delivery without reading the store. */
 export interface ReadyDelivery {

@@ -1,83 +1,46 @@
-// Delivery history (GET /api/subscriptions/{id}/deliveries): a subscription's deliveries, newest
-// first, each with its attempts, a page at a time. Ownership is the caller's check.
-import type { Kysely } from 'kysely';
-import type { DeliveryAttemptRow, DeliveryRow, DeliveryStatus, OutboxDatabase } from './outbox-tables.js';
+// A subscription's delivery history and replay (GET /api/subscriptions/{id}/deliveries, POST
+// /api/deliveries/{id}/retry). Another user's delivery is a 404, like an unknown id: ids are not a
+// secret, ownership is.
+import { notFound } from '../errors.js';
+import type { Store } from '../store/database.js';
+import { findDeliveryCursor, findDeliveryOfUser, listDeliveryPage, type DeliveryCursor, type DeliveryHistoryFilter, type DeliveryPage } from '../store/deliveries/history.js';
+import { replayDelivery } from '../store/deliveries/replay.js';
+import type { DeliveryRow } from '../store/schema.js';
 
-/** Page size when none is asked for. */
-export const DEFAULT_DELIVERY_PAGE_SIZE = 100;
-/** Largest page: one `in (…)` of attempt lookups stays far below SQLite's 32,766 bound parameters. */
-export const MAX_DELIVERY_PAGE_SIZE = 1000;
-
-export interface DeliveryHistoryFilter {
-  subscriptionId: string;
-  status?: DeliveryStatus | undefined;
-  /** Default DEFAULT_DELIVERY_PAGE_SIZE (100), at most MAX_DELIVERY_PAGE_SIZE (1000). */
-  limit?: number | undefined;
-  /** A delivery of this subscription (from findDeliveryCursor): the page starts after it. Default: the newest. */
-  startingAfter?: DeliveryCursor | undefined;
+export interface DeliveryHistoryOptions {
+  db: Store;
+  /** Clock for replays, ms since the epoch. Default Date.now. */
+  nowMs?: () => number;
 }
 
-/** Where a delivery sits in the newest-first order. */
-export type DeliveryCursor = Pick<DeliveryRow, 'id' | 'created_at' | 'object_created'>;
+/** `subscription` is always the caller's, from SubscriptionService.get: that is the ownership check. */
+export class DeliveryHistory {
+  private readonly replayed: (() => void)[] = [];
 
-export interface DeliveryWithAttempts extends DeliveryRow {
-  attempt_history: DeliveryAttemptRow[];
-}
+  constructor(private readonly options: DeliveryHistoryOptions) {}
 
-export interface DeliveryPage {
-  deliveries: DeliveryWithAttempts[];
-  /** More (older) deliveries follow the last one. */
-  hasMore: boolean;
-}
-
-/** The cursor of a delivery of this subscription, or undefined when it is not one. */
-export async function findDeliveryCursor(db: Kysely<OutboxDatabase>, subscriptionId: string, deliveryId: string): Promise<DeliveryCursor | undefined> {
-  return db
-    .selectFrom('deliveries')
-    .select(['id', 'created_at', 'object_created'])
-    .where('id', '=', deliveryId)
-    .where('subscription_id', '=', subscriptionId)
-    .executeTakeFirst();
-}
-
-// Newest first: enqueue time, then (one poll enqueues many at once) the object's creation time,
-// then the id, so that the order is total and a cursor never skips or repeats a delivery.
-export async function listDeliveryPage(db: Kysely<OutboxDatabase>, filter: DeliveryHistoryFilter): Promise<DeliveryPage> {
-  const limit = Math.min(filter.limit ?? DEFAULT_DELIVERY_PAGE_SIZE, MAX_DELIVERY_PAGE_SIZE);
-  let query = db.selectFrom('deliveries').selectAll().where('subscription_id', '=', filter.subscriptionId);
-  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
-  const after = filter.startingAfter;
-  if (after) {
-    // A row-value comparison (SQLite ≥ 3.15, PostgreSQL): the rows after the cursor in that order.
-    query = query.where((eb) => eb(eb.refTuple('created_at', 'object_created', 'id'), '<', eb.tuple(after.created_at, after.object_created, after.id)));
+  /** Called once a delivery was made due again, e.g. to wake the delivery worker. */
+  onReplayed(listener: () => void): void {
+    this.replayed.push(listener);
   }
-  const rows = await query
-    .orderBy('created_at', 'desc')
-    .orderBy('object_created', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit + 1)
-    .execute();
-  const deliveries = rows.slice(0, limit);
-  if (deliveries.length === 0) return { deliveries: [], hasMore: false };
-  const attempts = await db
-    .selectFrom('delivery_attempts')
-    .selectAll()
-    .where(
-      'delivery_id',
-      'in',
-      deliveries.map((d) => d.id),
-    )
-    .orderBy('started_at')
-    .orderBy('attempt')
-    .execute();
-  const byDelivery = new Map<string, DeliveryAttemptRow[]>();
-  for (const attempt of attempts) {
-    const list = byDelivery.get(attempt.delivery_id);
-    if (list) list.push(attempt);
-    else byDelivery.set(attempt.delivery_id, [attempt]);
+
+  /** Where a delivery sits in page()'s order; undefined when it is not one of the subscription's. */
+  async cursor(subscription: { id: string }, deliveryId: string): Promise<DeliveryCursor | undefined> {
+    return findDeliveryCursor(this.options.db, subscription.id, deliveryId);
   }
-  return {
-    deliveries: deliveries.map((delivery) => ({ ...delivery, attempt_history: byDelivery.get(delivery.id) ?? [] })),
-    hasMore: rows.length > limit,
-  };
+
+  /** A page of the subscription's deliveries, newest first, each with its attempts. */
+  async page(subscription: { id: string }, filter: Omit<DeliveryHistoryFilter, 'subscriptionId'> = {}): Promise<DeliveryPage> {
+    return listDeliveryPage(this.options.db, { ...filter, subscriptionId: subscription.id });
+  }
+
+  /** Makes the caller's delivery due now with a fresh retry window (src/store/deliveries/replay.ts); returns it as queued. */
+  async replay(userId: string, deliveryId: string): Promise<DeliveryRow> {
+    const owned = await findDeliveryOfUser(this.options.db, userId, deliveryId);
+    if (!owned) throw notFound('delivery', deliveryId);
+    const delivery = await replayDelivery(this.options.db, owned, (this.options.nowMs ?? Date.now)());
+    if (!delivery) throw notFound('delivery', deliveryId);
+    for (const listener of this.replayed) listener();
+    return delivery;
+  }
 }

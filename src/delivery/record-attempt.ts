@@ -1,12 +1,11 @@
 // After sends: each attempt goes into history, and each delivery is delivered, scheduled again by
 // the backoff (src/delivery/backoff.ts, the one place for it) or, after 24 h of failures, failed.
-// A worker's round is recorded in one transaction: one commit (one fsync on SQLite) per round
-// instead of one per delivery.
-import { sql, type Kysely } from 'kysely';
-import { newTimeOrderedId } from '../store/ids.js';
-import { statementChunks } from './statement-rows.js';
+// A worker's round is recorded in one transaction (src/store/deliveries/record.ts): one commit
+// (one fsync on SQLite) per round instead of one per delivery.
+import type { Store } from '../store/database.js';
+import { recordPlannedAttempts } from '../store/deliveries/record.js';
+import type { DeliveryRow, DeliveryStatus } from '../store/schema.js';
 import { nextAttempt, type BackoffPolicy, DEFAULT_BACKOFF } from './backoff.js';
-import type { DeliveryRow, DeliveryStatus, OutboxDatabase } from './outbox-tables.js';
 import type { SendResult } from './send.js';
 
 export interface AttemptOutcome {
@@ -28,7 +27,7 @@ export interface RecordAttemptsOptions {
 
 /** Returns each delivery's new status, in the order given. */
 export async function recordAttempts(
-  db: Kysely<OutboxDatabase>,
+  db: Store,
   outcomes: readonly AttemptOutcome[],
   options: RecordAttemptsOptions = {},
 ): Promise<DeliveryStatus[]> {
@@ -53,62 +52,6 @@ export async function recordAttempts(
     return { claimed, result, startedAtMs, endedAtMs, attempt, firstAttemptAt, status, nextAttemptAt };
   });
 
-  await db.transaction().execute(async (tx) => {
-    for (const chunk of statementChunks(planned)) {
-      await tx
-        .insertInto('delivery_attempts')
-        .values(
-          chunk.map((p) => ({
-            id: newTimeOrderedId('att'),
-            delivery_id: p.claimed.id,
-            attempt: p.attempt,
-            started_at: new Date(p.startedAtMs).toISOString(),
-            duration_ms: p.result.durationMs,
-            status_code: p.result.status,
-            error: p.result.error,
-            response_snippet: p.result.responseSnippet,
-          })),
-        )
-        .execute();
-    }
-    // Deliveries that succeeded: one UPDATE … FROM per chunk, joined by id to the chunk's own
-    // values (SQLite ≥ 3.33 and PostgreSQL both take it). Not a CASE per column picking each
-    // row's value by its id: SQLite scans the CASE's arms for every row, n² per chunk. Not an
-    // UPDATE per row: on PostgreSQL each is a round trip, slower than the send it records. A
-    // success always counts, whoever holds the claim now.
-    for (const chunk of statementChunks(planned.filter((p) => p.status === 'delivered'))) {
-      // CAST: PostgreSQL would otherwise take the untyped parameters as text.
-      const values = sql.join(
-        chunk.map(
-          (p) =>
-            sql`select cast(${p.claimed.id} as text) as id, cast(${p.attempt} as integer) as attempts, cast(${p.firstAttemptAt} as text) as first_attempt_at, cast(${p.result.status} as integer) as last_status_code, cast(${new Date(p.endedAtMs).toISOString()} as text) as delivered_at`,
-        ),
-        sql` union all `,
-      );
-      await sql`update deliveries set status = 'delivered', attempts = v.attempts, first_attempt_at = v.first_attempt_at, locked_until = null, claim_token = null, last_status_code = v.last_status_code, last_error = null, delivered_at = v.delivered_at from (${values}) as v where deliveries.id = v.id and deliveries.status = 'pending'`.execute(tx);
-    }
-    for (const p of planned) {
-      if (p.status === 'delivered') continue;
-      // A failure counts only while the claim is still ours: if the lease ran out and another
-      // worker took the delivery over, that worker's outcome decides.
-      await tx
-        .updateTable('deliveries')
-        .set({
-          status: p.status,
-          attempts: p.attempt,
-          first_attempt_at: p.firstAttemptAt,
-          next_attempt_at: p.nextAttemptAt,
-          locked_until: null,
-          claim_token: null,
-          last_status_code: p.result.status,
-          last_error: p.result.error,
-          delivered_at: null,
-        })
-        .where('id', '=', p.claimed.id)
-        .where('status', '=', 'pending')
-        .where('claim_token', '=', p.claimed.claim_token)
-        .execute();
-    }
-  });
+  await recordPlannedAttempts(db, planned);
   return planned.map((p) => p.status);
 }

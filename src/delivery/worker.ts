@@ -8,15 +8,17 @@
 // send of the previous one has finished, so with no failures a delivery never arrives after one
 // a whole batch (`batchSize`) younger (test/triggers/serve-backlog.test.ts). Outcomes are recorded by group commit: each transaction takes every outcome that
 // arrived while the previous one committed.
-import type { Kysely } from 'kysely';
 import type { Logger } from '../log.js';
-import { claimDueDeliveries, DEFAULT_LEASE_MS, newClaimToken } from './claim.js';
+import type { Store } from '../store/database.js';
+import { claimDueDeliveries, DEFAULT_LEASE_MS, newClaimToken } from '../store/deliveries/claim.js';
+import { releaseClaims } from '../store/deliveries/release.js';
+import type { SubscriptionRow } from '../store/schema.js';
+import { findTriggerEventBodies } from '../store/trigger-events.js';
+import { findSubscriptionsByIds } from '../store/trigger-subscriptions.js';
 import { eventBody } from './event-body.js';
 import type { DeliveryClaim, DeliveryHandoff, ReadyDelivery } from './handoff.js';
-import type { OutboxDatabase, SubscriptionRow } from './outbox-tables.js';
 import { recordAttempts, type AttemptOutcome } from './record-attempt.js';
 import { sendDelivery, type SendOptions, type SendResult } from './send.js';
-import { statementChunks } from './statement-rows.js';
 import { deliverySigner, type DeliverySigner } from './signing.js';
 import { cachedUrlCheck, DEFAULT_URL_CHECK_CACHE_MS } from './url-guard.js';
 import type { BackoffPolicy } from './backoff.js';
@@ -34,7 +36,7 @@ export const SECRET_UNOPENABLE =
   "not sent: the subscription's signing secret could not be opened (damaged, or sealed under another master key)";
 
 export interface DeliveryWorkerOptions {
-  db: Kysely<OutboxDatabase>;
+  db: Store;
   /** The subscription's whsec_ secret, unsealed (the store keeps it sealed with the master key). */
   openSecret(subscription: SubscriptionRow): string;
   /** allowPrivate (CALLBACK_ALLOW_PRIVATE, default false), timeoutMs (default 10_000), resolve. */
@@ -120,24 +122,8 @@ export class DeliveryWorker implements DeliveryHandoff {
       leaseMs: this.options.leaseMs ?? DEFAULT_LEASE_MS,
     });
     if (claimed.length === 0) return [];
-    const subscriptions = new Map(
-      (
-        await db
-          .selectFrom('subscriptions')
-          .selectAll()
-          .where('id', 'in', [...new Set(claimed.map((d) => d.subscription_id))])
-          .execute()
-      ).map((row) => [row.id, row]),
-    );
-    const events = new Map(
-      (
-        await db
-          .selectFrom('trigger_events')
-          .select(['id', 'trigger', 'object_created', 'data'])
-          .where('id', 'in', [...new Set(claimed.map((d) => d.event_id))])
-          .execute()
-      ).map((row) => [row.id, row]),
-    );
+    const subscriptions = new Map((await findSubscriptionsByIds(db, [...new Set(claimed.map((d) => d.subscription_id))])).map((row) => [row.id, row]));
+    const events = new Map((await findTriggerEventBodies(db, [...new Set(claimed.map((d) => d.event_id))])).map((row) => [row.id, row]));
     // Both are deleted together with the delivery (foreign keys cascade); nothing to send then.
     return claimed.flatMap((delivery) => {
       const subscription = subscriptions.get(delivery.subscription_id);
@@ -332,7 +318,7 @@ export class DeliveryWorker implements DeliveryHandoff {
     // worker sends lets the lag grow with the backlog towards the 60 s lease, after which the
     // deliveries would be sent again (PostgreSQL with one UPDATE round trip per delivered row: 10,000
     // deliveries still pending ~3 s after the last arrival, > 10 s on a loaded machine). Recording
-    // is one UPDATE per chunk now (record-attempt.ts); this stays as the bound.
+    // is one UPDATE per chunk now (src/store/deliveries/record.ts); this stays as the bound.
     const unrecorded = this.pendingOutcomes.length + this.recordingCount;
     const recordingKeepsUp = unrecorded <= this.batchSize();
     if (this.claimedQueue.length === 0 && this.claimedInFlight === 0 && !this.idle && this.claiming === undefined && recordingKeepsUp) {
@@ -366,14 +352,7 @@ export class DeliveryWorker implements DeliveryHandoff {
   private async release(ready: readonly ReadyDelivery[]): Promise<void> {
     if (ready.length === 0) return;
     try {
-      for (const chunk of statementChunks(ready)) {
-        await this.options.db
-          .updateTable('deliveries')
-          .set({ locked_until: null, claim_token: null })
-          .where('status', '=', 'pending')
-          .where((eb) => eb.or(chunk.map(({ delivery }) => eb.and([eb('id', '=', delivery.id), eb('claim_token', '=', delivery.claim_token)]))))
-          .execute();
-      }
+      await releaseClaims(this.options.db, ready.map(({ delivery }) => delivery));
     } catch (error) {
       // Their leases run out instead.
       this.options.logger?.warn({ err: error, deliveries: ready.length }, 'claims could not be released on stop');

@@ -1,15 +1,14 @@
 // GET /api/runs: action runs (the `runs` table) and delivery attempts (`delivery_attempts`) of the
-// caller, merged newest first, with the same filters on both. Two plain kysely queries, each
-// newest first and cut at `limit`, then a merge: the newest `limit` of the union are among those,
+// caller, merged newest first, with the same filters on both. Two plain kysely queries
+// (src/store/runs.ts, src/store/delivery-attempts.ts), each newest first and cut at `limit`, then a merge: the newest `limit` of the union are among those,
 // and no dialect-specific SQL (a UNION across the two tables would need their column types
 // matched by hand on PostgreSQL). The action-run insert path is not touched.
-import type { Kysely } from 'kysely';
 import { toRunView, type RunView } from '../actions/service.js';
 import { findTrigger } from '../connector/triggers/index.js';
-import type { OutboxDatabase } from '../delivery/outbox-tables.js';
 import { isDeliveredStatus } from '../delivery/send.js';
 import type { Store } from '../store/database.js';
-import { listRuns as listActionRuns } from '../store/runs.js';
+import { findDeliveryAttemptOfUser, listDeliveryAttemptsOfUser } from '../store/delivery-attempts.js';
+import { findRunOfUser, listRuns as listActionRuns } from '../store/runs.js';
 import type { ActionRunSchema, DeliveryRunView } from './run-view.js';
 import type { Static } from '@sinclair/typebox';
 
@@ -49,25 +48,15 @@ export interface RunPage {
 
 export type AnyRunView = (RunView & { kind: 'action' }) | DeliveryRunView;
 
-export async function listDeliveryRuns(db: Kysely<OutboxDatabase>, filter: RunHistoryFilter & { limit: number }): Promise<DeliveryRunView[]> {
-  let query = db
-    .selectFrom('delivery_attempts as a')
-    .innerJoin('deliveries as d', 'd.id', 'a.delivery_id')
-    .innerJoin('subscriptions as s', 's.id', 'd.subscription_id')
-    .select(['a.id', 'a.delivery_id', 'a.attempt', 'a.started_at', 'a.duration_ms', 'a.status_code', 'a.error', 's.id as subscription_id', 's.connection_id', 's.trigger'])
-    .where('s.user_id', '=', filter.userId);
-  if (filter.connectionId !== undefined) query = query.where('s.connection_id', '=', filter.connectionId);
-  if (filter.operation !== undefined) query = query.where('s.trigger', '=', filter.operation);
-  // An attempt succeeded when the subscriber answered 2xx: isDeliveredStatus, in SQL.
-  if (filter.status === 'succeeded') query = query.where('a.status_code', '>=', 200).where('a.status_code', '<', 300);
-  if (filter.status === 'failed') {
-    query = query.where((eb) => eb.or([eb('a.status_code', 'is', null), eb('a.status_code', '<', 200), eb('a.status_code', '>=', 300)]));
-  }
-  const after = filter.startingAfter;
-  if (after) {
-    query = query.where((eb) => eb(eb.refTuple('a.started_at', 'a.id'), '<', eb.tuple(after.createdAt, after.id)));
-  }
-  const rows = await query.orderBy('a.started_at', 'desc').orderBy('a.id', 'desc').limit(filter.limit).execute();
+export async function listDeliveryRuns(db: Store, filter: RunHistoryFilter & { limit: number }): Promise<DeliveryRunView[]> {
+  const rows = await listDeliveryAttemptsOfUser(db, {
+    userId: filter.userId,
+    connectionId: filter.connectionId,
+    trigger: filter.operation,
+    status: filter.status,
+    limit: filter.limit,
+    startingAfter: filter.startingAfter,
+  });
   return rows.map((row) => ({
     id: row.id,
     kind: 'delivery',
@@ -93,29 +82,22 @@ function newestFirst(a: AnyRunView, b: AnyRunView): number {
  * The cursor of one of this user's runs (an action run or a delivery attempt), or undefined when
  * it is none of theirs — another user's id tells nothing about it.
  */
-export async function findRunCursor(store: Store, outbox: Kysely<OutboxDatabase>, userId: string, runId: string): Promise<RunCursor | undefined> {
-  const action = await store.selectFrom('runs').select(['id', 'created_at']).where('id', '=', runId).where('user_id', '=', userId).executeTakeFirst();
+export async function findRunCursor(db: Store, userId: string, runId: string): Promise<RunCursor | undefined> {
+  const action = await findRunOfUser(db, userId, runId);
   if (action) return { id: action.id, createdAt: action.created_at };
-  const attempt = await outbox
-    .selectFrom('delivery_attempts as a')
-    .innerJoin('deliveries as d', 'd.id', 'a.delivery_id')
-    .innerJoin('subscriptions as s', 's.id', 'd.subscription_id')
-    .select(['a.id', 'a.started_at'])
-    .where('a.id', '=', runId)
-    .where('s.user_id', '=', userId)
-    .executeTakeFirst();
+  const attempt = await findDeliveryAttemptOfUser(db, userId, runId);
   return attempt ? { id: attempt.id, createdAt: attempt.started_at } : undefined;
 }
 
-export async function listRunHistory(store: Store, outbox: Kysely<OutboxDatabase>, filter: RunHistoryFilter): Promise<RunPage> {
+export async function listRunHistory(db: Store, filter: RunHistoryFilter): Promise<RunPage> {
   const limit = Math.min(filter.limit ?? DEFAULT_RUN_PAGE_SIZE, MAX_RUN_PAGE_SIZE);
   // A trigger's name is never an action's: a filter on one kind's operation skips the other query.
   const triggerOperation = filter.operation === undefined ? undefined : findTrigger(filter.operation) !== undefined;
   // One more than the page from each: whether anything older follows.
   const each = { ...filter, limit: limit + 1 };
   const [actionRuns, deliveryRuns] = await Promise.all([
-    triggerOperation === true ? [] : listActionRuns(store, each),
-    triggerOperation === false ? [] : listDeliveryRuns(outbox, each),
+    triggerOperation === true ? [] : listActionRuns(db, each),
+    triggerOperation === false ? [] : listDeliveryRuns(db, each),
   ]);
   const merged: AnyRunView[] = [...actionRuns.map((row) => ({ ...toRunView(row), kind: 'action' as const })), ...deliveryRuns];
   merged.sort(newestFirst);

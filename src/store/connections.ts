@@ -8,6 +8,11 @@ export async function insertConnection(db: Store, row: NewConnectionRow): Promis
   await db.insertInto('connections').values(row).execute();
 }
 
+/** Whoever owns it: for the background paths (polls, reconciliation), which act for every user. */
+export async function findConnection(db: Store, id: string): Promise<ConnectionRow | undefined> {
+  return db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 export async function findOwnedConnection(db: Store, userId: string, id: string): Promise<ConnectionRow | undefined> {
   return db
     .selectFrom('connections')

@@ -73,3 +73,8 @@ export async function listRuns(db: Store, filter: RunFilter): Promise<RunRow[]> 
     .limit(Math.min(filter.limit ?? 100, 1001))
     .execute();
 }
+
+/** The run when it is one of this user's; undefined for an unknown id or another user's. */
+export async function findRunOfUser(db: Store, userId: string, id: string): Promise<Pick<RunRow, 'id' | 'created_at'> | undefined> {
+  return db.selectFrom('runs').select(['id', 'created_at']).where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+}

@@ -1,6 +1,7 @@
 // The store's tables as kysely sees them: one schema file, so every query is type-checked against
-// the same shapes. Timestamps are ISO 8601 text and booleans are 0/1 integers because both read
-// and sort the same way on SQLite and PostgreSQL; JSON payloads are text for the same reason.
+// the same shapes. Timestamps are ISO 8601 text (toISOString, so they sort as text) and booleans are
+// 0/1 integers because both read and sort the same way on SQLite and PostgreSQL; JSON payloads are
+// text for the same reason.
 import type { Insertable, Selectable } from 'kysely';
 
 export interface UsersTable {
@@ -64,12 +65,138 @@ export interface MasterKeyCheckTable {
   updated_at: string;
 }
 
+// Triggers and their durable delivery (migration 002_triggers).
+
+export type SubscriptionMode = 'poll' | 'webhook' | 'hybrid';
+
+export interface SubscriptionsTable {
+  id: string;
+  user_id: string;
+  connection_id: string;
+  /** A trigger name: chargeAdded … */
+  trigger: string;
+  url: string;
+  mode: SubscriptionMode;
+  poll_interval_seconds: number;
+  /** The whsec_ secret, sealed with the master key (bound to the subscription id). */
+  secret_ciphertext: string;
+  status: 'active' | 'paused';
+  /** Objects created from this time on are delivered (the `since` of the API, or creation time). */
+  since: string;
+  created_at: string;
+}
+
+/** One Stripe object noticed for one trigger on one connection: stored once, delivered per subscription. */
+export interface TriggerEventsTable {
+  id: string;
+  connection_id: string;
+  trigger: string;
+  stripe_object_id: string;
+  /** The Stripe object's creation time, ISO 8601: the body's `created`. */
+  object_created: string;
+  /** JSON of the documented shape: the body's `data`. */
+  data: string;
+  created_at: string;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One trigger event for one subscription. Its id is the `webhook-id` and the body's `id`. */
+export interface DeliveriesTable {
+  id: string;
+  subscription_id: string;
+  event_id: string;
+  /** Repeats the event's object id so that (subscription, object) is a unique key. */
+  stripe_object_id: string;
+  /** The object's creation time, ISO 8601: fresh deliveries go out oldest object first. */
+  object_created: string;
+  status: DeliveryStatus;
+  attempts: number;
+  /** Due when this is at or before now. */
+  next_attempt_at: string;
+  first_attempt_at: string | null;
+  /** Held by a worker until this time; a crashed worker's claim simply runs out. */
+  locked_until: string | null;
+  /** Random per claim, so a worker recognises its own claims. */
+  claim_token: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: string | null;
+  created_at: string;
+}
+
+export interface DeliveryAttemptsTable {
+  id: string;
+  delivery_id: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  started_at: string;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  response_snippet: string | null;
+}
+
+/** One poll per trigger per connection, shared by its subscriptions (issue 4, "Poll mode"). */
+export interface PollCursorsTable {
+  connection_id: string;
+  trigger: string;
+  /** JSON of PollCursorState (src/triggers/poll-cursor.ts). */
+  state: string;
+  /** Bumped on every save: a poll whose cursor moved meanwhile (another node) commits nothing. */
+  version: number;
+  next_poll_at: string;
+  updated_at: string;
+}
+
+// Webhook and hybrid mode (migration 003_webhooks).
+
+/** The connector's one Stripe webhook endpoint per connection (issue 4, item 4). */
+export interface WebhookEndpointsTable {
+  connection_id: string;
+  /** we_… at Stripe. */
+  stripe_endpoint_id: string;
+  url: string;
+  /** JSON array of the event types enabled at Stripe, sorted. */
+  enabled_events: string;
+  /** The endpoint's whsec_ signing secret, sealed with the master key (bound to the connection id). */
+  secret_ciphertext: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Stripe event ids already taken in, so a repeated delivery is acknowledged without work. */
+export interface StripeEventsSeenTable {
+  connection_id: string;
+  event_id: string;
+  received_at: string;
+}
+
+/** Where the reconciling poll of /v1/events (hybrid mode) has got to, per connection. */
+export interface EventReconcileCursorsTable {
+  connection_id: string;
+  /** The newest event seen: the next poll's `ending_before`. Null before the first poll. */
+  newest_event_id: string | null;
+  /** Its `created`, unix seconds: tells whether Stripe still keeps it (30 days). */
+  newest_event_created: number | null;
+  next_run_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   tokens: TokensTable;
   connections: ConnectionsTable;
   runs: RunsTable;
   master_key_check: MasterKeyCheckTable;
+  subscriptions: SubscriptionsTable;
+  poll_cursors: PollCursorsTable;
+  trigger_events: TriggerEventsTable;
+  deliveries: DeliveriesTable;
+  delivery_attempts: DeliveryAttemptsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  stripe_events_seen: StripeEventsSeenTable;
+  event_reconcile_cursors: EventReconcileCursorsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -78,3 +205,10 @@ export type ConnectionRow = Selectable<ConnectionsTable>;
 export type NewConnectionRow = Insertable<ConnectionsTable>;
 export type RunRow = Selectable<RunsTable>;
 export type NewRunRow = Insertable<RunsTable>;
+export type SubscriptionRow = Selectable<SubscriptionsTable>;
+export type PollCursorRow = Selectable<PollCursorsTable>;
+export type TriggerEventRow = Selectable<TriggerEventsTable>;
+export type DeliveryRow = Selectable<DeliveriesTable>;
+export type DeliveryAttemptRow = Selectable<DeliveryAttemptsTable>;
+export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+export type EventReconcileCursorRow = Selectable<EventReconcileCursorsTable>;

@@ -13,17 +13,17 @@
 // stored in ONE transaction, and every request is answered once that transaction has committed. bench/triggers: one transaction
 // of ~5 statements per event held inbound at 310–470 events/s; a group shares the statements and
 // the commit.
-import type { Kysely } from 'kysely';
 import type Stripe from 'stripe';
 import { ConnectorError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { DeliveryHandoff } from '../delivery/handoff.js';
 import { verifyStripeWebhook } from '../stripe/webhook-signature.js';
+import type { Store } from '../store/database.js';
 import { GroupCommit } from '../store/group-commit.js';
 import { isWellFormedId } from '../store/ids.js';
+import { forgetStripeEventsBefore, rememberStripeEvents } from '../store/stripe-events.js';
 import { idForLog, RefusalLog } from './refusal-log.js';
 import { ingestStripeEvents } from './webhook-ingest.js';
-import { asOutbox, type WebhookDatabase } from './webhook-tables.js';
 
 /** Stripe keeps events 30 days and never resends one older; a seen id need not be kept longer. */
 export const SEEN_EVENT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -49,7 +49,7 @@ export const DEFAULT_GROUP_COMMIT_MAX_EVENTS = 200;
 export const DEFAULT_GROUP_COMMIT_DELAY_MS = 5;
 
 export interface InboundWebhooksOptions {
-  db: Kysely<WebhookDatabase>;
+  db: Store;
   /** The connection's endpoint signing secret; undefined when it has none. */
   secretFor(connectionId: string): Promise<string | undefined>;
   /** Clock, ms since the epoch (signature tolerance, stored times). Default Date.now. */
@@ -185,19 +185,11 @@ export class InboundWebhooks {
     const claim = handoff?.reserve(nowMs);
     const receivedAt = new Date(nowMs).toISOString();
     const { results, enqueued, claimed } = await db.transaction().execute(async (tx) => {
-      // Remembering the ids is also the check: RETURNING lists only the ids inserted now (SQLite
-      // ≥ 3.35, PostgreSQL), not those seen before, and a second copy in the same statement is
-      // turned away like one seen before. One statement instead of a read and a write; the ids
-      // are remembered in the ingest's own transaction, so never for an event that was not stored.
+      // Remembering the ids is also the check (src/store/stripe-events.ts); the ids are
+      // remembered in the ingest's own transaction, so never for an event that was not stored.
       const remembered = new Set<string>();
       for (const [connectionId, ids] of byConnection(group)) {
-        const rows = await tx
-          .insertInto('stripe_events_seen')
-          .values(ids.map((eventId) => ({ connection_id: connectionId, event_id: eventId, received_at: receivedAt })))
-          .onConflict((oc) => oc.columns(['connection_id', 'event_id']).doNothing())
-          .returning('event_id')
-          .execute();
-        for (const row of rows) remembered.add(`${connectionId}\u0000${row.event_id}`);
+        for (const eventId of await rememberStripeEvents(tx, connectionId, ids, receivedAt)) remembered.add(`${connectionId}\u0000${eventId}`);
       }
       const fresh: Verified[] = [];
       const results = group.map((verified): InboundResult => {
@@ -211,7 +203,7 @@ export class InboundWebhooks {
       // Two copies racing on two nodes both ingest only if both inserts succeed, which the primary
       // key prevents; ingest is idempotent by Stripe object anyway.
       const ingested = await ingestStripeEvents({
-        db: asOutbox(tx),
+        db: tx,
         events: fresh,
         nowMs,
         ...(claim ? { claim } : {}),
@@ -231,10 +223,7 @@ export class InboundWebhooks {
     if (nowMs - this.lastPruneMs < SEEN_EVENT_PRUNE_INTERVAL_MS) return;
     this.lastPruneMs = nowMs;
     try {
-      await this.options.db
-        .deleteFrom('stripe_events_seen')
-        .where('received_at', '<', new Date(nowMs - SEEN_EVENT_RETENTION_MS).toISOString())
-        .execute();
+      await forgetStripeEventsBefore(this.options.db, new Date(nowMs - SEEN_EVENT_RETENTION_MS).toISOString());
     } catch (error) {
       this.options.logger?.warn({ err: error }, 'old seen Stripe event ids could not be pruned');
     }

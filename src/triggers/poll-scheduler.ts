@@ -3,12 +3,12 @@
 // default 120 s as the original connector, down to 1 s). A poll that fails — Stripe down, 429 after
 // the client's own retries, Orders retired — is tried again after a growing pause instead of every
 // tick, so a broken connection cannot turn into a stream of calls to Stripe.
-import type { Kysely } from 'kysely';
 import type Stripe from 'stripe';
 import type { TriggerDefinition } from '../connector/define.js';
 import { findTrigger } from '../connector/triggers/index.js';
-import type { OutboxDatabase } from '../delivery/outbox-tables.js';
 import type { Logger } from '../log.js';
+import type { Store } from '../store/database.js';
+import { listDuePollTargets, type PollTarget } from '../store/poll-cursors.js';
 import { pollStep, type PollStepResult } from './poll-step.js';
 
 /** First pause after a failed poll; doubles per consecutive failure up to FAILED_POLL_MAX_PAUSE_MS. */
@@ -17,7 +17,7 @@ const FAILED_POLL_FIRST_PAUSE_MS = 5_000;
 const FAILED_POLL_MAX_PAUSE_MS = 10 * 60 * 1000;
 
 export interface PollSchedulerOptions {
-  db: Kysely<OutboxDatabase>;
+  db: Store;
   /** The Stripe client of a connection (ConnectionService.stripeFor); undefined when it is gone. */
   stripeFor(connectionId: string): Promise<Stripe | undefined>;
   /** Default: the registered triggers. */
@@ -34,10 +34,7 @@ export interface PollSchedulerOptions {
   logger?: Logger;
 }
 
-interface DuePoll {
-  connectionId: string;
-  trigger: string;
-}
+type DuePoll = PollTarget;
 
 export class PollScheduler {
   private readonly failures = new Map<string, { count: number; retryAtMs: number }>();
@@ -53,19 +50,7 @@ export class PollScheduler {
   /** The (connection, trigger) pairs whose poll is due now. */
   async duePolls(nowMs: number): Promise<DuePoll[]> {
     const now = new Date(nowMs).toISOString();
-    const rows = await this.options.db
-      .selectFrom('subscriptions')
-      .leftJoin('poll_cursors', (join) =>
-        join
-          .onRef('poll_cursors.connection_id', '=', 'subscriptions.connection_id')
-          .onRef('poll_cursors.trigger', '=', 'subscriptions.trigger'),
-      )
-      .select(['subscriptions.connection_id as connectionId', 'subscriptions.trigger as trigger'])
-      .where('subscriptions.mode', '=', 'poll')
-      .where('subscriptions.status', '=', 'active')
-      .where((eb) => eb.or([eb('poll_cursors.next_poll_at', 'is', null), eb('poll_cursors.next_poll_at', '<=', now)]))
-      .distinct()
-      .execute();
+    const rows = await listDuePollTargets(this.options.db, now);
     return rows.filter((row) => (this.failures.get(key(row))?.retryAtMs ?? 0) <= nowMs);
   }
 

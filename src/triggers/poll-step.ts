@@ -6,17 +6,18 @@
 // committed part, so the next poll lists the rest again; a crash after it leaves the events in
 // the outbox. Either way nothing is lost, and the outbox's (subscription, object) key keeps a
 // repeat from doubling anything.
-import type { Kysely } from 'kysely';
 import type Stripe from 'stripe';
 import type { StripeObjectRef, TriggerDefinition } from '../connector/define.js';
 import { enqueueTriggerEvents } from '../delivery/enqueue.js';
-import type { OutboxDatabase } from '../delivery/outbox-tables.js';
+import type { Store } from '../store/database.js';
+import { findPollCursor, insertPollCursor, updatePollCursor } from '../store/poll-cursors.js';
+import { listPollSubscriptions } from '../store/trigger-subscriptions.js';
 import { pollOnce } from './poll-once.js';
 import { startPollCursor, type PollCursorAdvance, type PollCursorState } from './poll-cursor.js';
 import { sinceSeconds, subscriptionsWanting } from './subscriptions-wanting.js';
 
 export interface PollStepInput {
-  db: Kysely<OutboxDatabase>;
+  db: Store;
   stripe: Stripe;
   trigger: TriggerDefinition;
   connectionId: string;
@@ -48,13 +49,7 @@ class CursorMoved extends Error {}
 
 export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
   const { db, trigger, connectionId, nowMs } = input;
-  const subscriptions = await db
-    .selectFrom('subscriptions')
-    .selectAll()
-    .where('connection_id', '=', connectionId)
-    .where('trigger', '=', trigger.name)
-    .where('mode', '=', 'poll')
-    .execute();
+  const subscriptions = await listPollSubscriptions(db, connectionId, trigger.name);
   const idle: PollStepResult = { subscriptions: 0, fresh: 0, enqueued: 0, committed: true, commits: 0, outsideWindow: [] };
   // Paused subscriptions still get their events (held by the workers until resumed), but do not
   // keep a poll running on their own: when one resumes, its cursor catches up from where it stood.
@@ -62,12 +57,7 @@ export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
 
   const wantedSince = Math.min(...subscriptions.map(sinceSeconds));
   const intervalSeconds = Math.min(...subscriptions.map((s) => s.poll_interval_seconds));
-  const row = await db
-    .selectFrom('poll_cursors')
-    .selectAll()
-    .where('connection_id', '=', connectionId)
-    .where('trigger', '=', trigger.name)
-    .executeTakeFirst();
+  const row = await findPollCursor(db, connectionId, trigger.name);
   // A subscription that wants objects from before the cursor's start (a `since` backfill) starts
   // the cursor over from there: already delivered objects are held back by the outbox key.
   const state: PollCursorState =
@@ -83,28 +73,24 @@ export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
   const commit = (advance: PollCursorAdvance<StripeObjectRef>) =>
     db.transaction().execute(async (tx) => {
       if (version === undefined) {
-        const inserted = await tx
-          .insertInto('poll_cursors')
-          .values({
-            connection_id: connectionId,
-            trigger: trigger.name,
-            state: JSON.stringify(advance.next),
-            version: 1,
-            next_poll_at: nextPollAt,
-            updated_at: now,
-          })
-          .onConflict((conflict) => conflict.columns(['connection_id', 'trigger']).doNothing())
-          .executeTakeFirst();
-        if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) throw new CursorMoved();
+        const inserted = await insertPollCursor(tx, {
+          connection_id: connectionId,
+          trigger: trigger.name,
+          state: JSON.stringify(advance.next),
+          version: 1,
+          next_poll_at: nextPollAt,
+          updated_at: now,
+        });
+        if (!inserted) throw new CursorMoved();
       } else {
-        const saved = await tx
-          .updateTable('poll_cursors')
-          .set({ state: JSON.stringify(advance.next), version: version + 1, next_poll_at: nextPollAt, updated_at: now })
-          .where('connection_id', '=', connectionId)
-          .where('trigger', '=', trigger.name)
-          .where('version', '=', version)
-          .executeTakeFirst();
-        if (Number(saved.numUpdatedRows) === 0) throw new CursorMoved();
+        const saved = await updatePollCursor(tx, version, {
+          connection_id: connectionId,
+          trigger: trigger.name,
+          state: JSON.stringify(advance.next),
+          next_poll_at: nextPollAt,
+          updated_at: now,
+        });
+        if (!saved) throw new CursorMoved();
       }
 
       const objects = advance.fresh.flatMap((object) => {

@@ -4,12 +4,14 @@
 // in exactly as if its webhook had arrived. An event whose webhook never came is thus delivered;
 // one whose webhook did come adds nothing (ingest is idempotent by Stripe object), so each object
 // is still delivered once. The cursor advances in the same transaction as the events are stored.
-import type { Kysely } from 'kysely';
 import Stripe from 'stripe';
 import { findTrigger } from '../connector/triggers/index.js';
 import type { Logger } from '../log.js';
+import type { Store } from '../store/database.js';
+import { findReconcileCursor, listDueReconcileConnections, saveReconcileCursor } from '../store/event-reconcile-cursors.js';
+import type { EventReconcileCursorRow } from '../store/schema.js';
+import { listHybridSubscriptions } from '../store/trigger-subscriptions.js';
 import { ingestStripeEvent } from './webhook-ingest.js';
-import { asOutbox, type EventReconcileCursorRow, type WebhookDatabase } from './webhook-tables.js';
 
 /** Issue 4, item 5: "every 5 minutes by default". */
 export const DEFAULT_RECONCILE_INTERVAL_SECONDS = 300;
@@ -21,7 +23,7 @@ export const STRIPE_EVENT_RETENTION_SECONDS = 30 * 24 * 60 * 60;
 const PAGE_LIMIT = 100;
 
 export interface EventReconcilerOptions {
-  db: Kysely<WebhookDatabase>;
+  db: Store;
   /** The connection's Stripe client; undefined when the connection is gone. */
   stripeFor(connectionId: string): Promise<Stripe | undefined>;
   /** Default DEFAULT_RECONCILE_INTERVAL_SECONDS (300). */
@@ -63,15 +65,8 @@ export class EventReconciler {
   /** Reconciles every connection that is due; returns how many were. A failure is logged and retried next interval. */
   async runDue(): Promise<number> {
     const nowIso = new Date(this.now()).toISOString();
-    const due = await this.options.db
-      .selectFrom('subscriptions')
-      .leftJoin('event_reconcile_cursors', 'event_reconcile_cursors.connection_id', 'subscriptions.connection_id')
-      .select('subscriptions.connection_id')
-      .distinct()
-      .where('subscriptions.mode', '=', 'hybrid')
-      .where((eb) => eb.or([eb('event_reconcile_cursors.next_run_at', 'is', null), eb('event_reconcile_cursors.next_run_at', '<=', nowIso)]))
-      .execute();
-    for (const { connection_id: connectionId } of due) {
+    const due = await listDueReconcileConnections(this.options.db, nowIso);
+    for (const connectionId of due) {
       try {
         await this.reconcile(connectionId);
       } catch (error) {
@@ -85,12 +80,7 @@ export class EventReconciler {
   /** One reconciliation of one connection, now, whether due or not. */
   async reconcile(connectionId: string): Promise<ReconcileResult> {
     const { db } = this.options;
-    const hybrid = await db
-      .selectFrom('subscriptions')
-      .select(['trigger', 'since'])
-      .where('connection_id', '=', connectionId)
-      .where('mode', '=', 'hybrid')
-      .execute();
+    const hybrid = await listHybridSubscriptions(db, connectionId);
     const types = [...new Set(hybrid.flatMap((s) => findTrigger(s.trigger)?.eventTypes ?? []))].sort();
     const stripe = await this.options.stripeFor(connectionId);
     if (types.length === 0 || !stripe) return { events: 0, enqueued: 0 };
@@ -114,7 +104,7 @@ export class EventReconciler {
     const enqueued = await db.transaction().execute(async (tx) => {
       let created = 0;
       for (const event of events) {
-        created += (await ingestStripeEvent({ db: asOutbox(tx), connectionId, event, nowMs })).enqueued;
+        created += (await ingestStripeEvent({ db: tx, connectionId, event, nowMs })).enqueued;
       }
       await this.saveCursor(tx, connectionId, cursor, newest);
       return created;
@@ -151,28 +141,23 @@ export class EventReconciler {
   }
 
   private cursorOf(connectionId: string): Promise<EventReconcileCursorRow | undefined> {
-    return this.options.db.selectFrom('event_reconcile_cursors').selectAll().where('connection_id', '=', connectionId).executeTakeFirst();
+    return findReconcileCursor(this.options.db, connectionId);
   }
 
   private async saveCursor(
-    db: Kysely<WebhookDatabase>,
+    db: Store,
     connectionId: string,
     previous: EventReconcileCursorRow | undefined,
     newest: Stripe.Event | undefined,
   ): Promise<void> {
     const nowMs = this.now();
-    const row = {
+    await saveReconcileCursor(db, {
       connection_id: connectionId,
       newest_event_id: newest?.id ?? previous?.newest_event_id ?? null,
       newest_event_created: newest?.created ?? previous?.newest_event_created ?? null,
       next_run_at: new Date(nowMs + this.intervalMs).toISOString(),
       updated_at: new Date(nowMs).toISOString(),
-    };
-    await db
-      .insertInto('event_reconcile_cursors')
-      .values(row)
-      .onConflict((oc) => oc.column('connection_id').doUpdateSet({ ...row }))
-      .execute();
+    });
   }
 
   /** Looks for due connections every tickMs until stop(); one round at a time. */

@@ -6,7 +6,7 @@
 import { Type, type TObject } from '@sinclair/typebox';
 import { compileValidator } from '../actions/input-validator.js';
 import { triggers } from '../connector/triggers/index.js';
-import type { SubscriptionMode } from '../delivery/outbox-tables.js';
+import type { SubscriptionMode } from '../store/schema.js';
 
 /** The original connector's interval. */
 export const DEFAULT_POLL_INTERVAL_SECONDS = 120;

@@ -8,21 +8,21 @@
 // trigger's list for this key — which is where an account without the Orders API says so
 // (stripe_orders_retired). The whsec_ secret is returned once and stored sealed with the master
 // key, bound to the subscription id.
-import type { Kysely } from 'kysely';
 import type Stripe from 'stripe';
 import { findTrigger } from '../connector/triggers/index.js';
 import type { KeyCipher } from '../connections/key-cipher.js';
 import { ConnectorError, invalidInput, notFound, type FieldProblem } from '../errors.js';
+import type { Store } from '../store/database.js';
 import { newId } from '../store/ids.js';
-import type { ConnectionRow } from '../store/schema.js';
+import type { ConnectionRow, SubscriptionMode, SubscriptionRow } from '../store/schema.js';
+import { findSubscriptionCursor, listSubscriptionPage, type SubscriptionCursor, type SubscriptionPageFilter } from '../store/subscription-list.js';
+import { deleteOwnedSubscription, deleteSubscription, findOwnedSubscription, setOwnedSubscriptionStatus } from '../store/subscriptions.js';
 import { toConnectorError } from '../stripe/errors.js';
-import type { OutboxDatabase, SubscriptionMode, SubscriptionRow } from '../delivery/outbox-tables.js';
 import { DEFAULT_MODE, DEFAULT_POLL_INTERVAL_SECONDS, newSubscriptionBody, type NewSubscription } from './subscription-body.js';
 import { generateSubscriptionSecret } from '../delivery/signing.js';
 import { checkSubscriberUrl, type Resolve } from '../delivery/url-guard.js';
 import type { Logger } from '../log.js';
 import { assertRoomForSubscription, DEFAULT_SUBSCRIPTIONS_PER_CONNECTION, insertSubscriptionWithinCap } from './subscription-cap.js';
-import { listSubscriptionPage, type SubscriptionPageFilter } from './subscription-list.js';
 
 export { DEFAULT_POLL_INTERVAL_SECONDS, MAX_POLL_INTERVAL_SECONDS, MIN_POLL_INTERVAL_SECONDS, type NewSubscription } from './subscription-body.js';
 
@@ -50,7 +50,7 @@ export interface SubscriptionConnections {
 }
 
 export interface SubscriptionServiceOptions {
-  db: Kysely<OutboxDatabase>;
+  db: Store;
   cipher: KeyCipher;
   connections: SubscriptionConnections;
   /** CALLBACK_ALLOW_PRIVATE. Default false. */
@@ -173,7 +173,7 @@ export class SubscriptionService {
       try {
         await this.options.endpoints.sync(connection);
       } catch (error) {
-        await this.options.db.deleteFrom('subscriptions').where('id', '=', id).execute();
+        await deleteSubscription(this.options.db, id);
         throw error;
       }
     }
@@ -181,7 +181,12 @@ export class SubscriptionService {
     return { ...toView(row), secret };
   }
 
-  /** A page of the caller's subscriptions, newest first (src/triggers/subscription-list.ts). */
+  /** Where one of the caller's subscriptions sits in list()'s order; undefined for an unknown id or another user's. */
+  async cursor(userId: string, id: string): Promise<SubscriptionCursor | undefined> {
+    return findSubscriptionCursor(this.options.db, userId, id);
+  }
+
+  /** A page of the caller's subscriptions, newest first (src/store/subscription-list.ts). */
   async list(userId: string, page: Omit<SubscriptionPageFilter, 'userId'> = {}): Promise<{ subscriptions: SubscriptionView[]; hasMore: boolean }> {
     const { rows, hasMore } = await listSubscriptionPage(this.options.db, { userId, ...page });
     return { subscriptions: rows.map(toView), hasMore };
@@ -194,7 +199,7 @@ export class SubscriptionService {
   /** Deletes the subscription with its deliveries and their history. */
   async remove(userId: string, id: string): Promise<void> {
     const row = await this.owned(userId, id);
-    await this.options.db.deleteFrom('subscriptions').where('id', '=', id).where('user_id', '=', userId).execute();
+    await deleteOwnedSubscription(this.options.db, userId, id);
     if (row.mode !== 'poll' && this.options.endpoints) {
       try {
         await this.options.endpoints.sync(await this.options.connections.owned(userId, row.connection_id));
@@ -223,18 +228,13 @@ export class SubscriptionService {
 
   private async setStatus(userId: string, id: string, status: 'active' | 'paused'): Promise<SubscriptionView> {
     await this.owned(userId, id);
-    await this.options.db.updateTable('subscriptions').set({ status }).where('id', '=', id).where('user_id', '=', userId).execute();
+    await setOwnedSubscriptionStatus(this.options.db, userId, id, status);
     return toView(await this.owned(userId, id));
   }
 
   /** Another user's subscription is a 404, like an unknown id. */
   private async owned(userId: string, id: string): Promise<SubscriptionRow> {
-    const row = await this.options.db
-      .selectFrom('subscriptions')
-      .selectAll()
-      .where('id', '=', id)
-      .where('user_id', '=', userId)
-      .executeTakeFirst();
+    const row = await findOwnedSubscription(this.options.db, userId, id);
     if (!row) throw notFound('subscription', id);
     return row;
   }

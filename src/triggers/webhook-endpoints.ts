@@ -3,15 +3,16 @@
 // created when the first one appears, its enabled_events the union of their triggers' event types,
 // deleted when the last one goes. Idempotent against Stripe's own list: the connector's endpoints
 // carry the connection id in their metadata, so a lost local record never leads to a second one.
-import type { Kysely } from 'kysely';
 import Stripe from 'stripe';
 import { findTrigger } from '../connector/triggers/index.js';
 import type { KeyCipher } from '../connections/key-cipher.js';
 import { ConnectorError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { ConnectionRow } from '../store/schema.js';
+import type { Store } from '../store/database.js';
+import type { ConnectionRow, WebhookEndpointRow } from '../store/schema.js';
+import { listPushedTriggers } from '../store/trigger-subscriptions.js';
+import { deleteWebhookEndpoint, findWebhookEndpoint, saveWebhookEndpoint, updateWebhookEndpoint } from '../store/webhook-endpoints.js';
 import { toConnectorError } from '../stripe/errors.js';
-import type { WebhookDatabase, WebhookEndpointRow } from './webhook-tables.js';
 
 /** The metadata key that marks an endpoint as this connector's, valued with the connection id. */
 export const ENDPOINT_METADATA_KEY = 'stripe_connector_connection';
@@ -19,7 +20,7 @@ export const ENDPOINT_METADATA_KEY = 'stripe_connector_connection';
 export const STRIPE_MAX_WEBHOOK_ENDPOINTS = 16;
 
 export interface WebhookEndpointsOptions {
-  db: Kysely<WebhookDatabase>;
+  db: Store;
   cipher: KeyCipher;
   stripeFor(row: ConnectionRow): Stripe;
   /** PUBLIC_URL: the address Stripe can reach. A function, as a server on port 0 knows it only once it listens. */
@@ -64,16 +65,10 @@ export class WebhookEndpoints {
 
   /** The event types the connection's webhook- and hybrid-mode subscriptions need, sorted. */
   async wantedEventTypes(connectionId: string): Promise<string[]> {
-    const rows = await this.options.db
-      .selectFrom('subscriptions')
-      .select('trigger')
-      .distinct()
-      .where('connection_id', '=', connectionId)
-      .where('mode', 'in', ['webhook', 'hybrid'])
-      // Paused ones too: a paused subscription keeps collecting events in its outbox (docs/triggers.md).
-      .execute();
     const types = new Set<string>();
-    for (const row of rows) for (const type of findTrigger(row.trigger)?.eventTypes ?? []) types.add(type);
+    for (const trigger of await listPushedTriggers(this.options.db, connectionId)) {
+      for (const type of findTrigger(trigger)?.eventTypes ?? []) types.add(type);
+    }
     return [...types].sort();
   }
 
@@ -88,7 +83,7 @@ export class WebhookEndpoints {
       const stripe = this.options.stripeFor(connection);
       const own = (await this.listAll(stripe)).filter((endpoint) => isOwnedBy(endpoint, connection.id));
       for (const endpoint of own) await this.deleteAtStripe(stripe, endpoint.id);
-      await this.options.db.deleteFrom('webhook_endpoints').where('connection_id', '=', connection.id).execute();
+      await deleteWebhookEndpoint(this.options.db, connection.id);
     });
   }
 
@@ -116,7 +111,7 @@ export class WebhookEndpoints {
   }
 
   private local(connectionId: string): Promise<WebhookEndpointRow | undefined> {
-    return this.options.db.selectFrom('webhook_endpoints').selectAll().where('connection_id', '=', connectionId).executeTakeFirst();
+    return findWebhookEndpoint(this.options.db, connectionId);
   }
 
   private async syncNow(connection: ConnectionRow): Promise<void> {
@@ -128,7 +123,7 @@ export class WebhookEndpoints {
 
     if (wanted.length === 0) {
       for (const endpoint of own) await this.deleteAtStripe(stripe, endpoint.id);
-      if (local) await this.options.db.deleteFrom('webhook_endpoints').where('connection_id', '=', connection.id).execute();
+      if (local) await deleteWebhookEndpoint(this.options.db, connection.id);
       return;
     }
 
@@ -149,11 +144,7 @@ export class WebhookEndpoints {
           }),
         );
       }
-      await this.options.db
-        .updateTable('webhook_endpoints')
-        .set({ url, enabled_events: JSON.stringify(wanted), updated_at: this.now() })
-        .where('connection_id', '=', connection.id)
-        .execute();
+      await updateWebhookEndpoint(this.options.db, connection.id, { url, enabled_events: JSON.stringify(wanted), updated_at: this.now() });
       return;
     }
 
@@ -187,11 +178,7 @@ export class WebhookEndpoints {
     };
     // A crash before this write leaves an endpoint of ours without a local record: the next sync
     // finds it by its metadata and replaces it (above).
-    await this.options.db
-      .insertInto('webhook_endpoints')
-      .values(row)
-      .onConflict((oc) => oc.column('connection_id').doUpdateSet({ ...row }))
-      .execute();
+    await saveWebhookEndpoint(this.options.db, row);
     this.options.logger?.info({ connectionId: connection.id, endpoint: created.id, events: wanted }, 'Stripe webhook endpoint created');
   }
 

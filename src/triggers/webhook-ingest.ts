@@ -6,17 +6,18 @@
 // ingestStripeEvents takes many events at once (the inbound route's group commit): one
 // subscription read per connection and trigger, and the enqueue's few multi-row statements, for
 // the whole group.
-import type { Kysely } from 'kysely';
 import type Stripe from 'stripe';
 import type { StripeObjectRef, TriggerDefinition } from '../connector/define.js';
 import { triggers as registeredTriggers } from '../connector/triggers/index.js';
 import { enqueueTriggerEvents, type NoticedObject } from '../delivery/enqueue.js';
 import type { DeliveryClaim, ReadyDelivery } from '../delivery/handoff.js';
-import type { OutboxDatabase, SubscriptionRow } from '../delivery/outbox-tables.js';
+import type { Store } from '../store/database.js';
+import type { SubscriptionRow } from '../store/schema.js';
+import { listPushedSubscriptions } from '../store/trigger-subscriptions.js';
 import { subscriptionsWanting } from './subscriptions-wanting.js';
 
 export interface IngestInput {
-  db: Kysely<OutboxDatabase>;
+  db: Store;
   connectionId: string;
   event: Stripe.Event;
   nowMs: number;
@@ -32,7 +33,7 @@ export interface IngestResult {
 }
 
 export interface IngestBatchInput {
-  db: Kysely<OutboxDatabase>;
+  db: Store;
   events: readonly { connectionId: string; event: Stripe.Event }[];
   nowMs: number;
   /** Default: every registered trigger. */
@@ -80,21 +81,14 @@ export async function ingestStripeEvents(input: IngestBatchInput): Promise<Inges
   if (groups.size === 0) return { triggers: triggersOf, enqueued: 0, claimed: [] };
 
   // Called inside a transaction (the reconciler advances its cursor in the same one), it runs in it.
-  const inTransaction = <T>(work: (tx: Kysely<OutboxDatabase>) => Promise<T>): Promise<T> =>
+  const inTransaction = <T>(work: (tx: Store) => Promise<T>): Promise<T> =>
     db.isTransaction ? work(db) : db.transaction().execute(work);
   let enqueued = 0;
   const claimed = await inTransaction(async (tx) => {
     enqueued = 0;
     const ready: ReadyDelivery[] = [];
     for (const { connectionId, trigger, objects } of groups.values()) {
-      const subscriptions = await tx
-        .selectFrom('subscriptions')
-        .selectAll()
-        .where('connection_id', '=', connectionId)
-        .where('trigger', '=', trigger.name)
-        .where('mode', 'in', ['webhook', 'hybrid'])
-        // Paused ones too: their deliveries wait in the outbox until they are resumed.
-        .execute();
+      const subscriptions = await listPushedSubscriptions(tx, connectionId, trigger.name);
       if (subscriptions.length === 0) continue;
       const noticed: NoticedObject[] = [];
       for (const object of objects.values()) {

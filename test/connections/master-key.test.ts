@@ -15,8 +15,6 @@ import { masterKeyFile } from '../../src/connections/master-key.js';
 import { rotateMasterKey } from '../../src/connections/key-rotation.js';
 import { createLogger } from '../../src/log.js';
 import { createUserWithToken } from '../../src/users/tokens.js';
-import { outboxOf } from '../../src/delivery/outbox-store.js';
-import { webhookTablesOf } from '../../src/triggers/webhook-tables.js';
 import type { Store } from '../../src/store/database.js';
 import { createTestDatabase } from '../delivery/store-fixture.js';
 import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.js';
@@ -99,11 +97,11 @@ describe('the master key and the store it sealed', () => {
     const cipher = createKeyCipher(key);
     const subscriptionId = `sub_${randomBytes(6).toString('hex')}`;
     const now = new Date().toISOString();
-    await outboxOf(services.db)
+    await services.db
       .insertInto('subscriptions')
       .values({ id: subscriptionId, user_id: userId, connection_id: connection.id, trigger: 'chargeAdded', url: 'https://example.com/hook', mode: 'poll', poll_interval_seconds: 120, secret_ciphertext: cipher.seal(SUBSCRIPTION_SECRET, subscriptionId), status: 'active', since: now, created_at: now })
       .execute();
-    await webhookTablesOf(services.db)
+    await services.db
       .insertInto('webhook_endpoints')
       .values({ connection_id: connection.id, stripe_endpoint_id: 'we_1', url: 'https://example.com/webhooks', enabled_events: '[]', secret_ciphertext: cipher.seal(ENDPOINT_SECRET, connection.id), created_at: now, updated_at: now })
       .execute();
@@ -122,8 +120,8 @@ describe('the master key and the store it sealed', () => {
   async function sealedSnapshot(db: Store): Promise<unknown> {
     return {
       connections: await db.selectFrom('connections').select(['id', 'key_ciphertext']).orderBy('id').execute(),
-      subscriptions: await outboxOf(db).selectFrom('subscriptions').select(['id', 'secret_ciphertext']).orderBy('id').execute(),
-      endpoints: await webhookTablesOf(db).selectFrom('webhook_endpoints').select(['connection_id', 'secret_ciphertext']).orderBy('connection_id').execute(),
+      subscriptions: await db.selectFrom('subscriptions').select(['id', 'secret_ciphertext']).orderBy('id').execute(),
+      endpoints: await db.selectFrom('webhook_endpoints').select(['connection_id', 'secret_ciphertext']).orderBy('connection_id').execute(),
       check: await db.selectFrom('master_key_check').selectAll().execute(),
     };
   }
@@ -163,7 +161,7 @@ describe('the master key and the store it sealed', () => {
 
     const again = await start(p, right);
     await actionWorks(again, world);
-    assert.equal(again.subscriptions.openSecret(await outboxOf(again.db).selectFrom('subscriptions').selectAll().where('id', '=', world.subscriptionId).executeTakeFirstOrThrow()), SUBSCRIPTION_SECRET);
+    assert.equal(again.subscriptions.openSecret(await again.db.selectFrom('subscriptions').selectAll().where('id', '=', world.subscriptionId).executeTakeFirstOrThrow()), SUBSCRIPTION_SECRET);
   });
 
   test('a missing DATA_DIR/master.key on a store with sealed secrets is refused and no new key is written; restored, it works', async () => {
@@ -235,7 +233,7 @@ describe('the master key and the store it sealed', () => {
     await assert.rejects(start(p, oldKey), refusal(p));
     const rotated = await start(p, newKey);
     await actionWorks(rotated, world);
-    const subscription = await outboxOf(rotated.db).selectFrom('subscriptions').selectAll().where('id', '=', world.subscriptionId).executeTakeFirstOrThrow();
+    const subscription = await rotated.db.selectFrom('subscriptions').selectAll().where('id', '=', world.subscriptionId).executeTakeFirstOrThrow();
     assert.equal(rotated.subscriptions.openSecret(subscription), SUBSCRIPTION_SECRET);
     assert.equal(await rotated.webhookEndpoints.secretFor(world.connectionId), ENDPOINT_SECRET);
   });
@@ -284,7 +282,7 @@ describe('the master key and the store it sealed', () => {
       assert.equal(existsSync(newKeyFile), false, 'no new key file is left behind');
 
       // One damaged secret among good ones: refused, naming the row, and nothing re-sealed.
-      await outboxOf(db).updateTable('subscriptions').set({ secret_ciphertext: createKeyCipher(randomBytes(32)).seal('whsec_x', world.subscriptionId) }).execute();
+      await db.updateTable('subscriptions').set({ secret_ciphertext: createKeyCipher(randomBytes(32)).seal('whsec_x', world.subscriptionId) }).execute();
       const damaged = await sealedSnapshot(db);
       await assert.rejects(
         rotateMasterKey({ db, masterKey: b64(right), dataDir: p.dataDir, newKeyFile, generate: true }),

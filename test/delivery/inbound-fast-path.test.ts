@@ -5,15 +5,13 @@
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Store } from '../../src/store/database.js';
 import { clearTriggerState, openTestStore, type TestStore } from './store-fixture.js';
 import { startSubscriber, type Subscriber } from '../triggers/recording-subscriber.js';
-import type { OutboxDatabase } from '../../src/delivery/outbox-tables.js';
 import type { DeliveryHandoff, ReadyDelivery } from '../../src/delivery/handoff.js';
 import { DeliveryWorker } from '../../src/delivery/worker.js';
 import { generateSubscriptionSecret } from '../../src/delivery/signing.js';
 import { InboundWebhooks } from '../../src/triggers/inbound-webhook.js';
-import { webhookTablesOf } from '../../src/triggers/webhook-tables.js';
 import { ConnectorError } from '../../src/errors.js';
 
 // Real time: the subscriber verifies Standard Webhooks timestamps, which must be within 5 minutes.
@@ -36,7 +34,7 @@ function signed(body: string, secret: string, nowMs: number): string {
 
 describe('the inbound fast path', () => {
   let store: TestStore;
-  let db: Kysely<OutboxDatabase>;
+  let db: Store;
   const subscriptionSecret = generateSubscriptionSecret();
   let subscriber: Subscriber;
   let clockMs = T0 * 1000 + 5_000;
@@ -46,7 +44,7 @@ describe('the inbound fast path', () => {
 
   const inbound = (handoff?: DeliveryHandoff) =>
     new InboundWebhooks({
-      db: webhookTablesOf(store.store),
+      db: store.store,
       secretFor: async (connectionId) => {
         secretReads += 1;
         return connectionId === 'conn_1' ? endpointSecret : undefined;
@@ -73,7 +71,7 @@ describe('the inbound fast path', () => {
 
   beforeEach(async () => {
     await clearTriggerState(db);
-    await webhookTablesOf(store.store).deleteFrom('stripe_events_seen').execute();
+    await store.store.deleteFrom('stripe_events_seen').execute();
     subscriber.received.length = 0;
     endpointSecret = 'whsec_first';
     secretReads = 0;
@@ -124,7 +122,7 @@ describe('the inbound fast path', () => {
       .insertInto('connections')
       .values({ id: 'conn_gone', user_id: 'usr_1', name: 'gone', mode: 'test', key_hint: 'sk_test_…gone', key_ciphertext: 'sealed', api_base: 'http://127.0.0.1:1', api_version: null, rate_limit: null, key_check: 'verified', created_at: new Date().toISOString() })
       .execute();
-    const goneReceiver = new InboundWebhooks({ db: webhookTablesOf(store.store), secretFor: async () => endpointSecret, nowMs });
+    const goneReceiver = new InboundWebhooks({ db: store.store, secretFor: async () => endpointSecret, nowMs });
     const gone = chargeEvent(900);
     await goneReceiver.receive('conn_gone', chargeEvent(901), signed(chargeEvent(901), endpointSecret, clockMs)); // caches the secret
     await store.store.deleteFrom('connections').where('id', '=', 'conn_gone').execute();

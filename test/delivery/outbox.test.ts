@@ -4,16 +4,16 @@ import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Kysely } from 'kysely';
+import type { Store } from '../../src/store/database.js';
 import { openTestStore, type TestStore } from './store-fixture.js';
 import { Webhook } from 'standardwebhooks';
-import type { OutboxDatabase, SubscriptionRow } from '../../src/delivery/outbox-tables.js';
+import type { SubscriptionRow } from '../../src/store/schema.js';
 import { enqueueTriggerEvents } from '../../src/delivery/enqueue.js';
-import { claimDueDeliveries } from '../../src/delivery/claim.js';
+import { claimDueDeliveries } from '../../src/store/deliveries/claim.js';
 import { DeliveryWorker } from '../../src/delivery/worker.js';
 import { generateSubscriptionSecret } from '../../src/delivery/signing.js';
-import { replayDelivery } from '../../src/delivery/replay.js';
-import { listDeliveryPage } from '../../src/delivery/history.js';
+import { replayDelivery } from '../../src/store/deliveries/replay.js';
+import { listDeliveryPage } from '../../src/store/deliveries/history.js';
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -56,7 +56,7 @@ async function startSubscriber() {
 
 describe('the delivery outbox', () => {
   let store: TestStore;
-  let db: Kysely<OutboxDatabase>;
+  let db: Store;
   let subscriber: Awaited<ReturnType<typeof startSubscriber>>;
   const secrets = new Map<string, string>();
   let clockMs = Date.now();

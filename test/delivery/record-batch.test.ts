@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { openTestStore } from './store-fixture.js';
 import { enqueueTriggerEvents } from '../../src/delivery/enqueue.js';
 import { CompiledQuery } from 'kysely';
-import { claimDueDeliveries, dueDeliveriesSearch } from '../../src/delivery/claim.js';
+import { claimDueDeliveries, dueDeliveriesSearch } from '../../src/store/deliveries/claim.js';
 import { recordAttempts, type AttemptOutcome } from '../../src/delivery/record-attempt.js';
 import type { SendResult } from '../../src/delivery/send.js';
 

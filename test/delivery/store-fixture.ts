@@ -1,5 +1,5 @@
 // The store as the server opens it — a real SQLite file in a temp dir, every migration applied —
-// with one user `usr_1` owning one connection `conn_1`, seen through the outbox's tables.
+// with one user `usr_1` owning one connection `conn_1`.
 // With TEST_DATABASE_URL=postgres://… set, each store is instead a fresh database on that
 // PostgreSQL server (created here, dropped on close), so the same tests check the other dialect.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -7,11 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { Kysely } from 'kysely';
 import { openStore, type Store } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
-import { outboxOf } from '../../src/delivery/outbox-store.js';
-import type { OutboxDatabase, SubscriptionRow } from '../../src/delivery/outbox-tables.js';
+import type { SubscriptionRow } from '../../src/store/schema.js';
 
 export interface TestStore {
   /** Where the SQLite file lives (DATA_DIR for a child process). */
@@ -19,7 +17,7 @@ export interface TestStore {
   /** The PostgreSQL database when TEST_DATABASE_URL is set (DATABASE_URL for a child process). */
   databaseUrl: string | undefined;
   store: Store;
-  db: Kysely<OutboxDatabase>;
+  db: Store;
   close(): Promise<void>;
 }
 
@@ -74,7 +72,7 @@ export async function openTestStore(): Promise<TestStore> {
     dataDir,
     databaseUrl,
     store,
-    db: outboxOf(store),
+    db: store,
     async close() {
       await store.destroy();
       await drop();
@@ -84,7 +82,7 @@ export async function openTestStore(): Promise<TestStore> {
 }
 
 /** Empties what one poll or ingest test leaves behind, so the next test starts from no subscriptions. */
-export async function clearTriggerState(db: Kysely<OutboxDatabase>): Promise<void> {
+export async function clearTriggerState(db: Store): Promise<void> {
   await db.deleteFrom('subscriptions').execute();
   await db.deleteFrom('poll_cursors').execute();
   await db.deleteFrom('trigger_events').execute();
@@ -96,7 +94,7 @@ export async function clearTriggerState(db: Kysely<OutboxDatabase>): Promise<voi
  * unless `url` is given. Returns its id.
  */
 export async function insertSubscription(
-  db: Kysely<OutboxDatabase>,
+  db: Store,
   id: string,
   trigger: string,
   sinceSeconds: number,

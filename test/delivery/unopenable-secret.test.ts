@@ -10,7 +10,7 @@ import { openTestStore, insertSubscription } from './store-fixture.js';
 import { createKeyCipher } from '../../src/connections/key-cipher.js';
 import { enqueueTriggerEvents } from '../../src/delivery/enqueue.js';
 import { DeliveryWorker } from '../../src/delivery/worker.js';
-import { listDeliveryPage } from '../../src/delivery/history.js';
+import { listDeliveryPage } from '../../src/store/deliveries/history.js';
 
 test('a delivery whose secret does not open is recorded as a failed attempt each time, retried, and failed after 24 hours; nothing is sent', async () => {
   const store = await openTestStore();

@@ -2,13 +2,12 @@
 // DATABASE_URL), sends every due delivery with the secret given in SUBSCRIPTION_SECRET, and runs
 // until it is killed. The lease is short (LEASE_MS) so that a restarted worker takes over quickly.
 import { openStore } from '../../src/store/database.js';
-import { outboxOf } from '../../src/delivery/outbox-store.js';
 import { DeliveryWorker } from '../../src/delivery/worker.js';
 
 const store = openStore({ dataDir: process.env.DATA_DIR!, databaseUrl: process.env.DATABASE_URL || undefined });
 const secret = process.env.SUBSCRIPTION_SECRET!;
 const worker = new DeliveryWorker({
-  db: outboxOf(store),
+  db: store,
   openSecret: () => secret,
   send: { allowPrivate: true, timeoutMs: 2_000 },
   leaseMs: Number(process.env.LEASE_MS ?? 300),

@@ -8,7 +8,6 @@ import type { AddressInfo } from 'node:net';
 import { startHarness, type Harness } from '../support/harness.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { enqueueTriggerEvents } from '../../src/delivery/enqueue.js';
-import { outboxOf } from '../../src/delivery/outbox-store.js';
 
 const DELIVERY_FIELDS = [
   'attempts',
@@ -91,7 +90,7 @@ describe('delivery history, replay and run history over HTTP', () => {
     // Three customers noticed by one poll (oldest first, one second apart), then one worker round.
     const createdS = Math.floor(clockMs / 1000) - 10;
     await enqueueTriggerEvents(
-      outboxOf(h.services.db),
+      h.services.db,
       {
         connectionId,
         trigger: 'customerAdded',

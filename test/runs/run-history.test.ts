@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { openTestStore, type TestStore } from '../delivery/store-fixture.js';
 import { insertRun } from '../../src/store/runs.js';
 import { findRunCursor, listRunHistory } from '../../src/runs/list-runs.js';
-import { findDeliveryCursor, listDeliveryPage } from '../../src/delivery/history.js';
+import { findDeliveryCursor, listDeliveryPage } from '../../src/store/deliveries/history.js';
 
 const at = (second: number) => new Date(Date.UTC(2026, 10, 26, 6, 0, second)).toISOString();
 
@@ -96,15 +96,15 @@ describe('run history and delivery pages on the store', () => {
   after(() => t.close());
 
   test('action runs and delivery attempts interleave by start time, newest first; another user sees only their own', async () => {
-    const { runs, hasMore } = await listRunHistory(t.store, t.db, { userId: 'usr_1' });
+    const { runs, hasMore } = await listRunHistory(t.db, { userId: 'usr_1' });
     assert.equal(hasMore, false);
     assert.deepEqual(runs.map((r) => r.id), ['att_14', 'run_13', 'att_12', 'run_11', 'att_10']);
     assert.deepEqual(runs.map((r) => r.status), ['succeeded', 'failed', 'failed', 'succeeded', 'failed']);
-    assert.deepEqual((await listRunHistory(t.store, t.db, { userId: 'usr_2' })).runs.map((r) => r.id), ['run_15']);
+    assert.deepEqual((await listRunHistory(t.db, { userId: 'usr_2' })).runs.map((r) => r.id), ['run_15']);
   });
 
   test('status, operation, connection and limit filter both kinds alike', async () => {
-    const ids = async (filter: Parameters<typeof listRunHistory>[2]) => (await listRunHistory(t.store, t.db, filter)).runs.map((r) => r.id);
+    const ids = async (filter: Parameters<typeof listRunHistory>[1]) => (await listRunHistory(t.db, filter)).runs.map((r) => r.id);
     assert.deepEqual(await ids({ userId: 'usr_1', status: 'failed' }), ['run_13', 'att_12', 'att_10']);
     assert.deepEqual(await ids({ userId: 'usr_1', status: 'succeeded' }), ['att_14', 'run_11']);
     assert.deepEqual(await ids({ userId: 'usr_1', operation: 'chargeAdded' }), ['att_14', 'att_12', 'att_10']);
@@ -132,23 +132,23 @@ describe('run history and delivery pages on the store', () => {
     // Two action runs at the very time of att_12: only the id orders the three.
     await insertRun(t.store, { ...(await sameTimeRun('run_12a')), created_at: at(12) });
     await insertRun(t.store, { ...(await sameTimeRun('run_12z')), created_at: at(12) });
-    const everything = (await listRunHistory(t.store, t.db, { userId: 'usr_1', limit: 1000 })).runs.map((r) => r.id);
+    const everything = (await listRunHistory(t.db, { userId: 'usr_1', limit: 1000 })).runs.map((r) => r.id);
     assert.deepEqual(everything, ['att_14', 'run_13', 'run_12z', 'run_12a', 'att_12', 'run_11', 'att_10']);
     for (const limit of [1, 2, 3]) {
       const seen: string[] = [];
       let startingAfter: Awaited<ReturnType<typeof findRunCursor>>;
       for (let page = 0; page < 10; page += 1) {
-        const result = await listRunHistory(t.store, t.db, { userId: 'usr_1', limit, startingAfter });
+        const result = await listRunHistory(t.db, { userId: 'usr_1', limit, startingAfter });
         seen.push(...result.runs.map((r) => r.id));
         assert.equal(result.hasMore, seen.length < everything.length, `hasMore after ${seen.length} of ${everything.length} at limit ${limit}`);
         if (!result.hasMore) break;
-        startingAfter = await findRunCursor(t.store, t.db, 'usr_1', seen.at(-1)!);
+        startingAfter = await findRunCursor(t.db, 'usr_1', seen.at(-1)!);
         assert.ok(startingAfter);
       }
       assert.deepEqual(seen, everything, `limit ${limit}`);
     }
-    assert.equal(await findRunCursor(t.store, t.db, 'usr_2', 'att_12'), undefined, "another user's delivery attempt is no cursor");
-    assert.equal(await findRunCursor(t.store, t.db, 'usr_1', 'run_15'), undefined, "another user's action run is no cursor");
+    assert.equal(await findRunCursor(t.db, 'usr_2', 'att_12'), undefined, "another user's delivery attempt is no cursor");
+    assert.equal(await findRunCursor(t.db, 'usr_1', 'run_15'), undefined, "another user's action run is no cursor");
   });
 
   async function sameTimeRun(id: string) {

@@ -5,11 +5,11 @@
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { Type } from '@sinclair/typebox';
-import type { Kysely } from 'kysely';
+import type { Store } from '../../src/store/database.js';
 import { openTestStore, type TestStore, clearTriggerState, insertSubscription } from '../delivery/store-fixture.js';
 import type Stripe from 'stripe';
 import { defineTrigger } from '../../src/connector/define.js';
-import type { OutboxDatabase, SubscriptionRow } from '../../src/delivery/outbox-tables.js';
+import type { SubscriptionRow } from '../../src/store/schema.js';
 import { pollStep } from '../../src/triggers/poll-step.js';
 
 interface Thing {
@@ -73,7 +73,7 @@ const iso = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString();
 
 describe('the poll step', () => {
   let store: TestStore;
-  let db: Kysely<OutboxDatabase>;
+  let db: Store;
   let subCount = 0;
   const noStripe = {} as Stripe;
 

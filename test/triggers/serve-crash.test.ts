@@ -18,7 +18,6 @@ import Stripe from 'stripe';
 import { startEmulator } from '../../src/emulator/index.js';
 import { seededRandom } from '../../src/emulator/faults/seeded-random.js';
 import { openStore } from '../../src/store/database.js';
-import { outboxOf } from '../../src/delivery/outbox-store.js';
 import { startServerProcess, type ServerProcess } from '../support/processes.js';
 import { createTestDatabase } from '../delivery/store-fixture.js';
 import { startSubscriber } from './recording-subscriber.js';
@@ -184,7 +183,7 @@ test(`serve killed with SIGKILL five times during polling and delivery loses not
 
     const store = openStore({ dataDir, databaseUrl: database.databaseUrl });
     try {
-      const rows = await outboxOf(store).selectFrom('deliveries').select(['stripe_object_id', 'status']).execute();
+      const rows = await store.selectFrom('deliveries').select(['stripe_object_id', 'status']).execute();
       assert.equal(rows.length, expected, say('one outbox row per object'));
       assert.deepEqual(rows.filter((r) => r.status !== 'delivered'), [], say('all recorded as delivered'));
     } finally {

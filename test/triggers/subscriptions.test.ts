@@ -8,7 +8,7 @@ import { createKeyCipher } from '../../src/connections/key-cipher.js';
 import { createLogger } from '../../src/log.js';
 import { ConnectorError } from '../../src/errors.js';
 import { SubscriptionService } from '../../src/triggers/subscriptions.js';
-import { findSubscriptionCursor, type SubscriptionCursor } from '../../src/triggers/subscription-list.js';
+import { findSubscriptionCursor, type SubscriptionCursor } from '../../src/store/subscription-list.js';
 import type { TestStore } from '../delivery/store-fixture.js';
 import { startTriggerHarness, T0, type TriggerHarness } from './trigger-harness.js';
 

@@ -4,11 +4,11 @@
 // PostgreSQL database when TEST_DATABASE_URL is set — see store-fixture.ts) holding usr_1 and
 // conn_1, the connector's own Stripe client for a fresh emulator account, a recording subscriber,
 // and cleanup. reset() between tests: no subscriptions, cursors or events, a new account, T0.
-import type { Kysely } from 'kysely';
+import type { Store } from '../../src/store/database.js';
 import type Stripe from 'stripe';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
 import { createStripeClient } from '../../src/stripe/client.js';
-import type { OutboxDatabase, SubscriptionRow } from '../../src/delivery/outbox-tables.js';
+import type { SubscriptionRow } from '../../src/store/schema.js';
 import { clearTriggerState, insertSubscription, openTestStore, type TestStore } from '../delivery/store-fixture.js';
 import { startSubscriber, type Subscriber } from './recording-subscriber.js';
 
@@ -23,7 +23,7 @@ export interface DeliveredRow {
 export interface TriggerHarness {
   emulator: RunningEmulator;
   store: TestStore;
-  db: Kysely<OutboxDatabase>;
+  db: Store;
   subscriber: Subscriber;
   /** The current emulator account's key and the connector's Stripe client for it (new after reset()). */
   apiKey: string;

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
+import type { Store } from '../../src/store/database.js';
 import type Stripe from 'stripe';
 import { loadConfig } from '../../src/config.js';
 import { composeServices, type Services } from '../../src/app/services.js';
@@ -18,7 +18,6 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js
 import { createLogger } from '../../src/log.js';
 import type { SubscriptionService } from '../../src/triggers/subscriptions.js';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
-import { webhookTablesOf, type WebhookDatabase } from '../../src/triggers/webhook-tables.js';
 import { startSubscriber, type Subscriber } from './recording-subscriber.js';
 
 /** One entry of the emulator's webhook delivery log (docs/emulator.md, GET /_emulator/webhooks/deliveries). */
@@ -35,7 +34,7 @@ export interface WebhookWorld {
   app: FastifyInstance;
   /** The connector's address, also its PUBLIC_URL. */
   url: string;
-  db: Kysely<WebhookDatabase>;
+  db: Store;
   userId: string;
   subscriptions: SubscriptionService;
   worker: DeliveryWorker;
@@ -65,7 +64,7 @@ export async function startWebhookWorld(): Promise<WebhookWorld> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   services.setPublicUrl(url);
-  const db = webhookTablesOf(services.db);
+  const db = services.db;
   const { userId } = await createUserWithToken(services.db, { name: 'alice' });
   // The services' own subscription service and delivery worker, as `serve` runs them (the inbound
   // route wakes the worker); the poll scheduler and the reconciler are not started, so the hybrid

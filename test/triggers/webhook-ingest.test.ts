@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import Stripe from 'stripe';
 import { verifyStripeWebhook } from '../../src/stripe/webhook-signature.js';
 import { ConnectorError } from '../../src/errors.js';
-import type { SubscriptionRow } from '../../src/delivery/outbox-tables.js';
+import type { SubscriptionRow } from '../../src/store/schema.js';
 import { ingestStripeEvent } from '../../src/triggers/webhook-ingest.js';
 import { startTriggerHarness, T0, type TriggerHarness } from './trigger-harness.js';
 

@@ -4,7 +4,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../app/services.js';
 import { compileValidator } from '../../actions/input-validator.js';
-import { outboxOf } from '../../delivery/outbox-store.js';
 import { findRunCursor, listRunHistory, type RunCursor } from '../../runs/list-runs.js';
 import { invalidInput } from '../../errors.js';
 import { RunsQuery } from '../schemas.js';
@@ -12,15 +11,14 @@ import { RunsQuery } from '../schemas.js';
 const runsQuery = compileValidator<Static<typeof RunsQuery>>(RunsQuery, { prefix: 'query' });
 
 export function registerRunRoutes(app: FastifyInstance, services: Services): void {
-  const outbox = outboxOf(services.db);
   app.get('/api/runs', async (request) => {
     const query = runsQuery.check({ ...(request.query as object) });
     let startingAfter: RunCursor | undefined;
     if (query.startingAfter !== undefined) {
-      startingAfter = await findRunCursor(services.db, outbox, request.userId, query.startingAfter);
+      startingAfter = await findRunCursor(services.db, request.userId, query.startingAfter);
       if (!startingAfter) throw invalidInput([{ field: 'query.startingAfter', message: 'is not one of your runs' }]);
     }
-    const page = await listRunHistory(services.db, outbox, {
+    const page = await listRunHistory(services.db, {
       userId: request.userId,
       connectionId: query.connection,
       operation: query.operation,

@@ -4,20 +4,16 @@ import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../app/services.js';
 import { compileValidator } from '../../actions/input-validator.js';
-import { invalidInput, notFound } from '../../errors.js';
+import { invalidInput } from '../../errors.js';
 import { toDeliveryView } from '../../delivery/delivery-view.js';
-import { findDeliveryCursor, listDeliveryPage, type DeliveryCursor } from '../../delivery/history.js';
-import { outboxOf } from '../../delivery/outbox-store.js';
-import { replayDelivery } from '../../delivery/replay.js';
-import { findSubscriptionCursor, type SubscriptionCursor } from '../../triggers/subscription-list.js';
+import type { DeliveryCursor } from '../../store/deliveries/history.js';
+import type { SubscriptionCursor } from '../../store/subscription-list.js';
 import { DeliveriesQuery, SubscriptionsQuery } from '../schemas.js';
 
 const deliveriesQuery = compileValidator<Static<typeof DeliveriesQuery>>(DeliveriesQuery, { prefix: 'query' });
 const subscriptionsQuery = compileValidator<Static<typeof SubscriptionsQuery>>(SubscriptionsQuery, { prefix: 'query' });
 
 export function registerSubscriptionRoutes(app: FastifyInstance, services: Services): void {
-  const outbox = outboxOf(services.db);
-
   // Field checks are the service's (src/triggers/subscription-body.ts and the URL guard), one place.
   app.post<{ Params: { id: string } }>('/api/connections/:id/subscriptions', async (request, reply) => {
     const created = await services.subscriptions.create(request.userId, request.params.id, request.body ?? {});
@@ -28,7 +24,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, services: Servi
     const query = subscriptionsQuery.check({ ...(request.query as object) });
     let startingAfter: SubscriptionCursor | undefined;
     if (query.startingAfter !== undefined) {
-      startingAfter = await findSubscriptionCursor(outbox, request.userId, query.startingAfter);
+      startingAfter = await services.subscriptions.cursor(request.userId, query.startingAfter);
       if (!startingAfter) throw invalidInput([{ field: 'query.startingAfter', message: 'is not one of your subscriptions' }]);
     }
     const page = await services.subscriptions.list(request.userId, {
@@ -61,11 +57,10 @@ export function registerSubscriptionRoutes(app: FastifyInstance, services: Servi
     const subscription = await services.subscriptions.get(request.userId, request.params.id);
     let startingAfter: DeliveryCursor | undefined;
     if (query.startingAfter !== undefined) {
-      startingAfter = await findDeliveryCursor(outbox, subscription.id, query.startingAfter);
+      startingAfter = await services.deliveries.cursor(subscription, query.startingAfter);
       if (!startingAfter) throw invalidInput([{ field: 'query.startingAfter', message: 'is not a delivery of this subscription' }]);
     }
-    const page = await listDeliveryPage(outbox, {
-      subscriptionId: subscription.id,
+    const page = await services.deliveries.page(subscription, {
       status: query.status,
       limit: query.limit === undefined ? undefined : Number(query.limit),
       startingAfter,
@@ -73,18 +68,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, services: Servi
     return { data: page.deliveries.map((d) => toDeliveryView(d, d.attempt_history)), hasMore: page.hasMore };
   });
 
-  app.post<{ Params: { id: string } }>('/api/deliveries/:id/retry', async (request) => {
-    const owned = await outbox
-      .selectFrom('deliveries')
-      .innerJoin('subscriptions', 'subscriptions.id', 'deliveries.subscription_id')
-      .select('deliveries.id')
-      .where('deliveries.id', '=', request.params.id)
-      .where('subscriptions.user_id', '=', request.userId)
-      .executeTakeFirst();
-    if (!owned) throw notFound('delivery', request.params.id);
-    const delivery = await replayDelivery(outbox, owned.id);
-    if (!delivery) throw notFound('delivery', request.params.id);
-    services.deliveryWorker.wake();
-    return toDeliveryView(delivery);
-  });
+  app.post<{ Params: { id: string } }>('/api/deliveries/:id/retry', async (request) =>
+    toDeliveryView(await services.deliveries.replay(request.userId, request.params.id)),
+  );
 }

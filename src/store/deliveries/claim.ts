@@ -6,8 +6,9 @@
 // writes are serial anyway. No dialect-specific SQL (no FOR UPDATE SKIP LOCKED), so both stores
 // run it.
 import { randomBytes } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
-import type { DeliveryRow, DeliveryStatus, OutboxDatabase } from './outbox-tables.js';
+import { sql } from 'kysely';
+import type { Store } from '../database.js';
+import type { DeliveryRow, DeliveryStatus } from '../schema.js';
 
 /** Random per claim, so a worker recognises its own claims (deliveries.claim_token). */
 export function newClaimToken(): string {
@@ -29,7 +30,7 @@ export interface ClaimOptions {
 const PENDING = sql.lit<DeliveryStatus>('pending');
 
 /** The ids of the `limit` deliveries due first at `now` (ISO 8601), whose subscriptions are active. */
-export function dueDeliveriesSearch(db: Kysely<OutboxDatabase>, now: string, limit: number) {
+export function dueDeliveriesSearch(db: Store, now: string, limit: number) {
   return (
     db
       .selectFrom('deliveries')
@@ -56,7 +57,7 @@ export function dueDeliveriesSearch(db: Kysely<OutboxDatabase>, now: string, lim
   );
 }
 
-export async function claimDueDeliveries(db: Kysely<OutboxDatabase>, options: ClaimOptions): Promise<DeliveryRow[]> {
+export async function claimDueDeliveries(db: Store, options: ClaimOptions): Promise<DeliveryRow[]> {
   const now = new Date(options.nowMs).toISOString();
   const lockedUntil = new Date(options.nowMs + (options.leaseMs ?? DEFAULT_LEASE_MS)).toISOString();
   const claimToken = newClaimToken();

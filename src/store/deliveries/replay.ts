@@ -1,13 +1,13 @@
 // Replay (POST /api/deliveries/{id}/retry): a delivery — failed, delivered or still waiting — is
 // due again now, with a fresh 24 h retry window and its backoff started over. Same id, so the
 // subscriber sees the same webhook-id and can tell a replay from a new event. Ownership is the
-// caller's check (the HTTP layer answers 404 for another user's delivery).
-import type { Kysely } from 'kysely';
-import type { DeliveryRow, OutboxDatabase } from './outbox-tables.js';
+// caller's check (src/delivery/history.ts answers 404 for another user's delivery).
+import type { Store } from '../database.js';
+import type { DeliveryRow } from '../schema.js';
 
 /** Returns the delivery as now queued, or undefined when there is no such delivery. */
 export async function replayDelivery(
-  db: Kysely<OutboxDatabase>,
+  db: Store,
   deliveryId: string,
   nowMs: number = Date.now(),
 ): Promise<DeliveryRow | undefined> {

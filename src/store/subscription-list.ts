@@ -1,9 +1,9 @@
 // GET /api/subscriptions: the caller's subscriptions, newest first, a page at a time, with the
 // same bounds and cursor as the run and delivery histories (src/runs/list-runs.ts,
-// src/delivery/history.ts): keyset on (created_at, id), so a page never skips or repeats one
+// src/store/deliveries/history.ts): keyset on (created_at, id), so a page never skips or repeats one
 // when subscriptions are added or deleted between pages.
-import type { Kysely } from 'kysely';
-import type { OutboxDatabase, SubscriptionRow } from '../delivery/outbox-tables.js';
+import type { Store } from './database.js';
+import type { SubscriptionRow } from './schema.js';
 
 /** Page size when none is asked for, as the run history. */
 export const DEFAULT_SUBSCRIPTION_PAGE_SIZE = 100;
@@ -28,11 +28,11 @@ export interface SubscriptionPage {
 }
 
 /** The cursor of one of the user's subscriptions, or undefined for an unknown id or another user's. */
-export async function findSubscriptionCursor(db: Kysely<OutboxDatabase>, userId: string, subscriptionId: string): Promise<SubscriptionCursor | undefined> {
+export async function findSubscriptionCursor(db: Store, userId: string, subscriptionId: string): Promise<SubscriptionCursor | undefined> {
   return db.selectFrom('subscriptions').select(['id', 'created_at']).where('id', '=', subscriptionId).where('user_id', '=', userId).executeTakeFirst();
 }
 
-export async function listSubscriptionPage(db: Kysely<OutboxDatabase>, filter: SubscriptionPageFilter): Promise<SubscriptionPage> {
+export async function listSubscriptionPage(db: Store, filter: SubscriptionPageFilter): Promise<SubscriptionPage> {
   const limit = Math.min(filter.limit ?? DEFAULT_SUBSCRIPTION_PAGE_SIZE, MAX_SUBSCRIPTION_PAGE_SIZE);
   let query = db.selectFrom('subscriptions').selectAll().where('user_id', '=', filter.userId);
   const after = filter.startingAfter;

@@ -1,0 +1,54 @@
+// The delivery_attempts table read as run history (GET /api/runs, src/runs/list-runs.ts): each
+// attempt with its subscription's owner, connection and trigger.
+import type { Store } from './database.js';
+import type { DeliveryAttemptRow, SubscriptionRow } from './schema.js';
+
+export interface DeliveryAttemptFilter {
+  userId: string;
+  connectionId?: string | undefined;
+  /** A trigger name. */
+  trigger?: string | undefined;
+  /** succeeded: the subscriber answered 2xx (isDeliveredStatus, src/delivery/send.ts). */
+  status?: 'succeeded' | 'failed' | undefined;
+  limit: number;
+  /** Only attempts older than this one in the newest-first order (started_at, then id). */
+  startingAfter?: { id: string; createdAt: string } | undefined;
+}
+
+export type DeliveryAttemptOfUser = Pick<DeliveryAttemptRow, 'id' | 'delivery_id' | 'attempt' | 'started_at' | 'duration_ms' | 'status_code' | 'error'> & {
+  subscription_id: string;
+} & Pick<SubscriptionRow, 'connection_id' | 'trigger'>;
+
+/** The user's attempts, newest first, at most `limit`. */
+export async function listDeliveryAttemptsOfUser(db: Store, filter: DeliveryAttemptFilter): Promise<DeliveryAttemptOfUser[]> {
+  let query = db
+    .selectFrom('delivery_attempts as a')
+    .innerJoin('deliveries as d', 'd.id', 'a.delivery_id')
+    .innerJoin('subscriptions as s', 's.id', 'd.subscription_id')
+    .select(['a.id', 'a.delivery_id', 'a.attempt', 'a.started_at', 'a.duration_ms', 'a.status_code', 'a.error', 's.id as subscription_id', 's.connection_id', 's.trigger'])
+    .where('s.user_id', '=', filter.userId);
+  if (filter.connectionId !== undefined) query = query.where('s.connection_id', '=', filter.connectionId);
+  if (filter.trigger !== undefined) query = query.where('s.trigger', '=', filter.trigger);
+  // An attempt succeeded when the subscriber answered 2xx: isDeliveredStatus, in SQL.
+  if (filter.status === 'succeeded') query = query.where('a.status_code', '>=', 200).where('a.status_code', '<', 300);
+  if (filter.status === 'failed') {
+    query = query.where((eb) => eb.or([eb('a.status_code', 'is', null), eb('a.status_code', '<', 200), eb('a.status_code', '>=', 300)]));
+  }
+  const after = filter.startingAfter;
+  if (after) {
+    query = query.where((eb) => eb(eb.refTuple('a.started_at', 'a.id'), '<', eb.tuple(after.createdAt, after.id)));
+  }
+  return query.orderBy('a.started_at', 'desc').orderBy('a.id', 'desc').limit(filter.limit).execute();
+}
+
+/** The attempt when it belongs to one of this user's subscriptions; undefined for an unknown id or another user's. */
+export async function findDeliveryAttemptOfUser(db: Store, userId: string, id: string): Promise<Pick<DeliveryAttemptRow, 'id' | 'started_at'> | undefined> {
+  return db
+    .selectFrom('delivery_attempts as a')
+    .innerJoin('deliveries as d', 'd.id', 'a.delivery_id')
+    .innerJoin('subscriptions as s', 's.id', 'd.subscription_id')
+    .select(['a.id', 'a.started_at'])
+    .where('a.id', '=', id)
+    .where('s.user_id', '=', userId)
+    .executeTakeFirst();
+}
