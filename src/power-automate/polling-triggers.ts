@@ -15,17 +15,24 @@
 // given out inside that window remembered, so same-second ties and objects listed late are neither
 // lost nor doubled, and a backlog is listed in `created` slices, oldest first.
 import type Stripe from 'stripe';
-import type { Kysely } from 'kysely';
 import type { TriggerDefinition } from '../connector/define.js';
 import { ConnectorError, invalidInput } from '../errors.js';
 import type { Store } from '../store/database.js';
 import { newId } from '../store/ids.js';
-import type { ConnectionRow } from '../store/schema.js';
+import type { ConnectionRow, PollStateRow } from '../store/schema.js';
+import {
+  answerPollState,
+  deletePollState,
+  findPollState,
+  insertPollState,
+  purgePollStatesUsedBefore,
+  saveUnansweredCursor,
+  touchPollState,
+} from '../store/power-automate-poll-states.js';
 import { toConnectorError } from '../stripe/errors.js';
 import { startPollCursor, type PollCursorState } from '../triggers/poll-cursor.js';
 import { pollOnce } from '../triggers/poll-once.js';
 import { DEFAULT_POLL_INTERVAL_SECONDS, MIN_POLL_INTERVAL_SECONDS } from '../triggers/subscription-body.js';
-import { pollStatesOf, type PollStateRow, type PollStatesDatabase } from './poll-state-table.js';
 
 /** Items in one 200 at most: 1,000 (≈ 0.7 MB of charges), well inside what a trigger answer may carry. */
 export const DEFAULT_MAX_ITEMS_PER_ANSWER = 1000;
@@ -69,14 +76,12 @@ function stateProblem(message: string): ConnectorError {
   return invalidInput([{ field: 'query.state', message }]);
 }
 
-class AnsweredMeanwhile extends Error {}
-
 export class PollingTriggers {
-  private readonly db: Kysely<PollStatesDatabase>;
+  private readonly db: Store;
   private lastPurgeMs = 0;
 
   constructor(private readonly options: PollingTriggersOptions) {
-    this.db = pollStatesOf(options.db);
+    this.db = options.db;
   }
 
   private now(): number {
@@ -104,9 +109,7 @@ export class PollingTriggers {
     }
     const id = newId('pas');
     const at = new Date(nowMs).toISOString();
-    await this.db
-      .insertInto('power_automate_poll_states')
-      .values({
+    await insertPollState(this.db, {
         id,
         user_id: userId,
         connection_id: connection.id,
@@ -119,15 +122,14 @@ export class PollingTriggers {
         answer: null,
         created_at: at,
         used_at: at,
-      })
-      .execute();
+      });
     const intervalSeconds = input.pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS;
     // From now on: nothing can be new yet, the first poll is one interval away.
     if (input.since === undefined) return { status: 202, items: [], stateId: id, retryAfterSeconds: intervalSeconds };
     try {
       return await this.poll(userId, connection, trigger, id);
     } catch (error) {
-      await this.db.deleteFrom('power_automate_poll_states').where('id', '=', id).execute();
+      await deletePollState(this.db, id);
       throw error;
     }
   }
@@ -144,10 +146,10 @@ export class PollingTriggers {
       throw stateProblem('belongs to another user, connection or trigger: call the Location this trigger was given');
     }
     if (Date.parse(row.used_at) < nowMs - STATE_RETENTION_MS) {
-      await this.db.deleteFrom('power_automate_poll_states').where('id', '=', row.id).execute();
+      await deletePollState(this.db, row.id);
       throw stateProblem('has expired: it was not used for 30 days. Turn the flow off and on to start the trigger again');
     }
-    await this.touch(row, nowMs);
+    await touchPollState(this.db, row, new Date(nowMs).toISOString());
     if (row.answer !== null) return answerOf(JSON.parse(row.answer) as StoredAnswer);
 
     const cap = this.options.maxItemsPerAnswer ?? DEFAULT_MAX_ITEMS_PER_ANSWER;
@@ -175,73 +177,50 @@ export class PollingTriggers {
       listedAll = false;
     }
 
-    try {
-      if (items.length === 0) {
-        const saved = await this.db
-          .updateTable('power_automate_poll_states')
-          .set({ cursor: JSON.stringify(cursor) })
-          .where('id', '=', row.id)
-          .where('answer', 'is', null)
-          .executeTakeFirst();
-        if (Number(saved.numUpdatedRows) === 0) throw new AnsweredMeanwhile();
+    if (items.length === 0) {
+      if (await saveUnansweredCursor(this.db, row.id, JSON.stringify(cursor))) {
         return { status: 202, items: [], stateId: row.id, retryAfterSeconds: row.poll_interval_seconds };
       }
-      const answer: StoredAnswer = {
-        items: items.slice(0, cap),
-        nextId: newId('pas'),
-        // More is known to wait (the rest of a backlog): come back at once rather than in an interval.
-        retryAfterSeconds: listedAll && items.length <= cap ? row.poll_interval_seconds : MIN_POLL_INTERVAL_SECONDS,
-      };
-      const at = new Date(nowMs).toISOString();
-      await this.db.transaction().execute(async (tx) => {
-        await tx
-          .insertInto('power_automate_poll_states')
-          .values({
-            id: answer.nextId,
-            user_id: row.user_id,
-            connection_id: row.connection_id,
-            trigger: row.trigger,
-            cursor: JSON.stringify(cursor),
-            pending: items.length > cap ? JSON.stringify(items.slice(cap)) : null,
-            poll_interval_seconds: row.poll_interval_seconds,
-            previous_id: row.id,
-            answer: null,
-            created_at: at,
-            used_at: at,
-          })
-          .execute();
-        const saved = await tx
-          .updateTable('power_automate_poll_states')
-          .set({ answer: JSON.stringify(answer), pending: null })
-          .where('id', '=', row.id)
-          .where('answer', 'is', null)
-          .executeTakeFirst();
-        // Another call of this Location answered first: its answer stands, this one is dropped.
-        if (Number(saved.numUpdatedRows) === 0) throw new AnsweredMeanwhile();
-      });
-      return answerOf(answer);
-    } catch (error) {
-      if (!(error instanceof AnsweredMeanwhile)) throw error;
-      const answered = await this.read(row.id);
-      if (answered?.answer == null) throw stateProblem('is unknown or expired');
-      return answerOf(JSON.parse(answered.answer) as StoredAnswer);
+      return this.answeredMeanwhile(row.id);
     }
+    const answer: StoredAnswer = {
+      items: items.slice(0, cap),
+      nextId: newId('pas'),
+      // More is known to wait (the rest of a backlog): come back at once rather than in an interval.
+      retryAfterSeconds: listedAll && items.length <= cap ? row.poll_interval_seconds : MIN_POLL_INTERVAL_SECONDS,
+    };
+    const at = new Date(nowMs).toISOString();
+    const stored = await answerPollState(this.db, row.id, JSON.stringify(answer), {
+      id: answer.nextId,
+      user_id: row.user_id,
+      connection_id: row.connection_id,
+      trigger: row.trigger,
+      cursor: JSON.stringify(cursor),
+      pending: items.length > cap ? JSON.stringify(items.slice(cap)) : null,
+      poll_interval_seconds: row.poll_interval_seconds,
+      previous_id: row.id,
+      answer: null,
+      created_at: at,
+      used_at: at,
+    });
+    return stored ? answerOf(answer) : this.answeredMeanwhile(row.id);
+  }
+
+  /** Another call of this Location answered first: its answer stands, this one is dropped. */
+  private async answeredMeanwhile(id: string): Promise<PollAnswer> {
+    const answered = await this.read(id);
+    if (answered?.answer == null) throw stateProblem('is unknown or expired');
+    return answerOf(JSON.parse(answered.answer) as StoredAnswer);
   }
 
   private read(id: string): Promise<PollStateRow | undefined> {
-    return this.db.selectFrom('power_automate_poll_states').selectAll().where('id', '=', id).executeTakeFirst();
-  }
-
-  /** Marks the state used, and forgets the one before it: the engine called this one, so it has that answer. */
-  private async touch(row: PollStateRow, nowMs: number): Promise<void> {
-    await this.db.updateTable('power_automate_poll_states').set({ used_at: new Date(nowMs).toISOString(), previous_id: null }).where('id', '=', row.id).execute();
-    if (row.previous_id !== null) await this.db.deleteFrom('power_automate_poll_states').where('id', '=', row.previous_id).execute();
+    return findPollState(this.db, id);
   }
 
   private async purge(nowMs: number, force: boolean): Promise<void> {
     if (!force && nowMs - this.lastPurgeMs < PURGE_EVERY_MS) return;
     this.lastPurgeMs = nowMs;
-    await this.db.deleteFrom('power_automate_poll_states').where('used_at', '<', new Date(nowMs - STATE_RETENTION_MS).toISOString()).execute();
+    await purgePollStatesUsedBefore(this.db, new Date(nowMs - STATE_RETENTION_MS).toISOString());
   }
 }
 

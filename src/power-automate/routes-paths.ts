@@ -1,6 +1,6 @@
 // The paths of the Power Automate routes, in one place: the route registration and the exported
 // definition both build them here, so the definition cannot name a route the server lacks.
-import type { SubscriptionMode } from '../delivery/outbox-tables.js';
+import type { SubscriptionMode } from '../store/schema.js';
 
 /** GET: a polling trigger (the first call, and every Location after it). */
 export function pollPath(connectionId: string, trigger: string): string {

@@ -183,6 +183,28 @@ export interface EventReconcileCursorsTable {
   updated_at: string;
 }
 
+/** A Power Automate polling trigger's state: the opaque id its Location carries. */
+export interface PowerAutomatePollStatesTable {
+  /** The opaque state in the Location: pas_ + 96 random bits. */
+  id: string;
+  user_id: string;
+  connection_id: string;
+  /** The connector's trigger name: chargeAdded … */
+  trigger: string;
+  /** JSON PollCursorState (src/triggers/poll-cursor.ts): where the next poll of Stripe starts. */
+  cursor: string;
+  /** JSON array of mapped items found by the previous poll beyond its answer's cap, answered first. */
+  pending: string | null;
+  poll_interval_seconds: number;
+  /** The state whose answer handed this one out: deleted once this one is called (the engine has moved on). */
+  previous_id: string | null;
+  /** JSON of the answer, once this state was answered with items: a repeat gets the very same answer. */
+  answer: string | null;
+  created_at: string;
+  /** Last call; a state unused for 30 days is forgotten. */
+  used_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   tokens: TokensTable;
@@ -197,9 +219,11 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   stripe_events_seen: StripeEventsSeenTable;
   event_reconcile_cursors: EventReconcileCursorsTable;
+  power_automate_poll_states: PowerAutomatePollStatesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
+export type PollStateRow = Selectable<PowerAutomatePollStatesTable>;
 export type TokenRow = Selectable<TokensTable>;
 export type ConnectionRow = Selectable<ConnectionsTable>;
 export type NewConnectionRow = Insertable<ConnectionsTable>;

@@ -6,7 +6,6 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Stripe from 'stripe';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { pollStatesOf } from '../../src/power-automate/poll-state-table.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 const PUBLIC_URL = 'https://pa.example.test';
@@ -126,7 +125,7 @@ describe('Power Automate polling triggers', () => {
     assert.equal(altered.statusCode, 400);
     assert.match(altered.json().error.message, /unknown or expired/);
 
-    await pollStatesOf(h.services.db)
+    await h.services.db
       .updateTable('power_automate_poll_states')
       .set({ used_at: new Date(Date.now() - 31 * 24 * 3600 * 1000).toISOString() })
       .where('id', '=', state)
@@ -167,7 +166,7 @@ describe('Power Automate polling triggers', () => {
     const refused = await h.request('GET', `/api/power-automate/connections/${retired.connectionId}/poll/orderAdded`);
     assert.equal(refused.statusCode, 400);
     assert.equal(refused.json().error.code, 'stripe_orders_retired');
-    const rows = await pollStatesOf(h.services.db).selectFrom('power_automate_poll_states').selectAll().where('connection_id', '=', retired.connectionId).execute();
+    const rows = await h.services.db.selectFrom('power_automate_poll_states').selectAll().where('connection_id', '=', retired.connectionId).execute();
     assert.equal(rows.length, 0, 'nothing half-made remains');
   });
 });
