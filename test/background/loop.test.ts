@@ -42,6 +42,8 @@ function controlledRounds() {
 /** A window in which nothing may happen: far longer than a loop needs to start a round it should not. */
 const QUIET_WINDOW_MS = 200;
 const quietWindow = () => new Promise((resolve) => setTimeout(resolve, QUIET_WINDOW_MS));
+/** A loop that misses an awaited round fails its test rather than hanging the run. */
+const TEST_TIMEOUT_MS = 30_000;
 /** Ten minutes: a round that follows sooner was started by a wake, never by this pause. */
 const LONG_PAUSE_MS = 600_000;
 
@@ -57,7 +59,7 @@ function capturedLog() {
   return { logger: createLogger({ level: 'info', destination }), lines };
 }
 
-test('the first round runs at start, and stop() during a pause returns without waiting for it', async () => {
+test('the first round runs at start, and stop() during a pause returns without waiting for it', { timeout: TEST_TIMEOUT_MS }, async () => {
   const rounds = controlledRounds();
   const loop = new BackgroundLoop({ round: rounds.body, idleDelayMs: LONG_PAUSE_MS, failureMessage: 'test round failed' });
   loop.start();
@@ -67,7 +69,7 @@ test('the first round runs at start, and stop() during a pause returns without w
   assert.equal(rounds.count(), 1);
 });
 
-test('stop() waits for the round under way, and no round starts after it, woken or not', async () => {
+test('stop() waits for the round under way, and no round starts after it, woken or not', { timeout: TEST_TIMEOUT_MS }, async () => {
   const rounds = controlledRounds();
   // A round asking for the next one at once: a loop that ignored the stop would start it at once.
   const loop = new BackgroundLoop({ round: rounds.body, idleDelayMs: 1, failureMessage: 'test round failed' });
@@ -86,7 +88,7 @@ test('stop() waits for the round under way, and no round starts after it, woken 
   assert.equal(rounds.count(), 1, 'no round after stop(), not even on a wake');
 });
 
-test('wakes during a round give exactly one follow-up round; a wake during the pause ends it', async () => {
+test('wakes during a round give exactly one follow-up round; a wake during the pause ends it', { timeout: TEST_TIMEOUT_MS }, async () => {
   const rounds = controlledRounds();
   const loop = new BackgroundLoop({ round: rounds.body, idleDelayMs: LONG_PAUSE_MS, failureMessage: 'test round failed' });
   loop.start();
@@ -109,7 +111,7 @@ test('wakes during a round give exactly one follow-up round; a wake during the p
   assert.equal(rounds.count(), 3);
 });
 
-test('a failing round is logged with its error and retried after a growing pause, reset by a success', async () => {
+test('a failing round is logged with its error and retried after a growing pause, reset by a success', { timeout: TEST_TIMEOUT_MS }, async () => {
   const { logger, lines } = capturedLog();
   const failing = new Error('store unavailable');
   // Rounds 0–3 fail, 4 succeeds and asks for the next at once, 5 fails, 6 is held until the end.
