@@ -161,15 +161,17 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     db,
     stripeFor: stripeForConnection,
     ...(overrides.nowMs ? { nowMs: overrides.nowMs } : {}),
-    onEnqueued: () => deliveryWorker.wake(),
     logger,
   });
-  // A new or resumed poll subscription is polled at once, not at the scheduler's next tick.
-  subscriptions.onActivated(() => pollScheduler.wake());
+  // Wake-ups are wired one way: a producer announces new work to its listeners, the loop that
+  // does that work is woken (src/background/loop.ts) and runs its next round now.
   // Whichever path enqueues (poll, inbound webhook, reconciliation), the worker sends at once
   // rather than on its next idle round.
+  pollScheduler.onEnqueued(() => deliveryWorker.wake());
   inboundWebhooks.onEnqueued(() => deliveryWorker.wake());
   reconciler.onEnqueued(() => deliveryWorker.wake());
+  // A new or resumed poll subscription is polled at once, not at the scheduler's next tick.
+  subscriptions.onActivated(() => pollScheduler.wake());
   // A replayed delivery is due at once.
   const deliveries = new DeliveryHistory({ db });
   deliveries.onReplayed(() => deliveryWorker.wake());

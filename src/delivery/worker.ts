@@ -9,6 +9,7 @@
 // a whole batch (`batchSize`) younger (test/triggers/serve-backlog.test.ts). Outcomes are recorded by group commit: each transaction takes every outcome that
 // arrived while the previous one committed.
 import type { Logger } from '../log.js';
+import { BackgroundLoop, type RoundResult } from '../background/loop.js';
 import type { Store } from '../store/database.js';
 import { claimDueDeliveries, DEFAULT_LEASE_MS, newClaimToken } from '../store/deliveries/claim.js';
 import { releaseClaims } from '../store/deliveries/release.js';
@@ -49,7 +50,7 @@ export interface DeliveryWorkerOptions {
    * capped delivery at ~900/s while inbound took 1,500/s; 128 kept up with it).
    */
   concurrency?: number;
-  /** Wait before looking again when nothing was due. Default 250 ms. */
+  /** Wait before looking again when nothing was due (also the first pause after a failed claim). Default 250 ms. */
   idleIntervalMs?: number;
   /** Default DEFAULT_LEASE_MS (60 s). */
   leaseMs?: number;
@@ -78,10 +79,8 @@ export class DeliveryWorker implements DeliveryHandoff {
   private inFlight = 0;
   /** Sends of the current claimed batch still under way. */
   private claimedInFlight = 0;
-  private claiming: Promise<void> | undefined;
-  /** Set when a claim found nothing: the next one waits for wake() or the idle timer. */
-  private idle = false;
-  private idleTimer: NodeJS.Timeout | undefined;
+  /** A round claims the next batch once the last one is all sent; after a claim that found nothing it waits idleIntervalMs (or a wake()). */
+  private readonly claims: BackgroundLoop;
   private readonly pendingOutcomes: AttemptOutcome[] = [];
   private recording: Promise<void> | undefined;
   /** Outcomes in the transaction being committed now (pendingOutcomes holds the next ones). */
@@ -89,12 +88,19 @@ export class DeliveryWorker implements DeliveryHandoff {
   private recordError: unknown;
   private readonly signers = new Map<string, { ciphertext: string; sign: DeliverySigner }>();
   private readonly sendOptions: SendOptions;
-  private settled: (() => void) | undefined;
+  /** Waiting for sends, claims or recording to move on (settle()). */
+  private readonly settling: (() => void)[] = [];
 
   constructor(private readonly options: DeliveryWorkerOptions) {
     const send = options.send ?? {};
     const cacheMs = options.urlCheckCacheMs ?? DEFAULT_URL_CHECK_CACHE_MS;
     this.sendOptions = cacheMs > 0 && send.check === undefined ? { ...send, check: cachedUrlCheck(cacheMs, options.nowMs) } : send;
+    this.claims = new BackgroundLoop({
+      round: () => this.claimRound(),
+      idleDelayMs: options.idleIntervalMs ?? 250,
+      failureMessage: 'claiming due deliveries failed',
+      logger: options.logger,
+    });
   }
 
   private now(): number {
@@ -204,7 +210,7 @@ export class DeliveryWorker implements DeliveryHandoff {
         continue;
       } finally {
         this.recordingCount = 0;
-        this.pump(); // a claim held back by unrecorded outcomes may go now
+        this.settle(); // a claim held back by unrecorded outcomes may go now
       }
       group.forEach((outcome, i) => {
         if (statuses[i] !== 'delivered') {
@@ -267,34 +273,30 @@ export class DeliveryWorker implements DeliveryHandoff {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.idle = false;
-    this.pump();
+    this.claims.start();
   }
 
   /** Ends an idle wait at once, e.g. right after new events were enqueued in this process. */
   wake(): void {
-    if (!this.running) return;
-    clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
-    this.idle = false;
-    this.pump();
+    this.claims.wake();
   }
 
   /** Stops claiming, lets the sends in flight finish (bounded by the send timeout) and records them. */
   async stop(): Promise<void> {
     this.running = false;
-    clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
-    while (this.inFlight > 0 || this.claiming !== undefined || this.recording !== undefined) {
-      await new Promise<void>((resolve) => (this.settled = resolve));
-    }
+    this.settle(); // a round waiting for its turn to claim gives up
+    await this.claims.stop();
+    await this.until(() => this.inFlight === 0 && this.recording === undefined);
     await this.release([...this.queue.splice(0), ...this.claimedQueue.splice(0)]);
   }
 
+  /** Resolves once `done()` holds, looked at again whenever a send, claim or recording moves on. */
+  private async until(done: () => boolean): Promise<void> {
+    while (!done()) await new Promise<void>((resolve) => this.settling.push(resolve));
+  }
+
   private settle(): void {
-    const settled = this.settled;
-    this.settled = undefined;
-    settled?.();
+    for (const resolve of this.settling.splice(0)) resolve();
   }
 
   private pump(): void {
@@ -312,40 +314,36 @@ export class DeliveryWorker implements DeliveryHandoff {
         this.settle();
       });
     }
-    // The next batch once the last one is all sent (its order, see the file comment); meanwhile
-    // handed-over deliveries keep the sends busy.
-    // Recording may lag sends by at most one batch. Unchecked, a store that records slower than the
-    // worker sends lets the lag grow with the backlog towards the 60 s lease, after which the
-    // deliveries would be sent again (PostgreSQL with one UPDATE round trip per delivered row: 10,000
-    // deliveries still pending ~3 s after the last arrival, > 10 s on a loaded machine). Recording
-    // is one UPDATE per chunk now (src/store/deliveries/record.ts); this stays as the bound.
-    const unrecorded = this.pendingOutcomes.length + this.recordingCount;
-    const recordingKeepsUp = unrecorded <= this.batchSize();
-    if (this.claimedQueue.length === 0 && this.claimedInFlight === 0 && !this.idle && this.claiming === undefined && recordingKeepsUp) {
-      this.claiming = this.claimIntoQueue().finally(() => {
-        this.claiming = undefined;
-        this.pump();
-        this.settle();
-      });
-    }
   }
 
-  private async claimIntoQueue(): Promise<void> {
-    let claimed: ReadyDelivery[] = [];
-    try {
-      claimed = await this.claim();
-    } catch (error) {
-      this.options.logger?.error({ err: error }, 'claiming due deliveries failed');
-    }
+  /**
+   * The next batch once the last one is all sent (its order, see the file comment); meanwhile
+   * handed-over deliveries keep the sends busy.
+   * Recording may lag sends by at most one batch. Unchecked, a store that records slower than the
+   * worker sends lets the lag grow with the backlog towards the 60 s lease, after which the
+   * deliveries would be sent again (PostgreSQL with one UPDATE round trip per delivered row: 10,000
+   * deliveries still pending ~3 s after the last arrival, > 10 s on a loaded machine). Recording
+   * is one UPDATE per chunk now (src/store/deliveries/record.ts); this stays as the bound.
+   */
+  private mayClaim(): boolean {
+    const unrecorded = this.pendingOutcomes.length + this.recordingCount;
+    const recordingKeepsUp = unrecorded <= this.batchSize();
+    return this.claimedQueue.length === 0 && this.claimedInFlight === 0 && recordingKeepsUp;
+  }
+
+  /** One round of the claim loop: waits its turn, claims a batch and queues it for sending. A claim that throws fails the round (logged, retried after a growing pause). */
+  private async claimRound(): Promise<RoundResult> {
+    await this.until(() => !this.running || this.mayClaim());
+    if (!this.running) return 'idle';
+    const claimed = await this.claim();
     if (!this.running) {
       await this.release(claimed);
-      return;
+      return 'idle';
     }
+    if (claimed.length === 0) return 'idle';
     this.claimedQueue.push(...claimed);
-    if (claimed.length === 0) {
-      this.idle = true;
-      this.idleTimer = setTimeout(() => this.wake(), this.options.idleIntervalMs ?? 250);
-    }
+    this.pump();
+    return { nextDelayMs: 0 };
   }
 
   /** Gives back claims that will not be sent (a stop), so another worker need not wait for the lease. */

@@ -7,6 +7,7 @@ import type Stripe from 'stripe';
 import type { TriggerDefinition } from '../connector/define.js';
 import { findTrigger } from '../connector/triggers/index.js';
 import type { Logger } from '../log.js';
+import { BackgroundLoop } from '../background/loop.js';
 import type { Store } from '../store/database.js';
 import { listDuePollTargets, type PollTarget } from '../store/poll-cursors.js';
 import { pollStep, type PollStepResult } from './poll-step.js';
@@ -28,9 +29,6 @@ export interface PollSchedulerOptions {
   tickMs?: number;
   /** Polls run at once. Default 4: each may page through a backlog at Stripe's per-key rate. */
   concurrency?: number;
-  /** Called after each committed part of a poll (a backlog slice, the open window) that enqueued
-   *  deliveries, e.g. to wake the delivery worker while the rest of a backlog is listed. */
-  onEnqueued?: (result: PollStepResult) => void;
   logger?: Logger;
 }
 
@@ -38,14 +36,27 @@ type DuePoll = PollTarget;
 
 export class PollScheduler {
   private readonly failures = new Map<string, { count: number; retryAtMs: number }>();
-  private running = false;
-  private loop: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private wakeTimer: (() => void) | undefined;
-  /** Set by wake() during a round: the pause after it is skipped. */
-  private wakeRequested = false;
+  private readonly listeners: ((part: PollStepResult) => void)[] = [];
+  /** A round runs every due poll, then waits tickMs (or a wake()). */
+  private readonly loop: BackgroundLoop;
 
-  constructor(private readonly options: PollSchedulerOptions) {}
+  constructor(private readonly options: PollSchedulerOptions) {
+    this.loop = new BackgroundLoop({
+      round: async () => {
+        await this.runDue();
+        return 'idle';
+      },
+      idleDelayMs: options.tickMs ?? 1_000,
+      failureMessage: 'poll round failed',
+      logger: options.logger,
+    });
+  }
+
+  /** Called after each committed part of a poll (a backlog slice, the open window) that enqueued
+   *  deliveries, e.g. to wake the delivery worker while the rest of a backlog is listed. */
+  onEnqueued(listener: (part: PollStepResult) => void): void {
+    this.listeners.push(listener);
+  }
 
   /** The (connection, trigger) pairs whose poll is due now. */
   async duePolls(nowMs: number): Promise<DuePoll[]> {
@@ -79,7 +90,7 @@ export class PollScheduler {
         connectionId: poll.connectionId,
         nowMs: now(),
         onCommitted: (part) => {
-          if (part.enqueued > 0) this.options.onEnqueued?.(part);
+          if (part.enqueued > 0) for (const listener of this.listeners) listener(part);
         },
       });
       this.failures.delete(key(poll));
@@ -100,25 +111,14 @@ export class PollScheduler {
     }
   }
 
+  /** Runs the due polls at once, then every tickMs until stop(). */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.loop = (async () => {
-      while (this.running) {
-        try {
-          await this.runDue();
-        } catch (error) {
-          this.options.logger?.error({ err: error }, 'poll round failed');
-        }
-        if (this.running) await this.pause();
-      }
-    })();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.wakeTimer?.();
-    await this.loop;
+  /** Resolves once the round under way has finished; no round starts after. */
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /**
@@ -126,23 +126,7 @@ export class PollScheduler {
    * or resumed, so its first poll does not wait up to tickMs.
    */
   wake(): void {
-    if (this.wakeTimer) this.wakeTimer();
-    else this.wakeRequested = true;
-  }
-
-  private pause(): Promise<void> {
-    if (this.wakeRequested) {
-      this.wakeRequested = false;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => {
-      this.wakeTimer = () => {
-        clearTimeout(this.timer);
-        this.wakeTimer = undefined;
-        resolve();
-      };
-      this.timer = setTimeout(() => this.wakeTimer?.(), this.options.tickMs ?? 1_000);
-    });
+    this.loop.wake();
   }
 }
 

@@ -7,6 +7,7 @@
 import Stripe from 'stripe';
 import { findTrigger } from '../connector/triggers/index.js';
 import type { Logger } from '../log.js';
+import { BackgroundLoop } from '../background/loop.js';
 import type { Store } from '../store/database.js';
 import { findReconcileCursor, listDueReconcileConnections, saveReconcileCursor } from '../store/event-reconcile-cursors.js';
 import type { EventReconcileCursorRow } from '../store/schema.js';
@@ -44,10 +45,20 @@ export interface ReconcileResult {
 
 export class EventReconciler {
   private readonly listeners: (() => void)[] = [];
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<unknown> | undefined;
+  /** A round reconciles every due connection, then waits tickMs. */
+  private readonly loop: BackgroundLoop;
 
-  constructor(private readonly options: EventReconcilerOptions) {}
+  constructor(private readonly options: EventReconcilerOptions) {
+    this.loop = new BackgroundLoop({
+      round: async () => {
+        await this.runDue();
+        return 'idle';
+      },
+      idleDelayMs: options.tickMs ?? DEFAULT_RECONCILE_TICK_MS,
+      failureMessage: 'reconciler round failed',
+      logger: options.logger,
+    });
+  }
 
   private now(): number {
     return (this.options.nowMs ?? Date.now)();
@@ -160,21 +171,13 @@ export class EventReconciler {
     });
   }
 
-  /** Looks for due connections every tickMs until stop(); one round at a time. */
+  /** Looks for due connections at once, then every tickMs until stop(); one round at a time. */
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.round) return;
-      this.round = this.runDue()
-        .catch((error: unknown) => this.options.logger?.error({ err: error }, 'reconciler round failed'))
-        .finally(() => (this.round = undefined));
-    }, this.options.tickMs ?? DEFAULT_RECONCILE_TICK_MS);
-    this.timer.unref();
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.round;
+  /** Resolves once the round under way has finished; no round starts after. */
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 }

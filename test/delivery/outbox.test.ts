@@ -3,6 +3,7 @@
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { Store } from '../../src/store/database.js';
 import { openTestStore, type TestStore } from './store-fixture.js';
@@ -14,6 +15,8 @@ import { DeliveryWorker } from '../../src/delivery/worker.js';
 import { generateSubscriptionSecret } from '../../src/delivery/signing.js';
 import { replayDelivery } from '../../src/store/deliveries/replay.js';
 import { listDeliveryPage } from '../../src/store/deliveries/history.js';
+import { createLogger } from '../../src/log.js';
+import { eventually } from '../emulator/eventually.js';
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -273,6 +276,39 @@ describe('the delivery outbox', () => {
     w.start();
     await notice('ch_8', [sub.id]);
     w.wake();
+    await subscriber.receivedCount(1);
+    await w.stop();
+    assert.equal(subscriber.received.length, 1);
+  });
+
+  test('a worker whose claims fail logs each failure, pauses longer each time, and delivers once the store answers again', async () => {
+    const sub = await addSubscription();
+    await notice('ch_9', [sub.id]);
+    let logged = '';
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logged += chunk.toString();
+        done();
+      },
+    });
+    const claimFailures = () =>
+      logged
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as { msg: string; retryInMs: number; err: { message: string } })
+        .filter((line) => line.msg === 'claiming due deliveries failed');
+    // The table the claim reads is away: every claim fails until it is back.
+    await db.schema.alterTable('deliveries').renameTo('deliveries_away').execute();
+    const w = worker({ nowMs: Date.now, idleIntervalMs: 20, logger: createLogger({ level: 'info', destination: sink }) });
+    w.start();
+    try {
+      const failures = await eventually(async () => claimFailures(), (lines) => lines.length >= 3);
+      assert.deepEqual(failures.slice(0, 3).map((line) => line.retryInMs), [20, 40, 80], 'the pause doubles from the idle interval');
+      assert.match(failures[0]!.err.message, /deliveries/);
+      assert.equal(subscriber.received.length, 0);
+    } finally {
+      await db.schema.alterTable('deliveries_away').renameTo('deliveries').execute();
+    }
     await subscriber.receivedCount(1);
     await w.stop();
     assert.equal(subscriber.received.length, 1);

@@ -99,7 +99,8 @@ describe('the poll scheduler', () => {
     }
     // One send at a time, so arrival order is the claim order (oldest object first).
     const worker = new DeliveryWorker({ db: h.db, openSecret: () => secret, send: { allowPrivate: true }, idleIntervalMs: 20, concurrency: 1 });
-    const s = new PollScheduler({ db: h.db, stripeFor: async () => stripe, onEnqueued: () => worker.wake(), tickMs: 20 });
+    const s = new PollScheduler({ db: h.db, stripeFor: async () => stripe, tickMs: 20 });
+    s.onEnqueued(() => worker.wake());
     worker.start();
     s.start();
     try {
@@ -123,7 +124,8 @@ describe('the poll scheduler', () => {
     });
     const wakes: { listCalls: number; enqueued: number }[] = [];
     try {
-      const s = new PollScheduler({ db: h.db, stripeFor: async () => stripe, onEnqueued: (part) => wakes.push({ listCalls, enqueued: part.enqueued }) });
+      const s = new PollScheduler({ db: h.db, stripeFor: async () => stripe });
+      s.onEnqueued((part) => wakes.push({ listCalls, enqueued: part.enqueued }));
       assert.equal(await s.runDue(), 1, 'one poll');
     } finally {
       stopCounting();
