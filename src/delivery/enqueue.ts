@@ -89,6 +89,7 @@ export async function enqueueTriggerEvents(
           object_created: event.object_created,
           status: 'pending' as const,
           attempts: 0,
+          attempts_before_replay: 0,
           next_attempt_at: now,
           first_attempt_at: null,
           locked_until: claimedBy?.lockedUntil ?? null,

@@ -2,7 +2,7 @@
 // the same shapes. Timestamps are ISO 8601 text (toISOString, so they sort as text) and booleans are
 // 0/1 integers because both read and sort the same way on SQLite and PostgreSQL; JSON payloads are
 // text for the same reason.
-import type { Insertable, Selectable } from 'kysely';
+import type { ColumnType, Insertable, Selectable } from 'kysely';
 
 export interface UsersTable {
   id: string;
@@ -111,7 +111,10 @@ export interface DeliveriesTable {
   /** The object's creation time, ISO 8601: fresh deliveries go out oldest object first. */
   object_created: string;
   status: DeliveryStatus;
+  /** Attempts since the delivery was enqueued or last replayed: the backoff counts these. */
   attempts: number;
+  /** Attempts made before the last replay, so that history numbers attempts on across replays. */
+  attempts_before_replay: ColumnType<number, number | undefined, number>;
   /** Due when this is at or before now. */
   next_attempt_at: string;
   first_attempt_at: string | null;

@@ -235,6 +235,32 @@ describe('the delivery outbox', () => {
     assert.equal(await replayDelivery(db, 'msg_unknown', clockMs), undefined);
   });
 
+  test('attempt numbers run on across manual retries, while the backoff starts over after each', async () => {
+    const sub = await addSubscription();
+    await notice('ch_numbers', [sub.id]);
+    subscriber.answer(500);
+    const w = worker();
+    await w.runOnce();
+    clockMs += 24 * 60 * 60 * 1000;
+    await w.runOnce();
+    const [first] = (await listDeliveryPage(db, { subscriptionId: sub.id })).deliveries;
+    assert.equal(first?.status, 'failed');
+
+    const replayed = await replayDelivery(db, first!.id, clockMs);
+    assert.equal(replayed?.attempts, 0, 'the backoff counts from the replay');
+    assert.equal(await w.runOnce(), 1);
+    const afterOne = await db.selectFrom('deliveries').selectAll().where('id', '=', first!.id).executeTakeFirstOrThrow();
+    assert.equal(afterOne.status, 'pending', 'a fresh 24 h window after the replay');
+    assert.equal(afterOne.attempts, 1);
+
+    await replayDelivery(db, first!.id, clockMs);
+    subscriber.answer(200);
+    assert.equal(await w.runOnce(), 1);
+    const [history] = (await listDeliveryPage(db, { subscriptionId: sub.id })).deliveries;
+    assert.equal(history?.status, 'delivered');
+    assert.deepEqual(history?.attempt_history.map((a) => [a.attempt, a.status_code]), [[1, 500], [2, 500], [3, 500], [4, 200]]);
+  });
+
   test('a claimed delivery is not claimed again until its lease runs out (a crashed worker), then resent with the same id', async () => {
     const sub = await addSubscription();
     await notice('ch_5', [sub.id]);

@@ -9,13 +9,13 @@ import { statementChunks } from '../statement-rows.js';
 
 /** One attempt with the delivery's state after it, as planned by the backoff. */
 export interface PlannedAttempt {
-  claimed: Pick<DeliveryRow, 'id' | 'claim_token'>;
+  claimed: Pick<DeliveryRow, 'id' | 'claim_token' | 'attempts_before_replay'>;
   result: { status: number | null; durationMs: number; error: string | null; responseSnippet: string | null };
   /** When the send started, ms since the epoch. */
   startedAtMs: number;
   /** When it ended, ms since the epoch. */
   endedAtMs: number;
-  /** 1 for the first attempt. */
+  /** 1 for the first attempt since the delivery was enqueued or last replayed. */
   attempt: number;
   firstAttemptAt: string;
   status: DeliveryStatus;
@@ -31,7 +31,7 @@ export async function recordPlannedAttempts(db: Store, planned: readonly Planned
           chunk.map((p) => ({
             id: newTimeOrderedId('att'),
             delivery_id: p.claimed.id,
-            attempt: p.attempt,
+            attempt: p.claimed.attempts_before_replay + p.attempt,
             started_at: new Date(p.startedAtMs).toISOString(),
             duration_ms: p.result.durationMs,
             status_code: p.result.status,

@@ -13,15 +13,17 @@ export async function replayDelivery(
 ): Promise<DeliveryRow | undefined> {
   await db
     .updateTable('deliveries')
-    .set({
+    .set((eb) => ({
       status: 'pending',
+      // History numbers attempts on from here; the backoff starts over from `attempts` = 0.
+      attempts_before_replay: eb('attempts_before_replay', '+', eb.ref('attempts')),
       attempts: 0,
       first_attempt_at: null,
       next_attempt_at: new Date(nowMs).toISOString(),
       locked_until: null,
       claim_token: null,
       delivered_at: null,
-    })
+    }))
     .where('id', '=', deliveryId)
     .execute();
   return db.selectFrom('deliveries').selectAll().where('id', '=', deliveryId).executeTakeFirst();

@@ -6,6 +6,7 @@ import * as webhooks from './003_webhooks.js';
 import * as deliveryIndexes from './004_delivery_indexes.js';
 import * as masterKeyCheck from './005_master_key_check.js';
 import * as powerAutomate from './006_power_automate.js';
+import * as deliveryAttemptNumbers from './007_delivery_attempt_numbers.js';
 
 export const migrations: Record<string, Migration> = {
   '001_core': core,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '004_delivery_indexes': deliveryIndexes,
   '005_master_key_check': masterKeyCheck,
   '006_power_automate': powerAutomate,
+  '007_delivery_attempt_numbers': deliveryAttemptNumbers,
 };
