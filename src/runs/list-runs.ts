@@ -4,19 +4,12 @@
 // and no dialect-specific SQL (a UNION across the two tables would need their column types
 // matched by hand on PostgreSQL). The action-run insert path is not touched.
 import type { Kysely } from 'kysely';
-import { toRunView, type RunView } from '../actions/service.js';
 import { findTrigger } from '../connector/triggers/index.js';
 import type { OutboxDatabase } from '../delivery/outbox-tables.js';
 import { isDeliveredStatus } from '../delivery/send.js';
 import type { Store } from '../store/database.js';
 import { listRuns as listActionRuns } from '../store/runs.js';
-import type { ActionRunSchema, DeliveryRunView } from './run-view.js';
-import type { Static } from '@sinclair/typebox';
-
-// The action service builds action runs without the published schema; this fails the type check
-// the day the two shapes part (kind aside: the table's column is text, the schema's a literal).
-type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-export const actionRunSchemaMatchesView: SameShape<Omit<Static<typeof ActionRunSchema>, 'kind'>, Omit<RunView, 'kind'>> = true;
+import { toActionRunView, type ActionRunView, type DeliveryRunView } from './run-view.js';
 
 /** Runs per page when none is asked for. */
 export const DEFAULT_RUN_PAGE_SIZE = 100;
@@ -47,7 +40,7 @@ export interface RunPage {
   hasMore: boolean;
 }
 
-export type AnyRunView = (RunView & { kind: 'action' }) | DeliveryRunView;
+export type AnyRunView = ActionRunView | DeliveryRunView;
 
 export async function listDeliveryRuns(db: Kysely<OutboxDatabase>, filter: RunHistoryFilter & { limit: number }): Promise<DeliveryRunView[]> {
   let query = db
@@ -117,7 +110,7 @@ export async function listRunHistory(store: Store, outbox: Kysely<OutboxDatabase
     triggerOperation === true ? [] : listActionRuns(store, each),
     triggerOperation === false ? [] : listDeliveryRuns(outbox, each),
   ]);
-  const merged: AnyRunView[] = [...actionRuns.map((row) => ({ ...toRunView(row), kind: 'action' as const })), ...deliveryRuns];
+  const merged: AnyRunView[] = [...actionRuns.map(toActionRunView), ...deliveryRuns];
   merged.sort(newestFirst);
   return { runs: merged.slice(0, limit), hasMore: merged.length > limit };
 }
