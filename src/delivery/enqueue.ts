@@ -4,7 +4,7 @@
 // transaction or the store, so a poller can commit its cursor with the events in one transaction.
 // Rows go in batches: a 10,000-object backlog is a few hundred statements, not 30,000.
 import type { Kysely } from 'kysely';
-import { toIsoTime } from '../connector/mapping/time.js';
+import { toIsoTime } from '../time.js';
 import { newTimeOrderedId } from '../store/ids.js';
 import type { DeliveryClaim, ReadyDelivery } from './handoff.js';
 import { statementChunks } from './statement-rows.js';
