@@ -1,20 +1,18 @@
-// The one place an error escaping an action or a Stripe call becomes a ConnectorError: Stripe's
-// failures through src/stripe/errors.ts (401 → invalid_api_key, 404, 409, 502 with Stripe's request
-// id, 504 on timeout); anything else is a 500 whose text is never shown (it could carry a key or a
-// stack trace).
-import { ConnectorError } from '../errors.js';
-import { toConnectorError } from '../stripe/errors.js';
+// The one place an action's failure becomes its answer: whatever `run` threw, mapped once by
+// src/stripe/errors.ts (401 → invalid_api_key, 404, 409, 502 with Stripe's request id, 504 on
+// timeout; anything unexpected a 500 whose text is never shown), a missing or taken object named
+// as the action declares it (ActionDefinition.subject).
+import type { ActionDefinition } from '../connector/define.js';
+import type { ConnectorError } from '../errors.js';
+import { asConnectorError, type StripeSubject } from '../stripe/errors.js';
 
-export function asConnectorError(error: unknown): ConnectorError {
-  const mapped = toConnectorError(error);
-  if (mapped.status === 500) {
-    return new ConnectorError(500, 'internal_error', 'The connector failed unexpectedly; see the server log');
-  }
-  return mapped;
+/** The object an action call addressed: the declared subject with the input's `id`, if both are there. */
+export function subjectOf(action: ActionDefinition, input: unknown): StripeSubject | undefined {
+  if (action.subject === undefined || typeof input !== 'object' || input === null || !('id' in input)) return undefined;
+  const { id } = input;
+  return typeof id === 'string' && id !== '' ? { what: action.subject, id } : undefined;
 }
 
-/** HTTP status of a Stripe SDK error, if any. */
-export function stripeStatusOf(error: unknown): number | undefined {
-  const status = (error as { statusCode?: unknown } | null)?.statusCode;
-  return typeof status === 'number' ? status : undefined;
+export function actionFailure(action: ActionDefinition, input: unknown, error: unknown): ConnectorError {
+  return asConnectorError(error, subjectOf(action, input));
 }

@@ -1,18 +1,19 @@
 // Runs one action for one user through one of their connections: the connection is checked for
 // ownership, the call counted against the connection's throttle, the body validated against the
-// action's input schema, and only then the action's run is called. Every call that reaches run is
-// recorded in the run history, success or failure; a call refused before (404, 429, 400) is not,
-// so bad input leaves nothing stored.
+// action's input schema, and only then the action's run is called; what run throws becomes the
+// answer here, once (./failure.ts). Every call that reaches run is recorded in the run history,
+// success or failure; a call refused before (404, 429, 400) is not, so bad input leaves nothing
+// stored.
 import { performance } from 'node:perf_hooks';
 import type { ActionDefinition } from '../connector/define.js';
 import { ConnectorError, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/database.js';
 import { newId } from '../store/ids.js';
-import type { ConnectionRow, RunRow } from '../store/schema.js';
+import type { ConnectionRow } from '../store/schema.js';
 import type { ConnectionService } from '../connections/service.js';
 import { stripeRequestIdOf } from '../stripe/errors.js';
-import { asConnectorError } from './failure.js';
+import { actionFailure } from './failure.js';
 import { deriveIdempotencyKey } from './idempotency.js';
 import { compileValidator, type InputValidator } from './input-validator.js';
 import { observeRequestIds, type CallRecord } from './request-id.js';
@@ -32,36 +33,6 @@ export interface ActionCall {
    * null: that read found no connection of this user with this id. Undefined: read it here.
    */
   connection?: ConnectionRow | null | undefined;
-}
-
-export interface RunView {
-  id: string;
-  kind: string;
-  connection: string;
-  operation: string;
-  status: 'succeeded' | 'failed';
-  durationMs: number;
-  stripeRequestId: string | null;
-  input: unknown;
-  output: unknown;
-  error: unknown;
-  createdAt: string;
-}
-
-export function toRunView(row: RunRow): RunView {
-  return {
-    id: row.id,
-    kind: row.kind,
-    connection: row.connection_id,
-    operation: row.operation,
-    status: row.status,
-    durationMs: row.duration_ms,
-    stripeRequestId: row.stripe_request_id,
-    input: JSON.parse(row.input),
-    output: row.output === null ? null : JSON.parse(row.output),
-    error: row.error === null ? null : JSON.parse(row.error),
-    createdAt: row.created_at,
-  };
 }
 
 export interface PublishedAction {
@@ -140,7 +111,7 @@ export class ActionService {
     try {
       output = await action.definition.run({ stripe: observeRequestIds(stripe, record), idempotencyKey }, input);
     } catch (error) {
-      failure = asConnectorError(error);
+      failure = actionFailure(action.definition, input, error);
       record.stripeRequestId ??= stripeRequestIdOf(error);
       if (failure.status >= 500) {
         this.options.logger.error({ err: error, operation: call.operation, connectionId: connection.id }, 'action failed');

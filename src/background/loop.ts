@@ -2,6 +2,7 @@
 // worker's claims): a round of work, then a pause, until stop(). Each loop keeps its own timing in
 // what its round returns; what they share lives here: one round at a time, wake() to look now,
 // stop() that waits for the round under way, and a growing pause after failed rounds.
+import { exponentialDelayMs } from '../backoff.js';
 import type { Logger } from '../log.js';
 
 /** What a round asks of the loop: the pause before the next one, or 'idle' for the loop's idle pause. */
@@ -26,12 +27,6 @@ export interface BackgroundLoopOptions {
   /** The log message of a failed round, e.g. 'poll round failed'. */
   failureMessage: string;
   logger?: Logger | undefined;
-}
-
-/** The pause after `failures` consecutive failed rounds (≥ 1). */
-export function failureDelayMs(failures: number, firstMs: number, maxMs: number): number {
-  // 2 ** 30 already dwarfs any ceiling; bounding the exponent keeps the arithmetic finite.
-  return Math.min(maxMs, firstMs * 2 ** Math.min(failures - 1, 30));
 }
 
 export class BackgroundLoop {
@@ -90,11 +85,11 @@ export class BackgroundLoop {
       return result === 'idle' ? this.options.idleDelayMs : result.nextDelayMs;
     } catch (error) {
       this.failures += 1;
-      const retryInMs = failureDelayMs(
-        this.failures,
-        this.options.firstFailureDelayMs ?? this.options.idleDelayMs,
-        this.options.maxFailureDelayMs ?? DEFAULT_MAX_FAILURE_DELAY_MS,
-      );
+      const retryInMs = exponentialDelayMs({
+        failures: this.failures,
+        firstDelayMs: this.options.firstFailureDelayMs ?? this.options.idleDelayMs,
+        maxDelayMs: this.options.maxFailureDelayMs ?? DEFAULT_MAX_FAILURE_DELAY_MS,
+      });
       this.options.logger?.error({ err: error, failures: this.failures, retryInMs }, this.options.failureMessage);
       return retryInMs;
     }

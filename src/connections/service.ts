@@ -13,7 +13,7 @@ import {
   listOwnedConnections,
 } from '../store/connections.js';
 import { createStripeClient } from '../stripe/client.js';
-import { asConnectorError, stripeStatusOf } from '../actions/failure.js';
+import { asConnectorError, stripeStatusOf } from '../stripe/errors.js';
 import { allowedApiOrigins, checkApiBase } from './api-base.js';
 import type { KeyCipher } from './key-cipher.js';
 import { checkKeyForm, keyHint } from './key-form.js';

@@ -23,6 +23,20 @@ export interface ActionDefinition<I extends TSchema = TSchema, O extends TSchema
   description: string;
   input: I;
   output: O;
+  /**
+   * The Stripe object the action addresses ("customer", "product"), so that Stripe's answer that
+   * it is missing or taken is told in the user's words: `No customer with id "cus_…"`, `A product
+   * with id "…" already exists`. Its id is the input's `id` when the input has one; without one,
+   * Stripe's own message is passed on. Default: none. The action service applies it
+   * (src/actions/failure.ts); `run` lets Stripe's errors through unchanged.
+   */
+  subject?: string;
+  /**
+   * A method, not a function-typed property, on purpose: its parameter is then compared
+   * bivariantly, so a registry typed `ActionDefinition[]` (input: unknown) holds actions with
+   * specific inputs. Sound here because the action service calls `run` only with input that has
+   * passed `input`'s validation.
+   */
   run(ctx: ActionContext, input: Static<I>): Promise<Static<O>>;
 }
 

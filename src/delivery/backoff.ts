@@ -3,7 +3,9 @@
 // at random between half and all of its nominal value so that a subscriber that comes back is not
 // hit by every waiting delivery in the same second. Retries go on while less than 24 h have passed
 // since the first attempt (DESIGN.md: "retried … for at least 24 h"); the first failure at or past
-// 24 h marks the delivery failed (it can still be replayed).
+// 24 h marks the delivery failed (it can still be replayed). The doubling itself is src/backoff.ts,
+// shared with failed polls and the Stripe client's retries.
+import { exponentialDelayMs } from '../backoff.js';
 
 export interface BackoffPolicy {
   /** Nominal delay after the first failed attempt. Default 5_000 ms. */
@@ -45,8 +47,7 @@ export function nextAttempt(
 ): NextAttempt {
   if (!Number.isInteger(attempts) || attempts < 1) throw new RangeError('attempts must be an integer ≥ 1');
   if (nowMs - firstAttemptAtMs >= policy.retryForMs) return { failed: true };
-  // 2 ** 40 already dwarfs any ceiling; bounding the exponent keeps the arithmetic finite.
-  const nominalMs = Math.min(policy.maxDelayMs, policy.firstDelayMs * 2 ** Math.min(attempts - 1, 40));
+  const nominalMs = exponentialDelayMs({ failures: attempts, firstDelayMs: policy.firstDelayMs, maxDelayMs: policy.maxDelayMs });
   const delayMs = Math.round(nominalMs * (1 - policy.jitterRatio * random()));
   return { retryAtMs: nowMs + delayMs };
 }

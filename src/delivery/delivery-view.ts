@@ -3,9 +3,9 @@
 // bookkeeping (claim token, lease). The schema is published in /openapi.json; the function's
 // return type is the schema's static type, so the two cannot drift apart.
 import { Type, type Static } from '@sinclair/typebox';
+import { nullable } from '../nullable.js';
 import type { DeliveryAttemptRow, DeliveryRow } from '../store/schema.js';
 
-const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 const dateTime = (description?: string) => Type.String({ format: 'date-time', ...(description ? { description } : {}) });
 
 export const DeliveryAttemptSchema = Type.Object({

@@ -3,7 +3,7 @@
 // crash, a webhook and a poll, Stripe sending an event twice) inserts nothing new. Takes a
 // transaction or the store, so a poller can commit its cursor with the events in one transaction.
 // Rows go in batches: a 10,000-object backlog is a few hundred statements, not 30,000.
-import { toIsoTime } from '../connector/mapping/time.js';
+import { toIsoTime } from '../time.js';
 import type { Store } from '../store/database.js';
 import { insertNewClaimedDeliveries, insertNewDeliveries } from '../store/deliveries/enqueue.js';
 import { newTimeOrderedId } from '../store/ids.js';

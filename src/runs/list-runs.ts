@@ -3,19 +3,12 @@
 // (src/store/runs.ts, src/store/delivery-attempts.ts), each newest first and cut at `limit`, then a merge: the newest `limit` of the union are among those,
 // and no dialect-specific SQL (a UNION across the two tables would need their column types
 // matched by hand on PostgreSQL). The action-run insert path is not touched.
-import { toRunView, type RunView } from '../actions/service.js';
 import { findTrigger } from '../connector/triggers/index.js';
 import { isDeliveredStatus } from '../delivery/send.js';
 import type { Store } from '../store/database.js';
 import { findDeliveryAttemptOfUser, listDeliveryAttemptsOfUser } from '../store/delivery-attempts.js';
 import { findRunOfUser, listRuns as listActionRuns } from '../store/runs.js';
-import type { ActionRunSchema, DeliveryRunView } from './run-view.js';
-import type { Static } from '@sinclair/typebox';
-
-// The action service builds action runs without the published schema; this fails the type check
-// the day the two shapes part (kind aside: the table's column is text, the schema's a literal).
-type SameShape<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-export const actionRunSchemaMatchesView: SameShape<Omit<Static<typeof ActionRunSchema>, 'kind'>, Omit<RunView, 'kind'>> = true;
+import { toActionRunView, type ActionRunView, type DeliveryRunView } from './run-view.js';
 
 /** Runs per page when none is asked for. */
 export const DEFAULT_RUN_PAGE_SIZE = 100;
@@ -46,7 +39,7 @@ export interface RunPage {
   hasMore: boolean;
 }
 
-export type AnyRunView = (RunView & { kind: 'action' }) | DeliveryRunView;
+export type AnyRunView = ActionRunView | DeliveryRunView;
 
 export async function listDeliveryRuns(db: Store, filter: RunHistoryFilter & { limit: number }): Promise<DeliveryRunView[]> {
   const rows = await listDeliveryAttemptsOfUser(db, {
@@ -99,7 +92,7 @@ export async function listRunHistory(db: Store, filter: RunHistoryFilter): Promi
     triggerOperation === true ? [] : listActionRuns(db, each),
     triggerOperation === false ? [] : listDeliveryRuns(db, each),
   ]);
-  const merged: AnyRunView[] = [...actionRuns.map((row) => ({ ...toRunView(row), kind: 'action' as const })), ...deliveryRuns];
+  const merged: AnyRunView[] = [...actionRuns.map(toActionRunView), ...deliveryRuns];
   merged.sort(newestFirst);
   return { runs: merged.slice(0, limit), hasMore: merged.length > limit };
 }

@@ -2,7 +2,10 @@
 // trigger deliveries"): an action call, as recorded by the action service, and one attempt to
 // deliver a trigger event to a subscriber. Both carry id, kind, connection, operation, status,
 // durationMs and createdAt, so a client can list them together and tell them apart by `kind`.
+// The views' types are the schemas' static types, so the published shapes and what is sent cannot
+// drift apart.
 import { Type, type Static } from '@sinclair/typebox';
+import type { RunRow } from '../store/schema.js';
 
 const common = {
   id: Type.String(),
@@ -35,4 +38,22 @@ export const DeliveryRunSchema = Type.Object({
 
 export const RunSchema = Type.Union([ActionRunSchema, DeliveryRunSchema]);
 
+export type ActionRunView = Static<typeof ActionRunSchema>;
 export type DeliveryRunView = Static<typeof DeliveryRunSchema>;
+
+/** An action run as the action service recorded it (the `runs` table), input, output and error parsed. */
+export function toActionRunView(row: RunRow): ActionRunView {
+  return {
+    id: row.id,
+    kind: 'action',
+    connection: row.connection_id,
+    operation: row.operation,
+    status: row.status,
+    durationMs: row.duration_ms,
+    stripeRequestId: row.stripe_request_id,
+    input: JSON.parse(row.input),
+    output: row.output === null ? null : JSON.parse(row.output),
+    error: row.error === null ? null : JSON.parse(row.error),
+    createdAt: row.created_at,
+  };
+}

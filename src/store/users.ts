@@ -10,10 +10,6 @@ export async function findAdminUser(db: Store): Promise<UserRow | undefined> {
   return db.selectFrom('users').selectAll().where('is_admin', '=', 1).orderBy('created_at').limit(1).executeTakeFirst();
 }
 
-export async function findUser(db: Store, id: string): Promise<UserRow | undefined> {
-  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-}
-
 export async function isAdminUser(db: Store, id: string): Promise<boolean> {
   const row = await db.selectFrom('users').select('is_admin').where('id', '=', id).executeTakeFirst();
   return row?.is_admin === 1;

@@ -1,7 +1,8 @@
-// Stripe's failures in the connector's words (DESIGN.md, "HTTP API" error contract). Runs after
-// the retry policy has given up, so a 429/5xx seen here is final. Messages are built here from
-// Stripe's structured fields; Stripe's own text is passed on only where it names the caller's
-// input, never for authentication failures (Stripe echoes part of the key there).
+// Stripe's failures in the connector's words (DESIGN.md, "HTTP API" error contract): the one
+// module that reads a Stripe SDK error. Runs after the retry policy has given up, so a 429/5xx seen
+// here is final. Messages are built here from Stripe's structured fields; Stripe's own text is
+// passed on only where it names the caller's input, never for authentication failures (Stripe
+// echoes part of the key there).
 import Stripe from 'stripe';
 import { ConnectorError, invalidInput, notFound } from '../errors.js';
 
@@ -18,6 +19,12 @@ function inputFieldOf(param: string | undefined): string {
   if (param === 'metadata[caption]' || param === 'metadata') return 'caption';
   const bracket = param.indexOf('[');
   return bracket === -1 ? param : param.slice(0, bracket);
+}
+
+/** HTTP status of a Stripe SDK error, if any. */
+export function stripeStatusOf(error: unknown): number | undefined {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
 }
 
 export function stripeRequestIdOf(error: unknown): string | undefined {
@@ -72,4 +79,17 @@ export function toConnectorError(error: unknown, subject?: StripeSubject): Conne
   }
   const statusClause = status ? `HTTP ${status}` : 'an error';
   return new ConnectorError(502, 'stripe_error', `Stripe answered ${statusClause} after retries (${requestIdClause(requestId)})`);
+}
+
+/**
+ * toConnectorError for an answer a user reads (an action's, a connection check's): anything that
+ * is not a Stripe failure or a deliberate 4xx/502/504 is a 500 whose text is never shown, since it
+ * could carry a key or a stack trace.
+ */
+export function asConnectorError(error: unknown, subject?: StripeSubject): ConnectorError {
+  const mapped = toConnectorError(error, subject);
+  if (mapped.status === 500) {
+    return new ConnectorError(500, 'internal_error', 'The connector failed unexpectedly; see the server log');
+  }
+  return mapped;
 }

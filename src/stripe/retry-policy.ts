@@ -4,6 +4,7 @@
 // backoff, and obey the Stripe-Should-Retry header when present — `true` retries even a status we
 // would not, `false` never retries. Every retry resends the same Idempotency-Key (the headers
 // are reused as-is), so a write that did land is replayed by Stripe, not repeated.
+import { exponentialDelayMs } from '../backoff.js';
 
 export interface RetryPolicy {
   /** Retries after the first attempt. Default 3 (4 attempts): ~3.5 s of waiting at most with the defaults below. */
@@ -41,7 +42,7 @@ export function nextRetryDelayMs(
     const retryable = outcome.shouldRetryHeader === 'true' || outcome.status === 429 || outcome.status >= 500;
     if (!retryable) return null;
   }
-  const ceilingMs = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** retriesSoFar);
+  const ceilingMs = exponentialDelayMs({ failures: retriesSoFar + 1, firstDelayMs: policy.initialDelayMs, maxDelayMs: policy.maxDelayMs });
   // "Equal jitter": half fixed, half random, so concurrent retries spread out but never collapse to 0.
   return ceilingMs / 2 + random() * (ceilingMs / 2);
 }

@@ -6,6 +6,7 @@
 import type Stripe from 'stripe';
 import type { TriggerDefinition } from '../connector/define.js';
 import { findTrigger } from '../connector/triggers/index.js';
+import { exponentialDelayMs } from '../backoff.js';
 import type { Logger } from '../log.js';
 import { BackgroundLoop } from '../background/loop.js';
 import type { Store } from '../store/database.js';
@@ -102,7 +103,7 @@ export class PollScheduler {
       }
     } catch (error) {
       const count = (this.failures.get(key(poll))?.count ?? 0) + 1;
-      const pauseMs = Math.min(FAILED_POLL_MAX_PAUSE_MS, FAILED_POLL_FIRST_PAUSE_MS * 2 ** Math.min(count - 1, 20));
+      const pauseMs = exponentialDelayMs({ failures: count, firstDelayMs: FAILED_POLL_FIRST_PAUSE_MS, maxDelayMs: FAILED_POLL_MAX_PAUSE_MS });
       this.failures.set(key(poll), { count, retryAtMs: now() + pauseMs });
       this.options.logger?.warn(
         { ...poll, failures: count, retryInMs: pauseMs, err: error },

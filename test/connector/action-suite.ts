@@ -9,7 +9,9 @@ import type Stripe from 'stripe';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
-import { findAction } from '../../src/connector/actions/index.js';
+import { actionFailure } from '../../src/actions/failure.js';
+import { actions } from '../../src/connector/actions/index.js';
+import type { ActionContext, ActionDefinition } from '../../src/connector/define.js';
 import { createStripeClient } from '../../src/stripe/client.js';
 import { ConnectorError } from '../../src/errors.js';
 import type { Peer, PeerName, RunningPeer } from './peers.js';
@@ -20,7 +22,7 @@ export interface ActionHarness {
   apiBase: string;
   /** The client the actions use, also for arranging and checking state directly. */
   stripe: Stripe;
-  /** Runs an action's `run` as the HTTP route would, with a fresh idempotency key unless given. */
+  /** Runs an action as the action service does (runAction), with a fresh idempotency key unless given. */
   run(name: string, input: unknown, idempotencyKey?: string): Promise<Record<string, unknown>>;
   /** Runs an action that must fail; returns the ConnectorError. */
   runFailing(name: string, input: unknown): Promise<ConnectorError>;
@@ -36,10 +38,26 @@ export interface ActionCase {
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats.default(ajv);
 
+/** The registered action of this name. */
+export function actionNamed(name: string): ActionDefinition {
+  const action = actions.find((candidate) => candidate.name === name);
+  assert.ok(action, `no action ${name}`);
+  return action;
+}
+
+/** Runs an action's `run`, its failure answered as the action service answers it (actionFailure). */
+export async function runAction(name: string, ctx: ActionContext, input: unknown): Promise<Record<string, unknown>> {
+  const action = actionNamed(name);
+  try {
+    return (await action.run(ctx, input)) as Record<string, unknown>;
+  } catch (error) {
+    throw actionFailure(action, input, error);
+  }
+}
+
 /** Fails unless `value` satisfies the action's documented output schema exactly. */
 export function assertMatchesOutputSchema(actionName: string, value: unknown): void {
-  const action = findAction(actionName);
-  assert.ok(action, `no action ${actionName}`);
+  const action = actionNamed(actionName);
   const validate = ajv.compile(action.output as TSchema);
   assert.ok(validate(value), `${actionName} output breaks its schema: ${ajv.errorsText(validate.errors)}`);
 }
@@ -58,11 +76,7 @@ export function runActionSuite(peer: Peer, cases: ActionCase[]): void {
         requestsPerSecond: false,
         retryPolicy: { initialDelayMs: 10, maxDelayMs: 50 },
       });
-      const run = async (name: string, input: unknown, idempotencyKey: string = randomUUID()) => {
-        const action = findAction(name);
-        assert.ok(action, `no action ${name}`);
-        return (await action.run({ stripe, idempotencyKey }, input as never)) as Record<string, unknown>;
-      };
+      const run = (name: string, input: unknown, idempotencyKey: string = randomUUID()) => runAction(name, { stripe, idempotencyKey }, input);
       harness = {
         peer: peer.name,
         apiBase: running.url,

@@ -54,6 +54,8 @@ describe('the five actions over the HTTP API', () => {
     assert.equal(res.statusCode, 404);
     assert.equal(res.json().error.code, 'not_found');
     assert.match(res.json().error.message, /cus_missingOverHttp/);
+    // In the connector's words (the action's declared subject), not Stripe's "No such customer".
+    assert.equal(res.json().error.message, 'No customer with id "cus_missingOverHttp"');
   });
 
   test('createProduct with a taken id is a 409; updateProduct without name is a 400 naming name', async () => {
@@ -64,6 +66,7 @@ describe('the five actions over the HTTP API', () => {
     const taken = await action('createProduct', { id: 'prod_overHttp1', name: 'Other' });
     assert.equal(taken.statusCode, 409);
     assert.match(taken.json().error.message, /prod_overHttp1/);
+    assert.deepEqual(taken.json().error, { code: 'conflict', message: 'A product with id "prod_overHttp1" already exists' });
     const nameless = await action('updateProduct', { id: 'prod_overHttp1' });
     assert.equal(nameless.statusCode, 400);
     assert.match(JSON.stringify(nameless.json().error), /name/);

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type Stripe from 'stripe';
-import { toIsoTime } from '../../src/connector/mapping/time.js';
+import { toIsoTime } from '../../src/time.js';
 import { toCustomerResponse } from '../../src/connector/mapping/customer.js';
 import { parseProductImages, toProductParams, toProductResponse } from '../../src/connector/mapping/product.js';
 import { ConnectorError } from '../../src/errors.js';

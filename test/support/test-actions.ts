@@ -37,4 +37,4 @@ export const failing = defineAction({
   },
 });
 
-export const testActions: ActionDefinition[] = [standInCreateCustomer as unknown as ActionDefinition, failing as unknown as ActionDefinition];
+export const testActions: ActionDefinition[] = [standInCreateCustomer, failing];

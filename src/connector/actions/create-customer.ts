@@ -3,7 +3,6 @@ import { defineAction } from '../define.js';
 import { toCustomerResponse } from '../mapping/customer.js';
 import { CustomerDescription, CustomerEmail } from '../schemas/customer-input.js';
 import { CustomerResponseSchema } from '../schemas/customer.js';
-import { toConnectorError } from '../../stripe/errors.js';
 
 export const createCustomer = defineAction({
   name: 'createCustomer',
@@ -14,19 +13,16 @@ export const createCustomer = defineAction({
     { additionalProperties: false },
   ),
   output: CustomerResponseSchema,
+  subject: 'customer',
   async run({ stripe, idempotencyKey }, input) {
-    try {
-      // Empty strings are left out: a new customer has nothing to unset.
-      const customer = await stripe.customers.create(
-        {
-          ...(input.description ? { description: input.description } : {}),
-          ...(input.email ? { email: input.email } : {}),
-        },
-        { idempotencyKey },
-      );
-      return toCustomerResponse(customer);
-    } catch (error) {
-      throw toConnectorError(error);
-    }
+    // Empty strings are left out: a new customer has nothing to unset.
+    const customer = await stripe.customers.create(
+      {
+        ...(input.description ? { description: input.description } : {}),
+        ...(input.email ? { email: input.email } : {}),
+      },
+      { idempotencyKey },
+    );
+    return toCustomerResponse(customer);
   },
 });

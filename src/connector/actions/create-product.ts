@@ -4,7 +4,6 @@ import { defineAction } from '../define.js';
 import { toProductParams, toProductResponse } from '../mapping/product.js';
 import { ProductCaption, ProductDescription, ProductId, ProductImages, ProductName, ProductUrl } from '../schemas/product-input.js';
 import { ProductResponseSchema } from '../schemas/product.js';
-import { toConnectorError } from '../../stripe/errors.js';
 
 export const createProduct = defineAction({
   name: 'createProduct',
@@ -24,6 +23,7 @@ export const createProduct = defineAction({
     { additionalProperties: false },
   ),
   output: ProductResponseSchema,
+  subject: 'product',
   async run({ stripe, idempotencyKey }, input) {
     const params: Stripe.ProductCreateParams = {
       ...(toProductParams(input, 'create') as Stripe.ProductCreateParams),
@@ -33,10 +33,6 @@ export const createProduct = defineAction({
       shippable: input.shippable ?? true,
       ...(input.id ? { id: input.id } : {}),
     };
-    try {
-      return toProductResponse(await stripe.products.create(params, { idempotencyKey }));
-    } catch (error) {
-      throw toConnectorError(error, input.id ? { what: 'product', id: input.id } : undefined);
-    }
+    return toProductResponse(await stripe.products.create(params, { idempotencyKey }));
   },
 });

@@ -5,7 +5,6 @@ import { toCustomerResponse } from '../mapping/customer.js';
 import { CustomerId } from '../schemas/customer-input.js';
 import { CustomerResponseSchema } from '../schemas/customer.js';
 import { notFound } from '../../errors.js';
-import { toConnectorError } from '../../stripe/errors.js';
 
 export const getCustomer = defineAction({
   name: 'getCustomer',
@@ -13,16 +12,12 @@ export const getCustomer = defineAction({
   description: 'Reads one Stripe customer by id.',
   input: Type.Object({ id: CustomerId }, { additionalProperties: false }),
   output: CustomerResponseSchema,
+  subject: 'customer',
   async run({ stripe }, input) {
-    const subject = { what: 'customer', id: input.id };
-    try {
-      const customer = await stripe.customers.retrieve(input.id);
-      // Stripe answers a deleted customer with 200 and a {id, deleted: true} stub; to the user
-      // the customer is gone, as documented (an unknown or deleted customer is a 404).
-      if (customer.deleted) throw notFound(subject.what, subject.id);
-      return toCustomerResponse(customer, await fetchDiscountCoupon(stripe, customer));
-    } catch (error) {
-      throw toConnectorError(error, subject);
-    }
+    const customer = await stripe.customers.retrieve(input.id);
+    // Stripe answers a deleted customer with 200 and a {id, deleted: true} stub; to the user
+    // the customer is gone, as documented (an unknown or deleted customer is a 404).
+    if (customer.deleted) throw notFound('customer', input.id);
+    return toCustomerResponse(customer, await fetchDiscountCoupon(stripe, customer));
   },
 });

@@ -12,8 +12,4 @@ export const actions: ActionDefinition[] = [
   updateCustomer,
   createProduct,
   updateProduct,
-] as unknown as ActionDefinition[];
-
-export function findAction(name: string): ActionDefinition | undefined {
-  return actions.find((action) => action.name === name);
-}
+];

@@ -5,7 +5,6 @@ import { fetchDiscountCoupon } from '../customer-coupon.js';
 import { toCustomerResponse } from '../mapping/customer.js';
 import { CustomerDescription, CustomerEmail, CustomerId } from '../schemas/customer-input.js';
 import { CustomerResponseSchema } from '../schemas/customer.js';
-import { toConnectorError } from '../../stripe/errors.js';
 
 export const updateCustomer = defineAction({
   name: 'updateCustomer',
@@ -16,17 +15,13 @@ export const updateCustomer = defineAction({
     { additionalProperties: false },
   ),
   output: CustomerResponseSchema,
+  subject: 'customer',
   async run({ stripe, idempotencyKey }, input) {
-    const subject = { what: 'customer', id: input.id };
     // Passed through as given: Stripe itself reads "" as "unset" and leaves absent fields alone.
     const params: Stripe.CustomerUpdateParams = {};
     if (input.description !== undefined) params.description = input.description;
     if (input.email !== undefined) params.email = input.email;
-    try {
-      const customer = await stripe.customers.update(input.id, params, { idempotencyKey });
-      return toCustomerResponse(customer, await fetchDiscountCoupon(stripe, customer));
-    } catch (error) {
-      throw toConnectorError(error, subject);
-    }
+    const customer = await stripe.customers.update(input.id, params, { idempotencyKey });
+    return toCustomerResponse(customer, await fetchDiscountCoupon(stripe, customer));
   },
 });

@@ -3,7 +3,6 @@ import { defineAction } from '../define.js';
 import { toProductParams, toProductResponse } from '../mapping/product.js';
 import { ProductCaption, ProductDescription, ProductId, ProductImages, ProductName, ProductUrl } from '../schemas/product-input.js';
 import { ProductResponseSchema } from '../schemas/product.js';
-import { toConnectorError } from '../../stripe/errors.js';
 
 export const updateProduct = defineAction({
   name: 'updateProduct',
@@ -23,13 +22,10 @@ export const updateProduct = defineAction({
     { additionalProperties: false },
   ),
   output: ProductResponseSchema,
+  subject: 'product',
   async run({ stripe, idempotencyKey }, input) {
     const { id, ...fields } = input;
     const params = toProductParams(fields, 'update');
-    try {
-      return toProductResponse(await stripe.products.update(id, params, { idempotencyKey }));
-    } catch (error) {
-      throw toConnectorError(error, { what: 'product', id });
-    }
+    return toProductResponse(await stripe.products.update(id, params, { idempotencyKey }));
   },
 });

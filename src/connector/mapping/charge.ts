@@ -4,9 +4,9 @@
 // retired). Both are read when an older Stripe-Version still sends them and are null otherwise.
 import { Type, type Static } from '@sinclair/typebox';
 import type Stripe from 'stripe';
-import { nullable } from './nullable.js';
+import { nullable } from '../../nullable.js';
 import { idOf } from './expandable.js';
-import { toIsoTime } from './time.js';
+import { toIsoTime } from '../../time.js';
 
 export const ChargeOutcomeSchema = Type.Object(
   {

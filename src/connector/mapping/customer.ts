@@ -2,13 +2,8 @@
 // docs/field-mapping.md is this file in prose; change both together.
 import type Stripe from 'stripe';
 import type { CouponOutput, CustomerResponse, DiscountOutput } from '../schemas/customer.js';
-import { toIsoTime } from './time.js';
-
-/** An id, whether Stripe sent it bare or expanded into its object. */
-function idOf(value: string | { id: string } | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  return typeof value === 'string' ? value : value.id;
-}
+import { toIsoTime } from '../../time.js';
+import { idOf } from './expandable.js';
 
 /**
  * The coupon behind a discount, in either shape Stripe has used: since 2025-09-30.clover it sits

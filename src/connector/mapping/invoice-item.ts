@@ -3,9 +3,9 @@
 // (2025-03-31.basil); an older Stripe-Version still sends it at the top level, read as a fallback.
 import { Type, type Static } from '@sinclair/typebox';
 import type Stripe from 'stripe';
-import { nullable } from './nullable.js';
+import { nullable } from '../../nullable.js';
 import { idOf } from './expandable.js';
-import { toIsoTime } from './time.js';
+import { toIsoTime } from '../../time.js';
 
 export const InvoiceItemSchema = Type.Object(
   {

@@ -5,9 +5,9 @@ import { Type, type Static } from '@sinclair/typebox';
 import type Stripe from 'stripe';
 import { ConnectorError } from '../../errors.js';
 import type { TriggerListPage, TriggerListParams } from '../define.js';
-import { nullable } from './nullable.js';
+import { nullable } from '../../nullable.js';
 import { idOf } from './expandable.js';
-import { toIsoTime } from './time.js';
+import { toIsoTime } from '../../time.js';
 
 export const ORDER_STATUSES = ['created', 'paid', 'canceled', 'fulfilled', 'returned'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];

@@ -3,7 +3,7 @@
 import type Stripe from 'stripe';
 import { invalidInput } from '../../errors.js';
 import type { ProductResponse } from '../schemas/product.js';
-import { toIsoTime } from './time.js';
+import { toIsoTime } from '../../time.js';
 
 /**
  * `caption` was a field of the retired `type=good` products and is gone from today's product

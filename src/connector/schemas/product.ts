@@ -1,18 +1,19 @@
 // Product_Response exactly as DESIGN.md documents it; `null` wherever Stripe has no value.
 import { Type, type Static } from '@sinclair/typebox';
+import { nullable } from '../../nullable.js';
 
 export const ProductResponseSchema = Type.Object(
   {
     id: Type.String(),
     active: Type.Boolean(),
-    caption: Type.Union([Type.String(), Type.Null()]),
+    caption: nullable(Type.String()),
     created: Type.String({ format: 'date-time' }),
-    description: Type.Union([Type.String(), Type.Null()]),
+    description: nullable(Type.String()),
     images: Type.Array(Type.String()),
     name: Type.String(),
-    shippable: Type.Union([Type.Boolean(), Type.Null()]),
+    shippable: nullable(Type.Boolean()),
     updated: Type.String({ format: 'date-time' }),
-    url: Type.Union([Type.String(), Type.Null()]),
+    url: nullable(Type.String()),
   },
   { title: 'Product_Response', additionalProperties: false },
 );

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { defineTrigger } from '../define.js';
+import { listByCreated } from './list-by-created.js';
 import { ChargeSchema, toChargeResponse } from '../mapping/charge.js';
 
 export const chargeAdded = defineTrigger({
@@ -11,13 +12,7 @@ export const chargeAdded = defineTrigger({
   // A charge announces itself with the first of these, depending on how it went; later ones are
   // status changes of the same charge, so the outbox's (subscription, object id) key keeps one.
   eventTypes: ['charge.pending', 'charge.succeeded', 'charge.failed'],
-  async listPage(stripe, { createdGte, createdLt, startingAfter, limit }) {
-    return stripe.charges.list({
-      created: createdLt === undefined ? { gte: createdGte } : { gte: createdGte, lt: createdLt },
-      limit,
-      ...(startingAfter === undefined ? {} : { starting_after: startingAfter }),
-    });
-  },
+  listPage: listByCreated((stripe) => stripe.charges),
   createdOf: (charge: Stripe.Charge) => charge.created,
   map: toChargeResponse,
 });

@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { defineTrigger } from '../define.js';
+import { listByCreated } from './list-by-created.js';
 import { toCustomerResponse } from '../mapping/customer.js';
 import { CustomerResponseSchema } from '../schemas/customer.js';
 
@@ -10,13 +11,7 @@ export const customerAdded = defineTrigger({
   output: CustomerResponseSchema,
   objectType: 'customer',
   eventTypes: ['customer.created'],
-  async listPage(stripe, { createdGte, createdLt, startingAfter, limit }) {
-    return stripe.customers.list({
-      created: createdLt === undefined ? { gte: createdGte } : { gte: createdGte, lt: createdLt },
-      limit,
-      ...(startingAfter === undefined ? {} : { starting_after: startingAfter }),
-    });
-  },
+  listPage: listByCreated((stripe) => stripe.customers),
   createdOf: (customer: Stripe.Customer) => customer.created,
   // The same mapping as getCustomer. Today's API gives a discount's coupon as a bare id; the event
   // carries that id (the coupon's other fields null) rather than spend a Stripe call per customer.

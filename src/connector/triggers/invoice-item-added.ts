@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { defineTrigger } from '../define.js';
+import { listByCreated } from './list-by-created.js';
 import { InvoiceItemSchema, toInvoiceItemResponse } from '../mapping/invoice-item.js';
 
 export const invoiceItemAdded = defineTrigger({
@@ -9,13 +10,7 @@ export const invoiceItemAdded = defineTrigger({
   output: InvoiceItemSchema,
   objectType: 'invoiceitem',
   eventTypes: ['invoiceitem.created'],
-  async listPage(stripe, { createdGte, createdLt, startingAfter, limit }) {
-    return stripe.invoiceItems.list({
-      created: createdLt === undefined ? { gte: createdGte } : { gte: createdGte, lt: createdLt },
-      limit,
-      ...(startingAfter === undefined ? {} : { starting_after: startingAfter }),
-    });
-  },
+  listPage: listByCreated((stripe) => stripe.invoiceItems),
   // An invoice item's creation time is its `date`; the list's `created` filter applies to it.
   createdOf: (item: Stripe.InvoiceItem) => item.date,
   map: toInvoiceItemResponse,

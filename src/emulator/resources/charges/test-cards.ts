@@ -144,8 +144,6 @@ export function testCard(token: string): TestCard | undefined {
   return BY_TOKEN.get(token);
 }
 
-export const testCardTokens: readonly string[] = CARDS.map((card) => card.token);
-
 /**
  * Radar's risk_score (0–99) for a charge. Stripe's is opaque; here it is derived from the charge id
  * so the same charge always shows the same score, inside the band Radar uses for the level:
