@@ -66,7 +66,7 @@ async function postgresPass(files) {
   }
   const onPostgres = longestFirst(filesHonouringTestDatabaseUrl(files));
   if (onPostgres.length === 0) {
-    console.log('PostgreSQL pass skipped: none of these files opens its store through test/delivery/store-fixture.ts');
+    console.log('PostgreSQL pass skipped: none of these files opens its store through test/support/store-fixture.ts');
     return 0;
   }
   const startedAt = Date.now();

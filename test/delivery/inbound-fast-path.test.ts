@@ -6,7 +6,7 @@ import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { clearTriggerState, openTestStore, type TestStore } from './store-fixture.js';
+import { clearTriggerState, openTestStore, type TestStore } from '../support/store-fixture.js';
 import { startSubscriber, type Subscriber } from '../triggers/recording-subscriber.js';
 import type { OutboxDatabase } from '../../src/delivery/outbox-tables.js';
 import type { DeliveryHandoff, ReadyDelivery } from '../../src/delivery/handoff.js';

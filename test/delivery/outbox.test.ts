@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Kysely } from 'kysely';
-import { openTestStore, type TestStore } from './store-fixture.js';
+import { openTestStore, type TestStore } from '../support/store-fixture.js';
 import { Webhook } from 'standardwebhooks';
 import type { OutboxDatabase, SubscriptionRow } from '../../src/delivery/outbox-tables.js';
 import { enqueueTriggerEvents } from '../../src/delivery/enqueue.js';

@@ -3,7 +3,7 @@
 // must hold on both). Rows are written with fixed times so that the order is exact.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openTestStore, type TestStore } from '../delivery/store-fixture.js';
+import { openTestStore, type TestStore } from '../support/store-fixture.js';
 import { insertRun } from '../../src/store/runs.js';
 import { findRunCursor, listRunHistory } from '../../src/runs/list-runs.js';
 import { findDeliveryCursor, listDeliveryPage } from '../../src/delivery/history.js';

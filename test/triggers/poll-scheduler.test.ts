@@ -6,7 +6,7 @@ import { PollScheduler } from '../../src/triggers/poll-scheduler.js';
 import { DeliveryWorker } from '../../src/delivery/worker.js';
 import { generateSubscriptionSecret } from '../../src/delivery/signing.js';
 import { startTriggerHarness, T0, type TriggerHarness } from './trigger-harness.js';
-import { insertSubscription } from '../delivery/store-fixture.js';
+import { insertSubscription } from '../support/store-fixture.js';
 import { eventually } from '../emulator/eventually.js';
 
 describe('the poll scheduler', () => {

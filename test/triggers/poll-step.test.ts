@@ -6,7 +6,7 @@ import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { Type } from '@sinclair/typebox';
 import type { Kysely } from 'kysely';
-import { openTestStore, type TestStore, clearTriggerState, insertSubscription } from '../delivery/store-fixture.js';
+import { openTestStore, type TestStore, clearTriggerState, insertSubscription } from '../support/store-fixture.js';
 import type Stripe from 'stripe';
 import { defineTrigger } from '../../src/connector/define.js';
 import type { OutboxDatabase, SubscriptionRow } from '../../src/delivery/outbox-tables.js';

@@ -9,7 +9,7 @@ import { createLogger } from '../../src/log.js';
 import { ConnectorError } from '../../src/errors.js';
 import { SubscriptionService } from '../../src/triggers/subscriptions.js';
 import { findSubscriptionCursor, type SubscriptionCursor } from '../../src/triggers/subscription-list.js';
-import type { TestStore } from '../delivery/store-fixture.js';
+import type { TestStore } from '../support/store-fixture.js';
 import { startTriggerHarness, T0, type TriggerHarness } from './trigger-harness.js';
 
 const iso = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString();
