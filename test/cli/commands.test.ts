@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { runCli, startServerProcess, type ServerProcess } from '../support/processes.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { newStorePlace, openStoreIn, type StorePlace } from '../support/store-fixture.js';
+import { closeAll } from '../support/cleanup.js';
 
 /** An address where nothing listens (a port just freed): `token create` finds no server there. */
 async function addressWithoutServer(): Promise<string> {
@@ -47,11 +48,7 @@ describe('the stripe-connector command against a running server', () => {
     server = await startServerProcess(['serve', '--port', '0'], { DATA_DIR: dataDir, STRIPE_API_BASE: stripe.url });
     env = { STRIPE_CONNECTOR_URL: server.url, STRIPE_CONNECTOR_TOKEN: token };
   });
-  after(async () => {
-    await server?.stop();
-    await stripe?.stop();
-    await place?.remove();
-  });
+  after(() => closeAll(() => server?.stop(), () => stripe?.stop(), () => place?.remove()));
 
   test('token create prints a token once, usable against the server started on the same data directory', async () => {
     assert.match(token, /^sct_[A-Za-z0-9_-]{43}$/);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { startServerProcess } from '../support/processes.js';
 import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.js';
 import { newStorePlace, type StorePlace } from '../support/store-fixture.js';
+import { closeAll } from '../support/cleanup.js';
 
 let stripe: StripeStandIn;
 let place: StorePlace;
@@ -10,10 +11,7 @@ before(async () => {
   stripe = await startStripeStandIn();
   place = await newStorePlace('sc-stop-');
 });
-after(async () => {
-  await stripe?.stop();
-  await place?.remove();
-});
+after(() => closeAll(() => stripe?.stop(), () => place?.remove()));
 
 test('SIGTERM lets an in-flight request finish, refuses new ones, and exits 0', async () => {
   const adminToken = 'drain-test-admin-token-000000000001';

@@ -12,6 +12,7 @@ import { startServer, type RunningServer } from '../../src/app/server.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { newStorePlace, type StorePlace } from '../support/store-fixture.js';
+import { closeAll } from '../support/cleanup.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TOKEN = 'sct_watch_test_admin_token_000000000000000001';
@@ -93,11 +94,7 @@ describe('stripe-connector watch', () => {
     assert.equal(connection.status, 201, JSON.stringify(connection.json));
     connectionId = connection.json.id;
   });
-  after(async () => {
-    await server?.stop();
-    await stripe?.stop();
-    await place?.remove();
-  });
+  after(() => closeAll(() => server?.stop(), () => stripe?.stop(), () => place?.remove()));
 
   test('prints a new customer as one JSON line on stdout, status on stderr; SIGINT deletes its subscription and exits 0', async () => {
     const watch = startWatch(['customerAdded', '--connection', connectionId, '--poll-interval', '1'], env);

@@ -21,6 +21,7 @@ import { newStorePlace, type StorePlace as Place } from '../support/store-fixtur
 import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.js';
 import { testActions } from '../support/test-actions.js';
 import { runCli } from '../support/processes.js';
+import { closeAll } from '../support/cleanup.js';
 
 const API_KEY = 'sk_test_51HmasterKeyTestKey00c0ffee';
 const SUBSCRIPTION_SECRET = 'whsec_c3Vic2NyaXB0aW9uc2VjcmV0MDE=';
@@ -43,11 +44,13 @@ describe('the master key and the store it sealed', () => {
   before(async () => {
     stripe = await startStripeStandIn();
   });
-  after(async () => {
-    for (const services of open.splice(0)) await services.close();
-    for (const place of places.splice(0)) await place.remove();
-    await stripe?.stop();
-  });
+  after(() =>
+    closeAll(
+      ...open.splice(0).map((services) => () => services.close()),
+      ...places.splice(0).map((place) => () => place.remove()),
+      () => stripe?.stop(),
+    ),
+  );
 
   const place = async () => {
     const p = await newStorePlace('sc-master-key-');

@@ -15,6 +15,7 @@ import { generateSubscriptionSecret } from '../../src/delivery/signing.js';
 import { InboundWebhooks } from '../../src/triggers/inbound-webhook.js';
 import { webhookTablesOf } from '../../src/triggers/webhook-tables.js';
 import { ConnectorError } from '../../src/errors.js';
+import { closeAll } from '../support/cleanup.js';
 
 // Real time: the subscriber verifies Standard Webhooks timestamps, which must be within 5 minutes.
 const T0 = Math.floor(Date.now() / 1000) - 60;
@@ -66,10 +67,7 @@ describe('the inbound fast path', () => {
     subscriber.addSecret(subscriptionSecret);
   });
 
-  after(async () => {
-    await subscriber.close();
-    await store.close();
-  });
+  after(() => closeAll(() => subscriber?.close(), () => store?.close()));
 
   beforeEach(async () => {
     await clearTriggerState(db);

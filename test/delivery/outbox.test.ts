@@ -14,6 +14,7 @@ import { DeliveryWorker } from '../../src/delivery/worker.js';
 import { generateSubscriptionSecret } from '../../src/delivery/signing.js';
 import { replayDelivery } from '../../src/delivery/replay.js';
 import { listDeliveryPage } from '../../src/delivery/history.js';
+import { closeAll } from '../support/cleanup.js';
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -114,10 +115,7 @@ describe('the delivery outbox', () => {
     subscriber = await startSubscriber();
   });
 
-  after(async () => {
-    await subscriber.stop();
-    await store.close();
-  });
+  after(() => closeAll(() => subscriber?.stop(), () => store?.close()));
 
   beforeEach(async () => {
     await db.deleteFrom('subscriptions').execute();

@@ -7,7 +7,7 @@ let h: Harness;
 before(async () => {
   h = await startHarness();
 });
-after(() => h.stop());
+after(() => h?.stop());
 
 async function addFault(key: string, fault: Record<string, unknown>): Promise<{ data: { id: string; matched: number; fired: number }[] }> {
   const response = await h.raw('POST', '/_emulator/faults', {

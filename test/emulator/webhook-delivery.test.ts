@@ -13,7 +13,7 @@ let receiver: Receiver;
 before(async () => {
   h = await startHarness({ webhooks: { retryDelaysMs: RETRY_DELAYS_MS, timeoutMs: 300, reorderHoldMs: 2000 } });
 });
-after(() => h.stop());
+after(() => h?.stop());
 
 async function withReceiver<T>(fn: (r: Receiver) => Promise<T>): Promise<T> {
   receiver = await startReceiver();

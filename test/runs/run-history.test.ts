@@ -93,7 +93,7 @@ describe('run history and delivery pages on the store', () => {
     await insertRun(store, run('run_13', 13, 'usr_1', 'failed'));
     await insertRun(store, run('run_15', 15, 'usr_2', 'succeeded'));
   });
-  after(() => t.close());
+  after(() => t?.close());
 
   test('action runs and delivery attempts interleave by start time, newest first; another user sees only their own', async () => {
     const { runs, hasMore } = await listRunHistory(t.store, t.db, { userId: 'usr_1' });

@@ -49,9 +49,10 @@ export async function createTestDatabase(): Promise<{ databaseUrl: string | unde
   await onPostgres(adminUrl, `create database ${database}`);
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
-  // WITH (FORCE), PostgreSQL 13+: a child process killed mid-test can leave its backend closing
-  // for a moment, and a plain DROP would then fail the cleanup rather than the test.
-  return { databaseUrl: url.toString(), drop: () => onPostgres(adminUrl, `drop database ${database} with (force)`) };
+  // A plain DROP, not WITH (FORCE): it waits up to 5 s for the backends of a just-closed pool (whose
+  // end() resolves before its connections are gone) or a killed child to exit, where FORCE would
+  // terminate them mid-close and fail the test with their "terminating connection" error.
+  return { databaseUrl: url.toString(), drop: () => onPostgres(adminUrl, `drop database ${database}`) };
 }
 
 /** Where one test's store lives: a temp dir, and on the PostgreSQL pass its own database. */

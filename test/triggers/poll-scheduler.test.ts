@@ -23,7 +23,7 @@ describe('the poll scheduler', () => {
     h = await startTriggerHarness();
     h.subscriber.addSecret(secret);
   });
-  after(() => h.close());
+  after(() => h?.close());
   beforeEach(async () => {
     await h.reset();
     stripe = h.stripe;

@@ -100,9 +100,7 @@ describe('the poll step', () => {
     db = store.db;
   });
 
-  after(async () => {
-    await store.close();
-  });
+  after(() => store?.close());
 
   beforeEach(async () => {
     await clearTriggerState(db);

@@ -56,7 +56,7 @@ describe('subscriptions', () => {
     service = new SubscriptionService({ db: store.db, cipher, connections, allowPrivate: true, nowMs: () => T0 * 1000 + 500 });
   });
 
-  after(() => h.close());
+  after(() => h?.close());
 
   test('a subscription is created with its secret shown once and stored sealed', async () => {
     const created = await service.create('usr_1', connectionId, { trigger: 'customerAdded', url: 'http://127.0.0.1:8080/hook' });

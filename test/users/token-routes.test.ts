@@ -7,6 +7,7 @@ import { composeServices, type Services } from '../../src/app/services.js';
 import { buildApp } from '../../src/http/app.js';
 import { createUserWithToken } from '../../src/users/tokens.js';
 import { MAX_TOKENS_PER_USER } from '../../src/users/own-tokens.js';
+import { closeAll } from '../support/cleanup.js';
 
 interface TokenItem {
   id: string;
@@ -31,11 +32,7 @@ describe('API tokens and users over the HTTP API', () => {
     otherServices = await composeServices(loadConfig({}, { dataDir: h.dataDir, databaseUrl: h.databaseUrl }));
     other = await buildApp(otherServices);
   });
-  after(async () => {
-    await other?.close();
-    await otherServices?.close();
-    await h?.close();
-  });
+  after(() => closeAll(() => other?.close(), () => otherServices?.close(), () => h?.close()));
 
   test('GET /api/tokens lists the caller\'s own tokens, marks the one in use, and never shows a token or hash', async () => {
     const res = await h.request('GET', '/api/tokens');
