@@ -5,7 +5,9 @@
 // postgres-test-files.mjs) again on a throwaway PostgreSQL server started here (see
 // postgres-server.mjs). Arguments are path substrings that narrow both passes.
 // TEST_POSTGRES=0 skips the PostgreSQL pass, TEST_POSTGRES=only skips the SQLite pass (default:
-// both); a machine without PostgreSQL binaries skips the PostgreSQL pass with one line saying so. The exit status fails if either pass fails.
+// both). A machine without PostgreSQL binaries skips the PostgreSQL pass with one line saying so,
+// except under CI (CI=true), where a pass that cannot start fails the run: a CI image that lost its
+// binaries must not turn green on half the checks. The exit status fails if either pass fails.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -44,12 +46,21 @@ function longestFirst(files) {
   return [...files.filter(startsProcesses), ...files.filter((file) => !startsProcesses(file))];
 }
 
+/**
+ * How long one test FILE may run before node --test cancels it and ends its process. Node 20's
+ * --test-timeout bounds each file as a whole (the runner applies it to the file's process, not to
+ * each test in it), so this is above the longest file on a loaded 2-core machine (serve-crash:
+ * ≈ 60 s alone, up to five restarts through tsx at 20–30 s each when busy) and far below "forever":
+ * a before() that fails and leaves a server listening used to hang the run for over 10 minutes.
+ */
+const FILE_TIMEOUT_MS = 240_000;
+
 /** Runs the files through node --test; resolves to its exit status (1 if it died by a signal). */
 function runNodeTest(files, extraEnv) {
   return new Promise((resolve) => {
     running = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+      ['--import', 'tsx', '--test', '--test-concurrency=2', `--test-timeout=${FILE_TIMEOUT_MS}`, '--test-reporter=spec', ...files],
       { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', ...extraEnv } },
     );
     running.on('exit', (code) => {
@@ -66,7 +77,7 @@ async function postgresPass(files) {
   }
   const onPostgres = longestFirst(filesHonouringTestDatabaseUrl(files));
   if (onPostgres.length === 0) {
-    console.log('PostgreSQL pass skipped: none of these files opens its store through test/support/store-fixture.ts');
+    console.log('PostgreSQL pass skipped: none of these files touches a store (reaches test/support/store-fixture.ts)');
     return 0;
   }
   const startedAt = Date.now();
@@ -78,6 +89,10 @@ async function postgresPass(files) {
     return 1;
   }
   if (server.skipped) {
+    if (process.env.CI === 'true') {
+      console.error(`PostgreSQL pass FAILED: CI=true and it cannot run: ${server.skipped}`);
+      return 1;
+    }
     console.log(`PostgreSQL pass skipped: ${server.skipped}`);
     return 0;
   }
