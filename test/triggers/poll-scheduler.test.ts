@@ -44,11 +44,15 @@ describe('the poll scheduler', () => {
   });
 
   test('wake() starts a new subscription\'s first poll at once instead of at the next tick', async () => {
+    // The first round polls only chargeAdded; the next tick is 10 minutes away. That poll's cursor
+    // is committed at the end of the round, after its only look for due polls: a subscription made
+    // once the cursor is there can only be polled by a later round, which wake() must start.
+    await h.subscribe('sub_0', 'chargeAdded');
     const s = new PollScheduler({ db: h.db, stripeFor: async () => stripe, nowMs: () => clockMs, tickMs: 600_000 });
     s.start();
     try {
-      // Its first round finds nothing to poll; the next tick is 10 minutes away.
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      const cursors = () => h.db.selectFrom('poll_cursors').select('trigger').execute();
+      await eventually(cursors, (rows) => rows.length === 1, 10_000);
       await h.subscribe('sub_1', 'customerAdded');
       await stripe!.customers.create({});
       s.wake();
