@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { clearTriggerState, openTestStore, type TestStore } from '../support/store-fixture.js';
-import { startSubscriber, type Subscriber } from '../triggers/recording-subscriber.js';
+import { startSubscriber, type Subscriber } from '../support/recording-subscriber.js';
 import type { OutboxDatabase } from '../../src/delivery/outbox-tables.js';
 import type { DeliveryHandoff, ReadyDelivery } from '../../src/delivery/handoff.js';
 import { DeliveryWorker } from '../../src/delivery/worker.js';

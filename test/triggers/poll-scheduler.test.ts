@@ -7,7 +7,7 @@ import { DeliveryWorker } from '../../src/delivery/worker.js';
 import { generateSubscriptionSecret } from '../../src/delivery/signing.js';
 import { startTriggerHarness, T0, type TriggerHarness } from './trigger-harness.js';
 import { insertSubscription } from '../support/store-fixture.js';
-import { eventually } from '../emulator/eventually.js';
+import { eventually } from '../support/eventually.js';
 
 describe('the poll scheduler', () => {
   let h: TriggerHarness;

@@ -17,7 +17,7 @@ import { seededRandom } from '../../src/emulator/faults/seeded-random.js';
 import { outboxOf } from '../../src/delivery/outbox-store.js';
 import { startServerProcess, type ServerProcess } from '../support/processes.js';
 import { newStorePlace, openStoreIn } from '../support/store-fixture.js';
-import { startSubscriber } from './recording-subscriber.js';
+import { startSubscriber } from '../support/recording-subscriber.js';
 
 const KILLS = 5;
 const ADMIN_TOKEN = 'sc_admin_serve_crash_test_token_0000001';

@@ -9,7 +9,7 @@ import { startServer, type RunningServer } from '../../src/app/server.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { createLogger } from '../../src/log.js';
 import { createUserWithToken } from '../../src/users/tokens.js';
-import { startSubscriber, type Subscriber } from './recording-subscriber.js';
+import { startSubscriber, type Subscriber } from '../support/recording-subscriber.js';
 import { newStorePlace } from '../support/store-fixture.js';
 
 export interface ApiAnswer {

@@ -10,7 +10,7 @@ import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../..
 import { createStripeClient } from '../../src/stripe/client.js';
 import type { OutboxDatabase, SubscriptionRow } from '../../src/delivery/outbox-tables.js';
 import { clearTriggerState, insertSubscription, openTestStore, type TestStore } from '../support/store-fixture.js';
-import { startSubscriber, type Subscriber } from './recording-subscriber.js';
+import { startSubscriber, type Subscriber } from '../support/recording-subscriber.js';
 
 /** 2026-11-18T11:06:40Z: the emulated "now" every test starts from. */
 export const T0 = 1_795_000_000;

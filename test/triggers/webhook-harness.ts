@@ -2,7 +2,7 @@
 // current), the connector's real services and fastify app listening on 127.0.0.1 port 0 with
 // PUBLIC_URL set to that address (so the emulator's webhooks reach it), a store from store-fixture.ts, the
 // subscription service with endpoint sync, the delivery worker, and a recording subscriber that
-// verifies every delivery with the standardwebhooks package (recording-subscriber.ts).
+// verifies every delivery with the standardwebhooks package (test/support/recording-subscriber.ts).
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -17,7 +17,7 @@ import type { SubscriptionService } from '../../src/triggers/subscriptions.js';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
 import { webhookTablesOf, type WebhookDatabase } from '../../src/triggers/webhook-tables.js';
 import { newStorePlace } from '../support/store-fixture.js';
-import { startSubscriber, type Subscriber } from './recording-subscriber.js';
+import { startSubscriber, type Subscriber } from '../support/recording-subscriber.js';
 
 /** One entry of the emulator's webhook delivery log (docs/emulator.md, GET /_emulator/webhooks/deliveries). */
 export interface EmulatorDelivery {
