@@ -1,11 +1,13 @@
-// Which test files honour TEST_DATABASE_URL, decided at run time from what they import, so a new
-// test that opens its store through the fixture (directly, or through trigger-harness.ts,
-// serve-world.ts or any other helper that does) runs on PostgreSQL without being listed anywhere.
+// Which test files touch a store, decided at run time from what they import: every store a test
+// opens comes from test/support/store-fixture.ts — directly, through the in-process harness
+// (harness.ts), the child-process helpers (processes.ts) or any other helper that does — so a new
+// test that touches the store runs on PostgreSQL without being listed anywhere, and the files that
+// never reach it (the emulator's, pure functions') are not run twice for nothing.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 
-/** The one place a test store is opened; with TEST_DATABASE_URL it is a PostgreSQL database. */
-export const STORE_FIXTURE = normalize('test/delivery/store-fixture.ts');
+/** The one place a test gets its store; with TEST_DATABASE_URL each is a fresh PostgreSQL database. */
+export const STORE_FIXTURE = normalize('test/support/store-fixture.ts');
 
 // Static `import … from '…'`, `export … from '…'`, side-effect `import '…'` and dynamic
 // `import('…')` of a relative path; packages (no leading dot) cannot reach the fixture.

@@ -5,7 +5,9 @@
 // postgres-test-files.mjs) again on a throwaway PostgreSQL server started here (see
 // postgres-server.mjs). Arguments are path substrings that narrow both passes.
 // TEST_POSTGRES=0 skips the PostgreSQL pass, TEST_POSTGRES=only skips the SQLite pass (default:
-// both); a machine without PostgreSQL binaries skips the PostgreSQL pass with one line saying so. The exit status fails if either pass fails.
+// both). A machine without PostgreSQL binaries skips the PostgreSQL pass with one line saying so,
+// except under CI (CI=true), where a pass that cannot start fails the run: a CI image that lost its
+// binaries must not turn green on half the checks. The exit status fails if either pass fails.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -35,21 +37,37 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 
 /**
  * Files that start child processes (a killed and restarted server or worker) first: they are the
- * longest (serve-crash ≈ 60 s), and two files at a time the pass ends sooner when the longest do
- * not start last: the PostgreSQL pass took 125–135 s in path order, 67–97 s this way (this 2-core
- * machine, shared, so the spread is load).
+ * longest (serve-crash ≈ 60 s), and with several files at a time a pass ends sooner when the
+ * longest do not start last: the PostgreSQL pass of 16 files took 125–135 s in path order, 67–97 s
+ * this way (this 2-core machine, shared, so the spread is load). Both passes run in this order.
  */
 function longestFirst(files) {
   const startsProcesses = (file) => /support\/processes|node:child_process/.test(readFileSync(file, 'utf8'));
   return [...files.filter(startsProcesses), ...files.filter((file) => !startsProcesses(file))];
 }
 
+/**
+ * How long one test FILE may run before node --test cancels it and ends its process. Node 20's
+ * --test-timeout bounds each file as a whole (the runner applies it to the file's process, not to
+ * each test in it), so this is above the longest file on a loaded 2-core machine (serve-crash:
+ * ≈ 60 s alone, up to five restarts through tsx at 20–30 s each when busy) and far below "forever":
+ * a before() that fails and leaves a server listening used to hang the run for over 10 minutes.
+ */
+const FILE_TIMEOUT_MS = 240_000;
+
+/**
+ * Files run at once: two on SQLite (this machine has 2 cores). Three on PostgreSQL: that pass is
+ * the store-touching files only, which spend much of their time waiting on the database server, a
+ * child `serve` restarting or a delivery's retry rather than on the CPU.
+ */
+const CONCURRENCY = { sqlite: 2, postgres: 3 };
+
 /** Runs the files through node --test; resolves to its exit status (1 if it died by a signal). */
-function runNodeTest(files, extraEnv) {
+function runNodeTest(files, extraEnv, concurrency) {
   return new Promise((resolve) => {
     running = spawn(
       process.execPath,
-      ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+      ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${FILE_TIMEOUT_MS}`, '--test-reporter=spec', ...files],
       { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test', ...extraEnv } },
     );
     running.on('exit', (code) => {
@@ -66,7 +84,7 @@ async function postgresPass(files) {
   }
   const onPostgres = longestFirst(filesHonouringTestDatabaseUrl(files));
   if (onPostgres.length === 0) {
-    console.log('PostgreSQL pass skipped: none of these files opens its store through test/delivery/store-fixture.ts');
+    console.log('PostgreSQL pass skipped: none of these files touches a store (reaches test/support/store-fixture.ts)');
     return 0;
   }
   const startedAt = Date.now();
@@ -78,6 +96,10 @@ async function postgresPass(files) {
     return 1;
   }
   if (server.skipped) {
+    if (process.env.CI === 'true') {
+      console.error(`PostgreSQL pass FAILED: CI=true and it cannot run: ${server.skipped}`);
+      return 1;
+    }
     console.log(`PostgreSQL pass skipped: ${server.skipped}`);
     return 0;
   }
@@ -85,7 +107,7 @@ async function postgresPass(files) {
     if (interrupted) return 1; // signalled while the server started
     console.log(`\nPostgreSQL pass (${server.binDir}, ${server.url}) on ${onPostgres.length} files:\n  ${onPostgres.join('\n  ')}`);
     // The fixture creates and drops its own database per store; this URL is only its way in.
-    const status = await runNodeTest(onPostgres, { TEST_DATABASE_URL: server.url });
+    const status = await runNodeTest(onPostgres, { TEST_DATABASE_URL: server.url }, CONCURRENCY.postgres);
     console.log(`PostgreSQL pass ${status === 0 ? 'passed' : 'FAILED'} in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
     // A deadlock or a refused connection shows in the server's log, not in the test's output.
     if (status !== 0 && !interrupted) console.log(`The PostgreSQL server's last warnings and errors:\n${server.logProblems()}`);
@@ -103,7 +125,7 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
-const sqliteStatus = process.env.TEST_POSTGRES === 'only' ? 0 : await runNodeTest(files, {});
+const sqliteStatus = process.env.TEST_POSTGRES === 'only' ? 0 : await runNodeTest(longestFirst(files), {}, CONCURRENCY.sqlite);
 const postgresStatus = interrupted ? 1 : await postgresPass(files);
 if (interrupted) process.exit(130);
 if (sqliteStatus !== 0) console.error('SQLite pass FAILED');

@@ -92,3 +92,20 @@ test("fastify's own error logging through this logger carries no stack either", 
   assert.match(text(), /no answer after 3 attempt\(s\) using \[redacted\]/, 'fastify logged the error');
   noStack(text());
 });
+
+test('fields named as secrets are redacted by name, whatever their value looks like: keys, secrets, tokens, authorization and signature headers', () => {
+  const { logger, text, lines } = capture();
+  // Values no text rule recognises as a key, so only the path rule (pino's redact) can hide them.
+  const plain = (what: string) => `plain-${what}-value-7f3a`;
+  logger.info({ apiKey: plain('apiKey'), connection: { apiKey: plain('nested-apiKey'), id: 'conn_1' } }, 'created');
+  logger.info({ secret: plain('secret'), subscription: { secret: plain('nested-secret') }, token: plain('token'), user: { token: plain('nested-token') } }, 'sealed');
+  logger.info({ req: { headers: { authorization: plain('req-authorization'), 'stripe-signature': plain('req-signature') } } }, 'request');
+  logger.info({ headers: { authorization: plain('authorization'), 'stripe-signature': plain('signature') } }, 'outbound');
+  assert.ok(!text().includes('plain-'), `no secret-named value in the log: ${text()}`);
+  const [created, sealed, request, outbound] = lines();
+  assert.deepEqual(created?.connection, { apiKey: '[redacted]', id: 'conn_1' }, 'the rest of the object is kept');
+  assert.equal(created?.apiKey, '[redacted]');
+  assert.deepEqual([sealed?.secret, sealed?.token], ['[redacted]', '[redacted]']);
+  assert.deepEqual((request?.req as { headers: unknown }).headers, { authorization: '[redacted]', 'stripe-signature': '[redacted]' });
+  assert.deepEqual(outbound?.headers, { authorization: '[redacted]', 'stripe-signature': '[redacted]' });
+});

@@ -1,32 +1,27 @@
 // The five actions end to end: HTTP API → action service → stripe SDK → the Stripe emulator over
-// real HTTP, with a real SQLite store.
+// real HTTP, with a real store (SQLite, or PostgreSQL on that pass).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Stripe from 'stripe';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import type { RunningEmulator } from '../../src/emulator/index.js';
+import type { Harness } from '../support/harness.js';
+import { startEmulatorWorld, type EmulatorWorld } from '../support/emulator-world.js';
 
 const KEY = 'sk_test_endToEndActionsKey00000001';
 
 describe('the five actions through the HTTP API against the emulator', () => {
+  let world: EmulatorWorld | undefined;
   let emulator: RunningEmulator;
   let h: Harness;
   let connectionId: string;
-  const action = (operation: string, body: unknown, headers: Record<string, string> = {}) =>
-    h.request('POST', `/api/connections/${connectionId}/actions/${operation}`, { body, headers });
+  const action = (operation: string, body: unknown, headers: Record<string, string> = {}) => world!.action(operation, body, headers);
 
   before(async () => {
-    emulator = await startEmulator({ port: 0, rateLimitPerSecond: false });
-    h = await startHarness({ config: { stripeApiBase: emulator.url } });
-    const res = await h.request('POST', '/api/connections', { body: { name: 'emulated', apiKey: KEY } });
-    assert.equal(res.statusCode, 201, res.body);
-    assert.equal(res.json().keyCheck, 'verified');
-    connectionId = res.json().id;
+    world = await startEmulatorWorld({ apiKey: KEY });
+    ({ emulator, harness: h, connectionId } = world);
+    assert.equal(world.connection?.keyCheck, 'verified');
   });
-  after(async () => {
-    await h.close();
-    await emulator.stop();
-  });
+  after(() => world?.close());
 
   test('GET /api/operations lists the five actions in order, then the four triggers', async () => {
     const names = (await h.request('GET', '/api/operations')).json().data.map((o: { name: string }) => o.name);

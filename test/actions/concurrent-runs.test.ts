@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startHarness, type Harness } from '../support/harness.js';
 import { testActions } from '../support/test-actions.js';
+import { closeAll } from '../support/cleanup.js';
 
 // A Stripe at the network boundary whose request ids name the customer they created, answering
 // in reverse order of arrival so the calls' responses interleave.
@@ -44,11 +45,13 @@ describe('concurrent action calls', () => {
     h = await startHarness({ config: { stripeApiBase: stripe.url }, services: { actions: testActions } });
     connectionId = (await h.request('POST', '/api/connections', { body: { name: 'c', apiKey: 'sk_test_concurrentRuns00000001' } })).json().id;
   });
-  after(async () => {
-    await h.close();
-    stripe.server.closeAllConnections();
-    await new Promise((resolve) => stripe.server.close(resolve));
-  });
+  after(() =>
+    closeAll(
+      () => h?.close(),
+      () => stripe?.server.closeAllConnections(),
+      () => stripe && new Promise((resolve) => stripe.server.close(resolve)),
+    ),
+  );
 
   test("each of 20 concurrent calls records its own Stripe request id, and is in the run history once answered", async () => {
     const calls = Array.from({ length: 20 }, async (_, n) => {

@@ -7,6 +7,7 @@ import { startHarness, type Harness } from '../support/harness.js';
 import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.js';
 import { testActions } from '../support/test-actions.js';
 import { createUserWithToken, hashToken } from '../../src/users/tokens.js';
+import { closeAll } from '../support/cleanup.js';
 
 describe('removed connections and tokens stop working at once', () => {
   let stripe: StripeStandIn;
@@ -15,10 +16,7 @@ describe('removed connections and tokens stop working at once', () => {
     stripe = await startStripeStandIn();
     h = await startHarness({ config: { stripeApiBase: stripe.url }, services: { actions: testActions } });
   });
-  after(async () => {
-    await h.close();
-    await stripe.stop();
-  });
+  after(() => closeAll(() => h?.close(), () => stripe?.stop()));
 
   test('a deleted connection is a 404 on the very next action call', async () => {
     const { id } = (await h.request('POST', '/api/connections', { body: { name: 'soon-gone', apiKey: 'sk_test_51HnoStaleLookups000000000' } })).json();

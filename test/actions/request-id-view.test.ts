@@ -15,9 +15,7 @@ describe("an action call's view of the Stripe client", () => {
     emulator = await startEmulator({ port: 0, rateLimitPerSecond: false });
     stripe = createStripeClient({ apiKey: 'sk_test_requestIdView000000001', apiBase: emulator.url, requestsPerSecond: false });
   });
-  after(async () => {
-    await emulator.stop();
-  });
+  after(() => emulator?.stop());
 
   test("records the request id of the call's last answer, success or Stripe error", async () => {
     const record: CallRecord = { stripeRequestId: undefined };

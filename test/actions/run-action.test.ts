@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { startHarness, type Harness } from '../support/harness.js';
 import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.js';
 import { testActions } from '../support/test-actions.js';
+import { closeAll } from '../support/cleanup.js';
 
 describe('running an action through a connection', () => {
   let stripe: StripeStandIn;
@@ -15,10 +16,7 @@ describe('running an action through a connection', () => {
     h = await startHarness({ config: { stripeApiBase: stripe.url }, services: { actions: testActions } });
     connectionId = (await h.request('POST', '/api/connections', { body: { name: 'c', apiKey: 'sk_test_runActionKey000000001' } })).json().id;
   });
-  after(async () => {
-    await h.close();
-    await stripe.stop();
-  });
+  after(() => closeAll(() => h?.close(), () => stripe?.stop()));
 
   test('the body is the input and the answer is the output', async () => {
     const res = await h.request('POST', path(), { body: { email: 'jenny@example.com' } });

@@ -1,17 +1,14 @@
-// The run history's group commit against a real SQLite file: rows recorded in the same turn share
+// The run history's group commit against a real store (store-fixture.ts): rows recorded in the same turn share
 // one statement, and a row that cannot be written fails only its own call.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore, type Store } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
+import type { Store } from '../../src/store/database.js';
+import { openTestStore, type TestStore } from '../support/store-fixture.js';
 import { RunRecorder, type RunRecord } from '../../src/actions/run-recorder.js';
 import { createUserWithToken } from '../../src/users/tokens.js';
 
 describe('run history group commit', () => {
-  let dataDir: string;
+  let testStore: TestStore | undefined;
   let db: Store;
   let userId: string;
   const row = (id: string): RunRecord => ({
@@ -31,14 +28,12 @@ describe('run history group commit', () => {
     (await db.selectFrom('runs').select('id').where('id', 'in', ids).orderBy('id').execute()).map((r) => r.id);
 
   before(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'sc-runs-'));
-    db = openStore({ dataDir, databaseUrl: undefined });
-    await migrateToLatest(db);
+    testStore = await openTestStore({ empty: true });
+    db = testStore.store;
     userId = (await createUserWithToken(db, { name: 'u' })).userId;
   });
   after(async () => {
-    await db.destroy();
-    rmSync(dataDir, { recursive: true, force: true });
+    await testStore?.close();
   });
 
   test('rows recorded in the same turn are all stored by the time each call is answered', async () => {

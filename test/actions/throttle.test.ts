@@ -4,6 +4,7 @@ import { createThrottle } from '../../src/actions/throttle.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.js';
 import { testActions } from '../support/test-actions.js';
+import { closeAll } from '../support/cleanup.js';
 
 test('the throttle lets N calls through in any window and says when the next one may come', () => {
   let now = 1_000_000;
@@ -32,10 +33,7 @@ describe('throttling action calls per connection', () => {
       services: { actions: testActions, nowMs: () => now },
     });
   });
-  after(async () => {
-    await h.close();
-    await stripe.stop();
-  });
+  after(() => closeAll(() => h?.close(), () => stripe?.stop()));
 
   test('beyond the limit a call is a 429 with Retry-After and a message naming the limit, and Stripe is not called', async () => {
     const conn = (await h.request('POST', '/api/connections', { body: { name: 't', apiKey: 'sk_test_throttleKey0000000001' } })).json().id;

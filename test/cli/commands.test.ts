@@ -1,13 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { runCli, startServerProcess, type ServerProcess } from '../support/processes.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { openStore } from '../../src/store/database.js';
+import { newStorePlace, openStoreIn, type StorePlace } from '../support/store-fixture.js';
+import { closeAll } from '../support/cleanup.js';
 
 /** An address where nothing listens (a port just freed): `token create` finds no server there. */
 async function addressWithoutServer(): Promise<string> {
@@ -22,6 +21,7 @@ const API_KEY = 'sk_test_51HcliCommandsSecretKeyZ9q8';
 
 describe('the stripe-connector command against a running server', () => {
   let stripe: RunningEmulator;
+  let place: StorePlace | undefined;
   let dataDir: string;
   let server: ServerProcess;
   let token: string;
@@ -29,7 +29,7 @@ describe('the stripe-connector command against a running server', () => {
   let env: Record<string, string>;
   const adminToken = () => server.stderr().match(/Admin token \(shown once, store it now\):\s+(sct_\S+)/)?.[1];
   const countUsers = async () => {
-    const db = openStore({ dataDir, databaseUrl: undefined });
+    const db = await openStoreIn(dataDir);
     try {
       return Number((await db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
     } finally {
@@ -39,7 +39,8 @@ describe('the stripe-connector command against a running server', () => {
 
   before(async () => {
     stripe = await startEmulator({ port: 0, rateLimitPerSecond: false });
-    dataDir = mkdtempSync(join(tmpdir(), 'sc-cli-'));
+    place = await newStorePlace('sc-cli-');
+    dataDir = place.dataDir;
     const created = await runCli(['token', 'create', '--name', 'ci'], { env: { DATA_DIR: dataDir, STRIPE_CONNECTOR_URL: await addressWithoutServer() } });
     assert.equal(created.code, 0, created.stderr);
     token = created.stdout.trim();
@@ -47,15 +48,13 @@ describe('the stripe-connector command against a running server', () => {
     server = await startServerProcess(['serve', '--port', '0'], { DATA_DIR: dataDir, STRIPE_API_BASE: stripe.url });
     env = { STRIPE_CONNECTOR_URL: server.url, STRIPE_CONNECTOR_TOKEN: token };
   });
-  after(async () => {
-    await server?.stop();
-    await stripe.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => closeAll(() => server?.stop(), () => stripe?.stop(), () => place?.remove()));
 
   test('token create prints a token once, usable against the server started on the same data directory', async () => {
     assert.match(token, /^sct_[A-Za-z0-9_-]{43}$/);
-    assert.ok(createdOnStore.includes(`in the SQLite store ${join(dataDir, 'connector.db')}`), `says which store it wrote: ${createdOnStore}`);
+    const database = place!.databaseUrl === undefined ? undefined : new URL(place!.databaseUrl);
+    const store = database ? `PostgreSQL at ${database.host}${database.pathname}` : `the SQLite store ${join(dataDir, 'connector.db')}`;
+    assert.ok(createdOnStore.includes(`in ${store}`), `says which store it wrote: ${createdOnStore}`);
     const res = await fetch(`${server.url}/api/connections`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(res.status, 200);
   });

@@ -1,25 +1,21 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startServerProcess } from '../support/processes.js';
 import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.js';
+import { newStorePlace, type StorePlace } from '../support/store-fixture.js';
+import { closeAll } from '../support/cleanup.js';
 
 let stripe: StripeStandIn;
-let dataDir: string;
+let place: StorePlace;
 before(async () => {
   stripe = await startStripeStandIn();
-  dataDir = mkdtempSync(join(tmpdir(), 'sc-stop-'));
+  place = await newStorePlace('sc-stop-');
 });
-after(async () => {
-  await stripe.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => closeAll(() => stripe?.stop(), () => place?.remove()));
 
 test('SIGTERM lets an in-flight request finish, refuses new ones, and exits 0', async () => {
   const adminToken = 'drain-test-admin-token-000000000001';
-  const server = await startServerProcess(['serve', '--port', '0'], { DATA_DIR: dataDir, STRIPE_API_BASE: stripe.url, STRIPE_CONNECTOR_ADMIN_TOKEN: adminToken });
+  const server = await startServerProcess(['serve', '--port', '0'], { ...place.env, STRIPE_API_BASE: stripe.url, STRIPE_CONNECTOR_ADMIN_TOKEN: adminToken });
   try {
     // The balance check of this key is held open by the stand-in until released.
     const inFlight = fetch(`${server.url}/api/connections`, {

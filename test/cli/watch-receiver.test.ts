@@ -14,7 +14,7 @@ describe("watch's receiver", () => {
   before(async () => {
     receiver = await startWatchReceiver({ onEvent: (e) => events.push(e), onRefused: (r) => refusals.push(r), onError: (e) => assert.fail(e) });
   });
-  after(() => receiver.close());
+  after(() => receiver?.close());
 
   function post(webhookId: string, body: unknown, signWith = secret): Promise<Response> {
     const raw = JSON.stringify(body);

@@ -1,19 +1,18 @@
 // `stripe-connector watch` end to end: the emulator on port 0, `serve` as a child process on port 0
-// with CALLBACK_ALLOW_PRIVATE=true and a real SQLite file, and `watch` as a child process whose
+// with CALLBACK_ALLOW_PRIVATE=true and its store from store-fixture.ts, and `watch` as a child process whose
 // stdout and stderr are read line by line. A second server, in-process and without
 // CALLBACK_ALLOW_PRIVATE, shows the refusal of watch's loopback listener.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { childEnv, runCli, startServerProcess, type ServerProcess } from '../support/processes.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { startServer, type RunningServer } from '../../src/app/server.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
+import { newStorePlace, type StorePlace } from '../support/store-fixture.js';
+import { closeAll } from '../support/cleanup.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TOKEN = 'sct_watch_test_admin_token_000000000000000001';
@@ -67,7 +66,7 @@ function startWatch(args: string[], env: Record<string, string>): WatchProcess {
 
 describe('stripe-connector watch', () => {
   let stripe: RunningEmulator;
-  let dataDir: string;
+  let place: StorePlace;
   let server: ServerProcess;
   let env: Record<string, string>;
   let connectionId = '';
@@ -83,9 +82,9 @@ describe('stripe-connector watch', () => {
 
   before(async () => {
     stripe = await startEmulator({ port: 0, rateLimitPerSecond: false });
-    dataDir = mkdtempSync(join(tmpdir(), 'sc-watch-'));
+    place = await newStorePlace('sc-watch-');
     server = await startServerProcess(['serve', '--port', '0'], {
-      DATA_DIR: dataDir,
+      ...place.env,
       STRIPE_API_BASE: stripe.url,
       STRIPE_CONNECTOR_ADMIN_TOKEN: TOKEN,
       CALLBACK_ALLOW_PRIVATE: 'true',
@@ -95,11 +94,7 @@ describe('stripe-connector watch', () => {
     assert.equal(connection.status, 201, JSON.stringify(connection.json));
     connectionId = connection.json.id;
   });
-  after(async () => {
-    await server?.stop();
-    await stripe.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => closeAll(() => server?.stop(), () => stripe?.stop(), () => place?.remove()));
 
   test('prints a new customer as one JSON line on stdout, status on stderr; SIGINT deletes its subscription and exits 0', async () => {
     const watch = startWatch(['customerAdded', '--connection', connectionId, '--poll-interval', '1'], env);
@@ -138,10 +133,10 @@ describe('stripe-connector watch', () => {
   });
 
   test('a server without CALLBACK_ALLOW_PRIVATE refuses the loopback listener, and watch says what to set', async () => {
-    const strictDir = mkdtempSync(join(tmpdir(), 'sc-watch-strict-'));
+    const strictPlace = await newStorePlace('sc-watch-strict-');
     let strict: RunningServer | undefined;
     try {
-      const config = loadConfig({}, { dataDir: strictDir, port: 0, host: '127.0.0.1', stripeApiBase: stripe.url, adminToken: TOKEN });
+      const config = loadConfig({}, { dataDir: strictPlace.dataDir, databaseUrl: strictPlace.databaseUrl, port: 0, host: '127.0.0.1', stripeApiBase: stripe.url, adminToken: TOKEN });
       strict = await startServer(config, { logger: createLogger({ level: 'silent' }), stripeRequestsPerSecond: false });
       const connection = await api('POST', '/api/connections', { name: 'strict', apiKey: 'sk_test_watch0000000000000000000' }, strict.url);
       assert.equal(connection.status, 201);
@@ -151,7 +146,7 @@ describe('stripe-connector watch', () => {
       assert.deepEqual((await api('GET', '/api/subscriptions', undefined, strict.url)).json.data, []);
     } finally {
       await strict?.stop();
-      rmSync(strictDir, { recursive: true, force: true });
+      await strictPlace.remove();
     }
   });
 });

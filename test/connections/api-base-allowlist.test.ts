@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { startHarness, type Harness } from '../support/harness.js';
 import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { closeAll } from '../support/cleanup.js';
 
 const KEY = 'sk_test_51HallowlistKeyOfAlice0042';
 
@@ -43,12 +44,14 @@ describe('where a connection may send its key', () => {
     h = await startHarness({ config: { stripeApiBase: stripe.url } });
   });
 
-  after(async () => {
-    await h.close();
-    await new Promise<void>((resolve) => webPage.close(() => resolve()));
-    await emulator.stop();
-    await stripe.stop();
-  });
+  after(() =>
+    closeAll(
+      () => h?.close(),
+      () => webPage && new Promise<void>((resolve) => webPage.close(() => resolve())),
+      () => emulator?.stop(),
+      () => stripe?.stop(),
+    ),
+  );
 
   test('a closed port, a web page and a Stripe-like server not on the list get the same answer, and no request', async () => {
     const rowsBefore = await h.countRows();

@@ -5,8 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { composeServices, openStoreAt, type Services } from '../../src/app/services.js';
@@ -16,36 +15,15 @@ import { rotateMasterKey } from '../../src/connections/key-rotation.js';
 import { createLogger } from '../../src/log.js';
 import { createUserWithToken } from '../../src/users/tokens.js';
 import type { Store } from '../../src/store/database.js';
-import { createTestDatabase } from '../delivery/store-fixture.js';
+import { newStorePlace, type StorePlace as Place } from '../support/store-fixture.js';
 import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.js';
 import { testActions } from '../support/test-actions.js';
 import { runCli } from '../support/processes.js';
+import { closeAll } from '../support/cleanup.js';
 
 const API_KEY = 'sk_test_51HmasterKeyTestKey00c0ffee';
 const SUBSCRIPTION_SECRET = 'whsec_c3Vic2NyaXB0aW9uc2VjcmV0MDE=';
 const ENDPOINT_SECRET = 'whsec_ZW5kcG9pbnRzZWNyZXQwMTIzNDU2';
-
-interface Place {
-  dataDir: string;
-  databaseUrl: string | undefined;
-  /** The environment a child process needs to open this store. */
-  env: Record<string, string>;
-  close(): Promise<void>;
-}
-
-async function newPlace(): Promise<Place> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sc-master-key-'));
-  const database = await createTestDatabase();
-  return {
-    dataDir,
-    databaseUrl: database.databaseUrl,
-    env: { DATA_DIR: dataDir, ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}) },
-    async close() {
-      await database.drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 /** What a user would see break: one sealed secret of each kind, and a connection to run actions on. */
 interface SealedWorld {
@@ -64,14 +42,16 @@ describe('the master key and the store it sealed', () => {
   before(async () => {
     stripe = await startStripeStandIn();
   });
-  after(async () => {
-    for (const services of open.splice(0)) await services.close();
-    for (const place of places.splice(0)) await place.close();
-    await stripe.stop();
-  });
+  after(() =>
+    closeAll(
+      ...open.splice(0).map((services) => () => services.close()),
+      ...places.splice(0).map((place) => () => place.remove()),
+      () => stripe?.stop(),
+    ),
+  );
 
   const place = async () => {
-    const p = await newPlace();
+    const p = await newStorePlace('sc-master-key-');
     places.push(p);
     return p;
   };

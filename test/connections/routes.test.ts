@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { startHarness, type Harness } from '../support/harness.js';
 import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.js';
 import { testActions } from '../support/test-actions.js';
+import { closeAll } from '../support/cleanup.js';
 
 const KEY = 'sk_test_51HconnectionRoutesKey7f3a';
 
@@ -14,10 +15,7 @@ describe('connections over the HTTP API', () => {
     // Port 1 listed, so that a listed Stripe that cannot be reached can be shown.
     h = await startHarness({ config: { stripeApiBase: stripe.url, stripeApiBaseAllowlist: ['http://127.0.0.1:1'] }, services: { actions: testActions } });
   });
-  after(async () => {
-    await h.close();
-    await stripe.stop();
-  });
+  after(() => closeAll(() => h?.close(), () => stripe?.stop()));
 
   test('adding a key checks it with one balance read and answers 201 with its hint, never the key', async () => {
     const before = stripe.seen.length;

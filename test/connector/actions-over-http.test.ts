@@ -2,28 +2,20 @@
 // action → the connector's Stripe client → the emulator, over real HTTP to the emulator.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
+import { startEmulatorWorld, type EmulatorWorld } from '../support/emulator-world.js';
 import { CUSTOMER_FIELDS, PRODUCT_FIELDS } from './action-cases.js';
 
 describe('the five actions over the HTTP API', () => {
-  let emulator: RunningEmulator;
+  let world: EmulatorWorld | undefined;
   let h: Harness;
-  let connectionId: string;
-  const action = (name: string, body: unknown, headers: Record<string, string> = {}) =>
-    h.request('POST', `/api/connections/${connectionId}/actions/${name}`, { body, headers });
+  const action = (name: string, body: unknown, headers: Record<string, string> = {}) => world!.action(name, body, headers);
 
   before(async () => {
-    emulator = await startEmulator({ port: 0, rateLimitPerSecond: false });
-    h = await startHarness({ config: { stripeApiBase: emulator.url } });
-    const res = await h.request('POST', '/api/connections', { body: { name: 'emulator', apiKey: 'sk_test_actionsOverHttp0001' } });
-    assert.equal(res.statusCode, 201, res.body);
-    connectionId = res.json().id;
+    world = await startEmulatorWorld({ apiKey: 'sk_test_actionsOverHttp0001' });
+    h = world.harness;
   });
-  after(async () => {
-    await h.close();
-    await emulator.stop();
-  });
+  after(() => world?.close());
 
   test('GET /api/operations lists the five actions with their input and output schemas', async () => {
     const res = await h.request('GET', '/api/operations');

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
-import { openTestStore } from './store-fixture.js';
+import { openTestStore } from '../support/store-fixture.js';
 import { enqueueTriggerEvents } from '../../src/delivery/enqueue.js';
 import { generateSubscriptionSecret } from '../../src/delivery/signing.js';
 

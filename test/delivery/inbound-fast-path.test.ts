@@ -6,13 +6,14 @@ import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import type { Store } from '../../src/store/database.js';
-import { clearTriggerState, openTestStore, type TestStore } from './store-fixture.js';
-import { startSubscriber, type Subscriber } from '../triggers/recording-subscriber.js';
+import { clearTriggerState, openTestStore, type TestStore } from '../support/store-fixture.js';
+import { startSubscriber, type Subscriber } from '../support/recording-subscriber.js';
 import type { DeliveryHandoff, ReadyDelivery } from '../../src/delivery/handoff.js';
 import { DeliveryWorker } from '../../src/delivery/worker.js';
 import { generateSubscriptionSecret } from '../../src/delivery/signing.js';
 import { InboundWebhooks } from '../../src/triggers/inbound-webhook.js';
 import { ConnectorError } from '../../src/errors.js';
+import { closeAll } from '../support/cleanup.js';
 
 // Real time: the subscriber verifies Standard Webhooks timestamps, which must be within 5 minutes.
 const T0 = Math.floor(Date.now() / 1000) - 60;
@@ -64,10 +65,7 @@ describe('the inbound fast path', () => {
     subscriber.addSecret(subscriptionSecret);
   });
 
-  after(async () => {
-    await subscriber.close();
-    await store.close();
-  });
+  after(() => closeAll(() => subscriber?.close(), () => store?.close()));
 
   beforeEach(async () => {
     await clearTriggerState(db);

@@ -6,7 +6,7 @@ import http from 'node:http';
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import type { Store } from '../../src/store/database.js';
-import { openTestStore, type TestStore } from './store-fixture.js';
+import { openTestStore, type TestStore } from '../support/store-fixture.js';
 import { Webhook } from 'standardwebhooks';
 import type { SubscriptionRow } from '../../src/store/schema.js';
 import { enqueueTriggerEvents } from '../../src/delivery/enqueue.js';
@@ -16,7 +16,8 @@ import { generateSubscriptionSecret } from '../../src/delivery/signing.js';
 import { replayDelivery } from '../../src/store/deliveries/replay.js';
 import { listDeliveryPage } from '../../src/store/deliveries/history.js';
 import { createLogger } from '../../src/log.js';
-import { eventually } from '../emulator/eventually.js';
+import { eventually } from '../support/eventually.js';
+import { closeAll } from '../support/cleanup.js';
 
 interface Received {
   headers: http.IncomingHttpHeaders;
@@ -117,10 +118,7 @@ describe('the delivery outbox', () => {
     subscriber = await startSubscriber();
   });
 
-  after(async () => {
-    await subscriber.stop();
-    await store.close();
-  });
+  after(() => closeAll(() => subscriber?.stop(), () => store?.close()));
 
   beforeEach(async () => {
     await db.deleteFrom('subscriptions').execute();

@@ -4,7 +4,7 @@
 // deliveries (migration 004) rather than every delivery ever made.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openTestStore } from './store-fixture.js';
+import { openTestStore } from '../support/store-fixture.js';
 import { enqueueTriggerEvents } from '../../src/delivery/enqueue.js';
 import { CompiledQuery } from 'kysely';
 import { claimDueDeliveries, dueDeliveriesSearch } from '../../src/store/deliveries/claim.js';

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { openTestStore, insertSubscription } from './store-fixture.js';
+import { openTestStore, insertSubscription } from '../support/store-fixture.js';
 import { createKeyCipher } from '../../src/connections/key-cipher.js';
 import { enqueueTriggerEvents } from '../../src/delivery/enqueue.js';
 import { DeliveryWorker } from '../../src/delivery/worker.js';

@@ -68,6 +68,18 @@ describe('subscriber URL guard', () => {
     });
   }
 
+  test('an IPv6 address outside 2000::/3, the only block allocated as global unicast, is refused even where ipaddr.js calls it unicast', async () => {
+    for (const address of ['4000::1', '1::1', 'c000::1', 'e000::1']) {
+      // These are the ones only the 2000::/3 rule catches: no named range covers them.
+      assert.equal(ipaddr.parse(address).range(), 'unicast', `${address} is in no named range`);
+      assert.equal(isPublicAddress(address), false, address);
+      assert.match(await refusal(`http://[${address}]:8080/hook`), /url: is not allowed: .* non-public address/);
+      const resolvesThere = fixedAnswers({ 'hooks.example.com': ['93.184.216.34', address] });
+      assert.match(await refusal('https://hooks.example.com/hook', { resolve: resolvesThere }), /url: is not allowed/);
+    }
+    assert.equal(isPublicAddress('2a00:1450:4001:80b::200e'), true, 'inside 2000::/3 is public');
+  });
+
   test('an address written in hex or short form is judged by the address it means', async () => {
     assert.match(await refusal('http://0x7f000001/hook'), /is not allowed/);
     assert.match(await refusal('http://10.1/hook'), /is not allowed/);

@@ -10,7 +10,7 @@ let h: Harness;
 before(async () => {
   h = await startHarness({ clock: { startMs: NOW_MS, frozen: true } });
 });
-after(() => h.stop());
+after(() => h?.stop());
 
 async function bulk(key: string, body: Record<string, unknown>): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON under test
   return h.raw('POST', '/_emulator/bulk', { key, body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });

@@ -7,7 +7,7 @@ let h: Harness;
 before(async () => {
   h = await startHarness({ clock: { startMs: Date.UTC(2026, 0, 15, 12), frozen: true } });
 });
-after(() => h.stop());
+after(() => h?.stop());
 
 const approved = {
   network_status: 'approved_by_network',

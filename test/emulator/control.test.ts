@@ -7,7 +7,7 @@ let h: Harness;
 before(async () => {
   h = await startHarness({ clock: { startMs: T0_MS, frozen: true } });
 });
-after(() => h.stop());
+after(() => h?.stop());
 
 describe('control API', () => {
   test('the clock is read, set, advanced, and stamps new objects', async () => {

@@ -7,7 +7,7 @@ let h: Harness;
 before(async () => {
   h = await startHarness();
 });
-after(() => h.stop());
+after(() => h?.stop());
 
 describe('coupons and customer discounts', () => {
   test('a coupon is created and retrieved in the SDK shape', async () => {

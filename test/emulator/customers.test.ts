@@ -7,7 +7,7 @@ let h: Harness;
 before(async () => {
   h = await startHarness();
 });
-after(() => h.stop());
+after(() => h?.stop());
 
 describe('customers', () => {
   test('a created customer comes back in the SDK shape with what was sent', async () => {

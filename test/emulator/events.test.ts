@@ -8,7 +8,7 @@ let h: Harness;
 before(async () => {
   h = await startHarness({ clock: { frozen: true } });
 });
-after(() => h.stop());
+after(() => h?.stop());
 
 describe('events', () => {
   test('creating, updating and deleting a customer emits the three events Stripe emits, newest first', async () => {

@@ -6,7 +6,7 @@ let h: Harness;
 before(async () => {
   h = await startHarness({ clock: { frozen: true } });
 });
-after(() => h.stop());
+after(() => h?.stop());
 
 describe('idempotent requests', () => {
   test('a repeated key replays the first answer with Idempotent-Replayed and creates nothing new', async () => {

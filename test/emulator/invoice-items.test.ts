@@ -7,7 +7,7 @@ let h: Harness;
 before(async () => {
   h = await startHarness();
 });
-after(() => h.stop());
+after(() => h?.stop());
 
 describe('invoice items', () => {
   test('an invoice item is created for a customer, retrieved in the SDK shape and emits invoiceitem.created', async () => {

@@ -9,7 +9,7 @@ let h: Harness;
 before(async () => {
   h = await startHarness({ clock: { startMs: T0 * 1000, frozen: true } });
 });
-after(() => h.stop());
+after(() => h?.stop());
 
 async function createMany(stripe: Stripe, n: number): Promise<Stripe.Customer[]> {
   const out: Stripe.Customer[] = [];

@@ -8,7 +8,7 @@ let h: Harness;
 before(async () => {
   h = await startHarness();
 });
-after(() => h.stop());
+after(() => h?.stop());
 
 // The SDK has no orders resource any more; rawRequest sends the same wire format.
 async function createOrder(stripe: Stripe, params: Record<string, unknown>): Promise<LegacyOrder> {

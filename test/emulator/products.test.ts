@@ -7,7 +7,7 @@ let h: Harness;
 before(async () => {
   h = await startHarness({ clock: { frozen: true } });
 });
-after(() => h.stop());
+after(() => h?.stop());
 
 describe('products', () => {
   test('a product is created with a caller-chosen id and read back in the SDK shape', async () => {

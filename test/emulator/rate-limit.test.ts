@@ -7,7 +7,7 @@ before(async () => {
   // A frozen clock puts every request in the same emulated second until the test advances it.
   h = await startHarness({ rateLimitPerSecond: 25, clock: { frozen: true } });
 });
-after(() => h.stop());
+after(() => h?.stop());
 
 describe('rate limit', () => {
   test('the 26th request within one emulated second is a 429 rate_limit, the next second is admitted', async () => {

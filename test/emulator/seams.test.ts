@@ -8,7 +8,7 @@ let h: Harness;
 before(async () => {
   h = await startHarness();
 });
-after(() => h.stop());
+after(() => h?.stop());
 
 describe('request interceptors', () => {
   test('an interceptor can answer a chosen request with an error and headers, before it runs', async () => {

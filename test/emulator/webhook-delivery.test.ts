@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Stripe from 'stripe';
 import { startHarness, type Harness } from './harness.js';
-import { eventually } from './eventually.js';
+import { eventually } from '../support/eventually.js';
 import { startReceiver, type Receiver } from './webhook-receiver.js';
 
 // A compressed retry schedule: three retries, as Stripe test mode, after 20, 40 and 60 ms.
@@ -13,7 +13,7 @@ let receiver: Receiver;
 before(async () => {
   h = await startHarness({ webhooks: { retryDelaysMs: RETRY_DELAYS_MS, timeoutMs: 300, reorderHoldMs: 2000 } });
 });
-after(() => h.stop());
+after(() => h?.stop());
 
 async function withReceiver<T>(fn: (r: Receiver) => Promise<T>): Promise<T> {
   receiver = await startReceiver();

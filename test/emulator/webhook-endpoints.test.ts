@@ -6,7 +6,7 @@ let h: Harness;
 before(async () => {
   h = await startHarness();
 });
-after(() => h.stop());
+after(() => h?.stop());
 
 describe('webhook endpoints', () => {
   test('create returns the whsec_ secret once; retrieve, list and update never show it', async () => {

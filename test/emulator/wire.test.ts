@@ -7,7 +7,7 @@ let h: Harness;
 before(async () => {
   h = await startHarness();
 });
-after(() => h.stop());
+after(() => h?.stop());
 
 describe('keys and accounts', () => {
   test('each secret key is its own account: one key never sees another key\'s customers', async () => {

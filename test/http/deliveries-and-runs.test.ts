@@ -1,12 +1,13 @@
 // Delivery history, replay and the merged run history over the HTTP API: the real services and
-// app (inject), a real SQLite file, the emulator on port 0 behind the connection, the real
+// app (inject), a store from the fixture, the emulator on port 0 behind the connection, the real
 // delivery worker sending to a local subscriber on port 0, on an emulated clock.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startHarness, type Harness } from '../support/harness.js';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import type { Harness } from '../support/harness.js';
+import { startEmulatorWorld, type EmulatorWorld } from '../support/emulator-world.js';
+import { closeAll } from '../support/cleanup.js';
 import { enqueueTriggerEvents } from '../../src/delivery/enqueue.js';
 
 const DELIVERY_FIELDS = [
@@ -51,9 +52,9 @@ interface RunJson {
 }
 
 describe('delivery history, replay and run history over HTTP', () => {
-  let emulator: RunningEmulator;
+  let world: EmulatorWorld | undefined;
   let h: Harness;
-  let subscriber: http.Server;
+  let subscriber: http.Server | undefined;
   let clockMs = Date.parse('2026-11-26T06:00:00.000Z');
   let connectionId = '';
   let subscriptionId = '';
@@ -61,11 +62,12 @@ describe('delivery history, replay and run history over HTTP', () => {
   const objects = ['cus_old', 'cus_fail', 'cus_new'];
 
   before(async () => {
-    emulator = await startEmulator({ port: 0, rateLimitPerSecond: false });
-    h = await startHarness({
-      config: { stripeApiBase: emulator.url, callbackAllowPrivate: true },
+    world = await startEmulatorWorld({
+      config: { callbackAllowPrivate: true },
       services: { stripeRequestsPerSecond: false, nowMs: () => clockMs },
+      apiKey: `sk_test_history${process.pid}`,
     });
+    ({ harness: h, connectionId } = world);
     // cus_fail is refused with a 500; everything else is taken.
     subscriber = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -75,11 +77,8 @@ describe('delivery history, replay and run history over HTTP', () => {
         res.writeHead(body.data.id === 'cus_fail' ? 500 : 204).end();
       });
     });
-    await new Promise<void>((resolve) => subscriber.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => subscriber!.listen(0, '127.0.0.1', resolve));
 
-    const connection = await h.request('POST', '/api/connections', { body: { name: 'emulated', apiKey: `sk_test_history${process.pid}` } });
-    assert.equal(connection.statusCode, 201, connection.body);
-    connectionId = connection.json().id;
     const created = await h.request('POST', `/api/connections/${connectionId}/subscriptions`, {
       body: { trigger: 'customerAdded', url: `http://127.0.0.1:${(subscriber.address() as AddressInfo).port}/hook` },
     });
@@ -105,12 +104,13 @@ describe('delivery history, replay and run history over HTTP', () => {
     assert.equal(action.statusCode, 200, action.body);
   });
 
-  after(async () => {
-    subscriber.closeAllConnections();
-    await new Promise<void>((resolve) => subscriber.close(() => resolve()));
-    await h.close();
-    await emulator.stop();
-  });
+  after(() =>
+    closeAll(
+      () => subscriber?.closeAllConnections(),
+      () => subscriber && new Promise<void>((resolve) => subscriber!.close(() => resolve())),
+      () => world?.close(),
+    ),
+  );
 
   test('the deliveries list is camelCase with ISO times and each attempt, newest object first, and shows no secret', async () => {
     const res = await h.request('GET', `/api/subscriptions/${subscriptionId}/deliveries`);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { startHarness, type Harness } from '../support/harness.js';
 import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.js';
 import { testActions } from '../support/test-actions.js';
+import { closeAll } from '../support/cleanup.js';
 
 describe('the error contract', () => {
   let stripe: StripeStandIn;
@@ -11,10 +12,7 @@ describe('the error contract', () => {
     stripe = await startStripeStandIn();
     h = await startHarness({ config: { stripeApiBase: stripe.url }, services: { actions: testActions }, app: { bodyLimitBytes: 64 * 1024 } });
   });
-  after(async () => {
-    await h.close();
-    await stripe.stop();
-  });
+  after(() => closeAll(() => h?.close(), () => stripe?.stop()));
 
   test('GET /healthz answers ok without a token', async () => {
     const res = await h.request('GET', '/healthz', { token: null });

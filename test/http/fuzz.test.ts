@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { startHarness, type Harness } from '../support/harness.js';
 import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.js';
 import { testActions } from '../support/test-actions.js';
+import { closeAll } from '../support/cleanup.js';
 
 const INPUT_FIELDS = new Set(['email', 'description', 'note', 'count']);
 
@@ -44,10 +45,7 @@ describe('random and malformed requests at every route', () => {
     h = await startHarness({ config: { stripeApiBase: stripe.url, actionRateLimit: 1_000_000 }, services: { actions: testActions } });
     connectionId = (await h.request('POST', '/api/connections', { body: { name: 'fuzz', apiKey: 'sk_test_fuzzKey0000000000001' } })).json().id;
   });
-  after(async () => {
-    await h.close();
-    await stripe.stop();
-  });
+  after(() => closeAll(() => h?.close(), () => stripe?.stop()));
 
   async function expectClientError(method: string, url: string, headers: Record<string, string | undefined>, payload?: string): Promise<void> {
     const clean = Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== undefined)) as Record<string, string>;

@@ -43,7 +43,7 @@ describe('forged inbound webhooks', () => {
   before(async () => {
     h = await startHarness({ services: { logger: captured.logger, nowMs: () => clockMs } });
   });
-  after(() => h.close());
+  after(() => h?.close());
 
   test('a flood of 1,000 forged requests gets one answer and at most a handful of log lines besides the access log', async () => {
     const linesBefore = captured.lines.length;

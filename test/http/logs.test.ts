@@ -5,6 +5,7 @@ import { createLogger } from '../../src/log.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.js';
 import { testActions } from '../support/test-actions.js';
+import { closeAll } from '../support/cleanup.js';
 
 const KEY = 'sk_test_51HlogsMustNeverShowThisKey42';
 
@@ -24,10 +25,7 @@ describe('logs and responses keep secrets out', () => {
     const logger = createLogger({ level: 'debug', destination: sink });
     h = await startHarness({ config: { stripeApiBase: stripe.url }, services: { actions: testActions, logger } });
   });
-  after(async () => {
-    await h.close();
-    await stripe.stop();
-  });
+  after(() => closeAll(() => h?.close(), () => stripe?.stop()));
 
   test('no API key, token or stack trace appears in any log line or response', async () => {
     const responses: string[] = [];

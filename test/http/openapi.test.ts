@@ -12,7 +12,7 @@ describe('published schemas', () => {
   before(async () => {
     h = await startHarness({ services: { actions: testActions } });
   });
-  after(() => h.close());
+  after(() => h?.close());
 
   test('GET /api/operations lists every action with the input schema that validates it and its output schema', async () => {
     const res = await h.request('GET', '/api/operations');

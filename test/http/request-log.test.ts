@@ -17,7 +17,7 @@ describe('request log', () => {
     const logger = createLogger({ level: 'info', destination: sink });
     h = await startHarness({ services: { logger } });
   });
-  after(() => h.close());
+  after(() => h?.close());
 
   test('each request leaves exactly one info line with method, URL, status and time, and no headers', async () => {
     lines = [];

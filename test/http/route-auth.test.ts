@@ -11,6 +11,7 @@ import { startHarness, type Harness } from '../support/harness.js';
 import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.js';
 import { testActions } from '../support/test-actions.js';
 import { PUBLIC_ROUTES } from '../../src/http/auth.js';
+import { closeAll } from '../support/cleanup.js';
 
 interface Answer {
   status: number;
@@ -84,10 +85,7 @@ describe('routes answer only with a token, whatever the spelling of their URL', 
     ids = { id: connection.json().id, connectionId: connection.json().id, operation: testActions[0]!.name };
     openApi = JSON.parse((await rawRequest(port, 'GET', '/openapi.json')).body);
   });
-  after(async () => {
-    await h.close();
-    await stripe.stop();
-  });
+  after(() => closeAll(() => h?.close(), () => stripe?.stop()));
 
   const isPublic = (operation: { security?: unknown[] }) => Array.isArray(operation.security) && operation.security.length === 0;
 

@@ -53,7 +53,7 @@ describe('slow and greedy clients', () => {
     await h.app.listen({ port: 0, host: '127.0.0.1' });
     port = (h.app.server.address() as AddressInfo).port;
   });
-  after(() => h.close());
+  after(() => h?.close());
 
   test('three sockets dripping a webhook body a byte at a time are each answered 408 and closed at the request deadline', async () => {
     const head = 'POST /webhooks/stripe/conn_slow HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n';

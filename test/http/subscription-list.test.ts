@@ -2,11 +2,11 @@
 // SUBSCRIPTIONS_PER_CONNECTION cap as a user meets it over HTTP.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHarness, type Harness } from '../support/harness.js';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import type { Harness } from '../support/harness.js';
+import { startEmulatorWorld, type EmulatorWorld } from '../support/emulator-world.js';
 
 describe('the subscription list and the cap over HTTP', () => {
-  let emulator: RunningEmulator;
+  let world: EmulatorWorld | undefined;
   let h: Harness;
   let clockMs = Date.parse('2026-11-26T06:00:00.000Z');
   const made: string[] = [];
@@ -19,18 +19,15 @@ describe('the subscription list and the cap over HTTP', () => {
       ...(token ? { token } : {}),
     });
   };
-  const connect = async (token?: string) => {
-    const res = await h.request('POST', '/api/connections', { body: { name: 'c', apiKey: `sk_test_sublist${process.pid}x${made.length}${token ? 'b' : 'a'}` }, ...(token ? { token } : {}) });
-    assert.equal(res.statusCode, 201, res.body);
-    return res.json().id as string;
-  };
+  const connect = (token?: string) => world!.connect({ name: 'c', apiKey: `sk_test_sublist${process.pid}x${made.length}${token ? 'b' : 'a'}`, token });
 
   before(async () => {
-    emulator = await startEmulator({ port: 0, rateLimitPerSecond: false });
-    h = await startHarness({
-      config: { stripeApiBase: emulator.url, callbackAllowPrivate: true, subscriptionsPerConnection: 2 },
+    world = await startEmulatorWorld({
+      config: { callbackAllowPrivate: true, subscriptionsPerConnection: 2 },
       services: { stripeRequestsPerSecond: false, nowMs: () => clockMs },
+      apiKey: false,
     });
+    h = world.harness;
     for (let c = 0; c < 3; c++) {
       const connectionId = await connect();
       for (let s = 0; s < 2; s++) {
@@ -44,10 +41,7 @@ describe('the subscription list and the cap over HTTP', () => {
     bobsSubscription = bobs.json().id;
   });
 
-  after(async () => {
-    await h.close();
-    await emulator.stop();
-  });
+  after(() => world?.close());
 
   test('pages come newest first with hasMore, and startingAfter continues without skipping or repeating', async () => {
     const first = await h.request('GET', '/api/subscriptions?limit=4');

@@ -4,27 +4,21 @@
 // runs or is recorded.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
+import { startEmulatorWorld, type EmulatorWorld } from '../support/emulator-world.js';
 
 const KEY = 'sk_test_unicodeInputKey0000000001';
 
 describe('strings that are not well-formed Unicode', () => {
-  let emulator: RunningEmulator;
+  let world: EmulatorWorld | undefined;
   let h: Harness;
   let connectionId: string;
 
   before(async () => {
-    emulator = await startEmulator({ port: 0, rateLimitPerSecond: false });
-    h = await startHarness({ config: { stripeApiBase: emulator.url } });
-    const res = await h.request('POST', '/api/connections', { body: { name: 'emulated', apiKey: KEY } });
-    assert.equal(res.statusCode, 201, res.body);
-    connectionId = res.json().id;
+    world = await startEmulatorWorld({ apiKey: KEY });
+    ({ harness: h, connectionId } = world);
   });
-  after(async () => {
-    await h.close();
-    await emulator.stop();
-  });
+  after(() => world?.close());
 
   const cases: { route: string; body: string; field: string }[] = [
     { route: 'actions/getCustomer', body: '{"id":"\\ud83d"}', field: 'id' },

@@ -3,7 +3,7 @@
 // must hold on both). Rows are written with fixed times so that the order is exact.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openTestStore, type TestStore } from '../delivery/store-fixture.js';
+import { openTestStore, type TestStore } from '../support/store-fixture.js';
 import { insertRun } from '../../src/store/runs.js';
 import { findRunCursor, listRunHistory } from '../../src/runs/list-runs.js';
 import { findDeliveryCursor, listDeliveryPage } from '../../src/store/deliveries/history.js';
@@ -93,7 +93,7 @@ describe('run history and delivery pages on the store', () => {
     await insertRun(store, run('run_13', 13, 'usr_1', 'failed'));
     await insertRun(store, run('run_15', 15, 'usr_2', 'succeeded'));
   });
-  after(() => t.close());
+  after(() => t?.close());
 
   test('action runs and delivery attempts interleave by start time, newest first; another user sees only their own', async () => {
     const { runs, hasMore } = await listRunHistory(t.db, { userId: 'usr_1' });

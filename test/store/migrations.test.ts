@@ -7,12 +7,15 @@ import { sql } from 'kysely';
 import { openStore, sqliteFile } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { migrations } from '../../src/store/migrations/index.js';
+import { newStorePlace, openStoreIn, openTestStore } from '../support/store-fixture.js';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'sc-store-'));
 }
 
-test('the first start creates every table in a real SQLite file under DATA_DIR, in WAL mode with foreign keys on', async () => {
+const onPostgres = process.env.TEST_DATABASE_URL ? 'SQLite only: its file, journal mode and pragmas' : false;
+
+test('the first start creates every table in a real SQLite file under DATA_DIR, in WAL mode with foreign keys on', { skip: onPostgres }, async () => {
   const dataDir = tempDir();
   const db = openStore({ dataDir, databaseUrl: undefined });
   try {
@@ -32,13 +35,14 @@ test('the first start creates every table in a real SQLite file under DATA_DIR, 
 });
 
 test('starting again on the same data directory applies nothing twice and keeps the data', async () => {
-  const dataDir = tempDir();
+  const place = await newStorePlace('sc-store-');
+  const { dataDir } = place;
   try {
-    const first = openStore({ dataDir, databaseUrl: undefined });
+    const first = await openStoreIn(dataDir);
     await migrateToLatest(first);
     await first.insertInto('users').values({ id: 'usr_1', name: 'a', is_admin: 0, created_at: '2026-11-26T05:00:00.000Z' }).execute();
     await first.destroy();
-    const second = openStore({ dataDir, databaseUrl: undefined });
+    const second = await openStoreIn(dataDir);
     await migrateToLatest(second);
     const users = await second.selectFrom('users').selectAll().execute();
     assert.equal(users.length, 1);
@@ -46,22 +50,20 @@ test('starting again on the same data directory applies nothing twice and keeps 
     assert.deepEqual(applied.rows.map((r) => r.name), Object.keys(migrations).sort());
     await second.destroy();
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    await place.remove();
   }
 });
 
 test('a token pointing at a user that does not exist is refused by the database', async () => {
-  const dataDir = tempDir();
-  const db = openStore({ dataDir, databaseUrl: undefined });
+  const { store, close } = await openTestStore({ empty: true });
   try {
-    await migrateToLatest(db);
     await assert.rejects(
-      db.insertInto('tokens').values({ id: 'tok_1', user_id: 'usr_missing', token_hash: 'x', created_at: 'now' }).execute(),
-      /FOREIGN KEY/,
+      store.insertInto('tokens').values({ id: 'tok_1', user_id: 'usr_missing', token_hash: 'x', created_at: 'now' }).execute(),
+      // SQLite's words, then PostgreSQL's.
+      /FOREIGN KEY constraint failed|violates foreign key constraint/,
     );
   } finally {
-    await db.destroy();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 });
 

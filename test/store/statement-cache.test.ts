@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { cachingStatements, compiledOnce } from '../../src/store/statement-cache.js';
-import { openStore, type Store } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
+import type { Store } from '../../src/store/database.js';
+import { openTestStore } from '../support/store-fixture.js';
 
 function withDatabase(work: (db: SqliteDatabase.Database) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'sc-stmt-'));
@@ -68,14 +68,11 @@ describe('prepared-statement cache under the SQLite dialect', () => {
 
 describe('queries compiled once per store', () => {
   async function withStore(work: (db: Store) => Promise<void>): Promise<void> {
-    const dataDir = mkdtempSync(join(tmpdir(), 'sc-compiled-'));
-    const db = openStore({ dataDir, databaseUrl: undefined });
+    const { store, close } = await openTestStore({ empty: true });
     try {
-      await migrateToLatest(db);
-      await work(db);
+      await work(store);
     } finally {
-      await db.destroy();
-      rmSync(dataDir, { recursive: true, force: true });
+      await close();
     }
   }
 

@@ -24,7 +24,7 @@ describe('Stripe errors from the emulator', () => {
   before(async () => {
     emulator = await startEmulator({ port: 0, rateLimitPerSecond: false });
   });
-  after(() => emulator.stop());
+  after(() => emulator?.stop());
 
   const client = (apiKey: string) => createStripeClient({ apiKey, apiBase: emulator.url, requestsPerSecond: false, retryPolicy: { initialDelayMs: 5, maxDelayMs: 20 } });
 

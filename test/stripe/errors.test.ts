@@ -31,7 +31,7 @@ describe('Stripe errors in the connector’s words', () => {
     server = await startScriptedStripe((request) => answers[request.path.split('/').pop() ?? ''] ?? { status: 404, body: {} });
     stripe = createStripeClient({ apiKey: API_KEY, apiBase: server.url, requestsPerSecond: false, retryPolicy: { maxRetries: 0 } });
   });
-  after(() => server.stop());
+  after(() => server?.stop());
 
   async function mapped(id: string, subject?: { what: string; id: string }): Promise<ConnectorError> {
     try {

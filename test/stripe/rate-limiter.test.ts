@@ -73,7 +73,10 @@ describe('outgoing rate limiter', () => {
     const arrivals = server.received.map((r) => Math.round(r.atMs - startedMs));
     assert.ok(arrivals.filter((t) => t < 1000).length <= 5, `arrivals (ms): ${arrivals.join(',')}`);
     assert.ok(arrivals.filter((t) => t < 2000).length <= 10, `arrivals (ms): ${arrivals.join(',')}`);
+    // The last batch cannot leave before 2 s (50 ms for timer rounding). The upper bound only has
+    // to tell a shared 5/s window from a limiter that over-paces (one a second: 11 s), so it leaves
+    // a loaded machine 6 s of slack rather than failing on scheduling delay.
     assert.ok(elapsedMs >= 1950, `12 requests at 5/s finished in ${Math.round(elapsedMs)} ms`);
-    assert.ok(elapsedMs < 4000, `took ${Math.round(elapsedMs)} ms`);
+    assert.ok(elapsedMs < 8000, `took ${Math.round(elapsedMs)} ms`);
   });
 });

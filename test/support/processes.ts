@@ -1,6 +1,10 @@
 // Real child processes of the `stripe-connector` command (through tsx, as a developer runs it).
+// A child given DATA_DIR and no DATABASE_URL is given that data dir's PostgreSQL database on the
+// runner's PostgreSQL pass (store-fixture.ts's databaseUrlFor), so every `serve` a test starts
+// runs on both dialects, and a restart on the same DATA_DIR finds the same store.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { databaseUrlFor } from './store-fixture.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = 'src/cli/main.ts';
@@ -19,10 +23,18 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, NODE_ENV: 'production', LOG_LEVEL: 'info', ...env };
 }
 
+/** `env` plus DATABASE_URL for its DATA_DIR on the PostgreSQL pass; an explicit DATABASE_URL (even '') wins. */
+async function withStoreOf(env: Record<string, string>): Promise<Record<string, string>> {
+  if (env.DATA_DIR === undefined || 'DATABASE_URL' in env) return env;
+  const databaseUrl = await databaseUrlFor(env.DATA_DIR);
+  return databaseUrl ? { ...env, DATABASE_URL: databaseUrl } : env;
+}
+
 /** `timeoutMs`: a command still running then is killed (SIGKILL) and resolves with code null. */
-export function runCli(args: string[], options: { env?: Record<string, string>; stdin?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export async function runCli(args: string[], options: { env?: Record<string, string>; stdin?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+  const env = childEnv(await withStoreOf(options.env ?? {}));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: childEnv(options.env ?? {}) });
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env });
     let stdout = '';
     let stderr = '';
     const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
@@ -55,7 +67,7 @@ export interface ServerProcess {
 }
 
 export async function startServerProcess(args: string[], env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], { cwd: ROOT, env: childEnv(await withStoreOf(env)), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const streams = { stdout: '', stderr: '' };
   const waiters: (() => void)[] = [];

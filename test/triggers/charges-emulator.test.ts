@@ -28,7 +28,7 @@ describe('chargeAdded against the emulator', () => {
       emulator: { webhooks: { retryDelaysMs: [20, 40, 60], timeoutMs: 2_000, reorderHoldMs: 50 } },
     });
   });
-  after(() => h.close());
+  after(() => h?.close());
   beforeEach(() => h.reset());
 
   test('succeeded and declined charges come out in the documented shape, with Stripe’s outcome', async () => {

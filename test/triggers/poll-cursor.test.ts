@@ -88,6 +88,18 @@ describe('poll cursor', () => {
     assert.deepEqual(second.fresh, []);
   });
 
+  test('an object missing from one list and back in the next is not emitted again: the seen-set carries over polls', () => {
+    // Stripe's list is eventually consistent: an object already emitted can be absent from one
+    // answer (or one page of it) and present again in the next, still inside the window.
+    const a = { id: 'a', created: 1_010 };
+    const b = { id: 'b', created: 1_020 };
+    const first = poll(startPollCursor(1_000), [a]);
+    const second = poll(first.next, [b]);
+    const third = poll(second.next, [a, b]);
+    assert.deepEqual([ids(first.fresh), ids(second.fresh), ids(third.fresh)], [['a'], ['b'], []]);
+    assert.deepEqual(Object.keys(second.next.seen).sort(), ['a', 'b'], 'a is remembered while inside the window');
+  });
+
   test('500 objects in one second, split over five pages, each come out exactly once across polls', () => {
     const objects = Array.from({ length: 500 }, (_, i) => ({ id: `ch_${String(i).padStart(3, '0')}`, created: 2_000 }));
     const first = poll(startPollCursor(2_000), objects.slice(0, 230), 100);

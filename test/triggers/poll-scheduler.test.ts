@@ -6,8 +6,8 @@ import { PollScheduler } from '../../src/triggers/poll-scheduler.js';
 import { DeliveryWorker } from '../../src/delivery/worker.js';
 import { generateSubscriptionSecret } from '../../src/delivery/signing.js';
 import { startTriggerHarness, T0, type TriggerHarness } from './trigger-harness.js';
-import { insertSubscription } from '../delivery/store-fixture.js';
-import { eventually } from '../emulator/eventually.js';
+import { insertSubscription } from '../support/store-fixture.js';
+import { eventually } from '../support/eventually.js';
 
 describe('the poll scheduler', () => {
   let h: TriggerHarness;
@@ -23,7 +23,7 @@ describe('the poll scheduler', () => {
     h = await startTriggerHarness();
     h.subscriber.addSecret(secret);
   });
-  after(() => h.close());
+  after(() => h?.close());
   beforeEach(async () => {
     await h.reset();
     stripe = h.stripe;
@@ -44,11 +44,15 @@ describe('the poll scheduler', () => {
   });
 
   test('wake() starts a new subscription\'s first poll at once instead of at the next tick', async () => {
+    // The first round polls only chargeAdded; the next tick is 10 minutes away. That poll's cursor
+    // is committed at the end of the round, after its only look for due polls: a subscription made
+    // once the cursor is there can only be polled by a later round, which wake() must start.
+    await h.subscribe('sub_0', 'chargeAdded');
     const s = new PollScheduler({ db: h.db, stripeFor: async () => stripe, nowMs: () => clockMs, tickMs: 600_000 });
     s.start();
     try {
-      // Its first round finds nothing to poll; the next tick is 10 minutes away.
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      const cursors = () => h.db.selectFrom('poll_cursors').select('trigger').execute();
+      await eventually(cursors, (rows) => rows.length === 1, 10_000);
       await h.subscribe('sub_1', 'customerAdded');
       await stripe!.customers.create({});
       s.wake();

@@ -13,7 +13,7 @@ let world: ServeWorld;
 before(async () => {
   world = await startServeWorld();
 });
-after(() => world.close());
+after(() => world?.close());
 
 test('a backlog reaches the subscriber while the connector is still listing it, each charge once', async (t) => {
   const { connectionId, apiKey } = await world.connect();

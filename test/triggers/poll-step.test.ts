@@ -6,7 +6,7 @@ import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { Type } from '@sinclair/typebox';
 import type { Store } from '../../src/store/database.js';
-import { openTestStore, type TestStore, clearTriggerState, insertSubscription } from '../delivery/store-fixture.js';
+import { openTestStore, type TestStore, clearTriggerState, insertSubscription } from '../support/store-fixture.js';
 import type Stripe from 'stripe';
 import { defineTrigger } from '../../src/connector/define.js';
 import type { SubscriptionRow } from '../../src/store/schema.js';
@@ -100,9 +100,7 @@ describe('the poll step', () => {
     db = store.db;
   });
 
-  after(async () => {
-    await store.close();
-  });
+  after(() => store?.close());
 
   beforeEach(async () => {
     await clearTriggerState(db);

@@ -19,7 +19,7 @@ let world: ServeWorld;
 before(async () => {
   world = await startServeWorld();
 });
-after(() => world.close());
+after(() => world?.close());
 
 test('a 10,000-charge backlog is delivered exactly once each, oldest first a claim of 100 at a time', async (t) => {
   const { connectionId, apiKey } = await world.connect();

@@ -10,17 +10,13 @@
 // same body; every body verifies; the outbox ends with each object delivered and nothing else.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Stripe from 'stripe';
 import { startEmulator } from '../../src/emulator/index.js';
 import { seededRandom } from '../../src/emulator/faults/seeded-random.js';
-import { openStore } from '../../src/store/database.js';
 import { startServerProcess, type ServerProcess } from '../support/processes.js';
-import { createTestDatabase } from '../delivery/store-fixture.js';
-import { startSubscriber } from './recording-subscriber.js';
+import { newStorePlace, openStoreIn } from '../support/store-fixture.js';
+import { startSubscriber } from '../support/recording-subscriber.js';
 
 const KILLS = 5;
 const ADMIN_TOKEN = 'sc_admin_serve_crash_test_token_0000001';
@@ -48,14 +44,12 @@ test(`serve killed with SIGKILL five times during polling and delivery loses not
   const retryDelaysMs = Array.from({ length: 180 }, () => 500);
   const emulator = await startEmulator({ port: 0, rateLimitPerSecond: false, webhooks: { retryDelaysMs, timeoutMs: 2_000 } });
   const subscriber = await startSubscriber();
-  const database = await createTestDatabase();
-  const dataDir = mkdtempSync(join(tmpdir(), 'sc-serve-crash-'));
+  const place = await newStorePlace('sc-serve-crash-');
   const port = await freePort();
   const env = {
     PORT: String(port),
     HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
+    ...place.env,
     STRIPE_API_BASE: emulator.url,
     STRIPE_CONNECTOR_ADMIN_TOKEN: ADMIN_TOKEN,
     CALLBACK_ALLOW_PRIVATE: 'true',
@@ -181,7 +175,7 @@ test(`serve killed with SIGKILL five times during polling and delivery loses not
     t.diagnostic(`${subscriber.received.length} deliveries received for ${byObject.size} objects: ${repeats} repeats`);
     assert.ok(repeats >= heldKills, say(`a delivery whose answer a kill cut off is sent again (${repeats} repeats, ${heldKills} such kills)`));
 
-    const store = openStore({ dataDir, databaseUrl: database.databaseUrl });
+    const store = await openStoreIn(place.dataDir);
     try {
       const rows = await store.selectFrom('deliveries').select(['stripe_object_id', 'status']).execute();
       assert.equal(rows.length, expected, say('one outbox row per object'));
@@ -195,7 +189,6 @@ test(`serve killed with SIGKILL five times during polling and delivery loses not
     if (server) await kill();
     await subscriber.close();
     await emulator.stop();
-    await database.drop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await place.remove();
   }
 });

@@ -38,7 +38,7 @@ describe('delivery guarantees through serve', () => {
     // The shortest first retry the configuration allows, so three failures take seconds, not 35 s.
     world = await startServeWorld({ DELIVERY_FIRST_RETRY_SECONDS: '1' });
   });
-  after(() => world.close());
+  after(() => world?.close());
 
   const history = async (subscriptionId: string): Promise<DeliveryJson[]> => {
     const answer = await world.api('GET', `/api/subscriptions/${subscriptionId}/deliveries`);

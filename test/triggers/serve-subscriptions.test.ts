@@ -12,7 +12,7 @@ describe('serve delivers poll-mode subscriptions', () => {
   before(async () => {
     world = await startServeWorld();
   });
-  after(() => world.close());
+  after(() => world?.close());
 
   test('a customer created after subscribing reaches the subscriber once, signed, and shows in its deliveries; another user gets 404', async () => {
     const bob = await createUserWithToken(world.server.services.db, { name: 'bob' });

@@ -3,17 +3,14 @@
 // so the emulator's webhooks reach it), the emulator on port 0 in real time (its webhook retries
 // compressed), a real SQLite file in a temp dir (or PostgreSQL with TEST_DATABASE_URL), a user with
 // a token, and a recording subscriber. Everything goes through the HTTP API as a user would.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Stripe from 'stripe';
 import { loadConfig } from '../../src/config.js';
 import { startServer, type RunningServer } from '../../src/app/server.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { createLogger } from '../../src/log.js';
 import { createUserWithToken } from '../../src/users/tokens.js';
-import { startSubscriber, type Subscriber } from './recording-subscriber.js';
-import { createTestDatabase } from '../delivery/store-fixture.js';
+import { startSubscriber, type Subscriber } from '../support/recording-subscriber.js';
+import { newStorePlace } from '../support/store-fixture.js';
 
 export interface ApiAnswer {
   status: number;
@@ -45,11 +42,10 @@ export async function startServeWorld(env: Record<string, string> = {}): Promise
   const emulator = await startEmulator({ port: 0, rateLimitPerSecond: false, webhooks: { retryDelaysMs: [20, 40, 60] } });
   // The server opens and migrates the store itself: the SQLite file in its DATA_DIR, or a fresh
   // PostgreSQL database when TEST_DATABASE_URL is set.
-  const database = await createTestDatabase();
-  const dataDir = mkdtempSync(join(tmpdir(), 'sc-serve-world-'));
+  const place = await newStorePlace('sc-serve-world-');
   const config = loadConfig(env, {
-    dataDir,
-    databaseUrl: database.databaseUrl,
+    dataDir: place.dataDir,
+    databaseUrl: place.databaseUrl,
     port: 0,
     host: '127.0.0.1',
     stripeApiBase: emulator.url,
@@ -101,8 +97,7 @@ export async function startServeWorld(env: Record<string, string> = {}): Promise
       await server.stop();
       await subscriber.close();
       await emulator.stop();
-      await database.drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      await place.remove();
     },
   };
 }

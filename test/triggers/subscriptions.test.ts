@@ -9,7 +9,7 @@ import { createLogger } from '../../src/log.js';
 import { ConnectorError } from '../../src/errors.js';
 import { SubscriptionService } from '../../src/triggers/subscriptions.js';
 import { findSubscriptionCursor, type SubscriptionCursor } from '../../src/store/subscription-list.js';
-import type { TestStore } from '../delivery/store-fixture.js';
+import type { TestStore } from '../support/store-fixture.js';
 import { startTriggerHarness, T0, type TriggerHarness } from './trigger-harness.js';
 
 const iso = (unixSeconds: number) => new Date(unixSeconds * 1000).toISOString();
@@ -56,7 +56,7 @@ describe('subscriptions', () => {
     service = new SubscriptionService({ db: store.db, cipher, connections, allowPrivate: true, nowMs: () => T0 * 1000 + 500 });
   });
 
-  after(() => h.close());
+  after(() => h?.close());
 
   test('a subscription is created with its secret shown once and stored sealed', async () => {
     const created = await service.create('usr_1', connectionId, { trigger: 'customerAdded', url: 'http://127.0.0.1:8080/hook' });

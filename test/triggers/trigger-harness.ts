@@ -9,8 +9,8 @@ import type Stripe from 'stripe';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
 import { createStripeClient } from '../../src/stripe/client.js';
 import type { SubscriptionRow } from '../../src/store/schema.js';
-import { clearTriggerState, insertSubscription, openTestStore, type TestStore } from '../delivery/store-fixture.js';
-import { startSubscriber, type Subscriber } from './recording-subscriber.js';
+import { clearTriggerState, insertSubscription, openTestStore, type TestStore } from '../support/store-fixture.js';
+import { startSubscriber, type Subscriber } from '../support/recording-subscriber.js';
 
 /** 2026-11-18T11:06:40Z: the emulated "now" every test starts from. */
 export const T0 = 1_795_000_000;

@@ -24,7 +24,7 @@ describe('triggers against the emulator', () => {
   before(async () => {
     h = await startTriggerHarness();
   });
-  after(() => h.close());
+  after(() => h?.close());
   beforeEach(() => h.reset());
 
   test('500 customers created within one second are each enqueued exactly once, with the documented shape', async () => {

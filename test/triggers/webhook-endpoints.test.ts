@@ -18,9 +18,7 @@ describe('Stripe webhook endpoint per connection', () => {
   before(async () => {
     world = await startWebhookWorld();
   });
-  after(async () => {
-    await world.close();
-  });
+  after(() => world?.close());
 
   test('a webhook subscription registers one endpoint at PUBLIC_URL/webhooks/stripe/{connection}; a second one reuses it with the union of event types', async () => {
     const { connectionId, stripe } = await world.connect();

@@ -1,12 +1,9 @@
 // Webhook and hybrid mode end to end: the emulator on port 0 (real clock, so its signatures are
 // current), the connector's real services and fastify app listening on 127.0.0.1 port 0 with
-// PUBLIC_URL set to that address (so the emulator's webhooks reach it), a real SQLite file, the
+// PUBLIC_URL set to that address (so the emulator's webhooks reach it), a store from store-fixture.ts, the
 // subscription service with endpoint sync, the delivery worker, and a recording subscriber that
-// verifies every delivery with the standardwebhooks package (recording-subscriber.ts).
-import { mkdtempSync, rmSync } from 'node:fs';
+// verifies every delivery with the standardwebhooks package (test/support/recording-subscriber.ts).
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../../src/store/database.js';
 import type Stripe from 'stripe';
@@ -18,7 +15,8 @@ import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js
 import { createLogger } from '../../src/log.js';
 import type { SubscriptionService } from '../../src/triggers/subscriptions.js';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
-import { startSubscriber, type Subscriber } from './recording-subscriber.js';
+import { newStorePlace } from '../support/store-fixture.js';
+import { startSubscriber, type Subscriber } from '../support/recording-subscriber.js';
 
 /** One entry of the emulator's webhook delivery log (docs/emulator.md, GET /_emulator/webhooks/deliveries). */
 export interface EmulatorDelivery {
@@ -56,8 +54,8 @@ let accountCounter = 0;
 export async function startWebhookWorld(): Promise<WebhookWorld> {
   // Compressed Stripe retry schedule, so a failed webhook delivery is retried within the test.
   const emulator = await startEmulator({ port: 0, rateLimitPerSecond: false, webhooks: { retryDelaysMs: [20, 40, 60] } });
-  const dataDir = mkdtempSync(join(tmpdir(), 'sc-webhooks-'));
-  const config = loadConfig({}, { dataDir, port: 0, host: '127.0.0.1', stripeApiBase: emulator.url, callbackAllowPrivate: true });
+  const place = await newStorePlace('sc-webhooks-');
+  const config = loadConfig({}, { dataDir: place.dataDir, databaseUrl: place.databaseUrl, port: 0, host: '127.0.0.1', stripeApiBase: emulator.url, callbackAllowPrivate: true });
   const logger = createLogger({ level: 'silent' });
   const services = await composeServices(config, { logger, stripeRequestsPerSecond: false });
   const app = await buildApp(services);
@@ -129,7 +127,7 @@ export async function startWebhookWorld(): Promise<WebhookWorld> {
       await app.close();
       await emulator.stop();
       await services.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await place.remove();
     },
   };
 }

@@ -13,9 +13,7 @@ describe('inbound Stripe webhooks', () => {
   before(async () => {
     world = await startWebhookWorld();
   });
-  after(async () => {
-    await world.close();
-  });
+  after(() => world?.close());
 
   /** Until the emulator has had `count` answers from the connector (each one sent after the ingest committed). */
   const answeredByConnector = async (apiKey: string, count: number) =>

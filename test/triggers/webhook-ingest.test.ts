@@ -62,7 +62,7 @@ describe('inbound Stripe webhooks into the outbox', () => {
   before(async () => {
     h = await startTriggerHarness();
   });
-  after(() => h.close());
+  after(() => h?.close());
   beforeEach(() => h.reset());
 
   test('a customer.created event is stored for every webhook subscription to customerAdded', async () => {

@@ -2,7 +2,7 @@
 // there, concurrent revocations are really concurrent (a pool of connections).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { openTestStore } from '../delivery/store-fixture.js';
+import { openTestStore } from '../support/store-fixture.js';
 import { addOwnToken, listOwnTokens, revokeOwnToken } from '../../src/users/own-tokens.js';
 import { authenticate, createUserWithToken } from '../../src/users/tokens.js';
 import { ConnectorError } from '../../src/errors.js';

@@ -7,6 +7,7 @@ import { composeServices, type Services } from '../../src/app/services.js';
 import { buildApp } from '../../src/http/app.js';
 import { createUserWithToken } from '../../src/users/tokens.js';
 import { MAX_TOKENS_PER_USER } from '../../src/users/own-tokens.js';
+import { closeAll } from '../support/cleanup.js';
 
 interface TokenItem {
   id: string;
@@ -16,7 +17,7 @@ interface TokenItem {
 
 describe('API tokens and users over the HTTP API', () => {
   let h: Harness;
-  // A second app on the same SQLite file: another process sharing the store, as far as tokens go.
+  // A second app on the same store: another process sharing it, as far as tokens go.
   let otherServices: Services;
   let other: FastifyInstance;
   const get = (app: FastifyInstance, url: string, token: string) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
@@ -28,14 +29,10 @@ describe('API tokens and users over the HTTP API', () => {
 
   before(async () => {
     h = await startHarness();
-    otherServices = await composeServices(loadConfig({}, { dataDir: h.dataDir }));
+    otherServices = await composeServices(loadConfig({}, { dataDir: h.dataDir, databaseUrl: h.databaseUrl }));
     other = await buildApp(otherServices);
   });
-  after(async () => {
-    await other.close();
-    await otherServices.close();
-    await h.close();
-  });
+  after(() => closeAll(() => other?.close(), () => otherServices?.close(), () => h?.close()));
 
   test('GET /api/tokens lists the caller\'s own tokens, marks the one in use, and never shows a token or hash', async () => {
     const res = await h.request('GET', '/api/tokens');

@@ -1,21 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openStore } from '../../src/store/database.js';
-import { migrateToLatest } from '../../src/store/migrate.js';
+import type { Store } from '../../src/store/database.js';
+import { openTestStore } from '../support/store-fixture.js';
 import { authenticate, createUserWithToken, ensureAdmin, hashToken } from '../../src/users/tokens.js';
 
-async function withStore(fn: (db: ReturnType<typeof openStore>) => Promise<void>): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sc-users-'));
-  const db = openStore({ dataDir, databaseUrl: undefined });
+async function withStore(fn: (db: Store) => Promise<void>): Promise<void> {
+  const { store, close } = await openTestStore({ empty: true });
   try {
-    await migrateToLatest(db);
-    await fn(db);
+    await fn(store);
   } finally {
-    await db.destroy();
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 
