@@ -41,7 +41,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONNECTOR_PROCESSES = Number(process.env.BENCH_CONNECTOR_PROCESSES ?? 1);
 /**
  * BENCH_DIRECT_NO_STACK=1: the direct client skips the SDK's per-request call-site stack the way the
- * connector does (src/actions/request-id.ts), to show what that saving is worth on the direct side.
+ * connector does (src/action-calls/request-id.ts), to show what that saving is worth on the direct side.
  * Default off: the direct path is the SDK as a user's script runs it.
  */
 const DIRECT_WITHOUT_CALL_SITE_STACK = process.env.BENCH_DIRECT_NO_STACK === '1';

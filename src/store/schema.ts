@@ -144,7 +144,7 @@ export interface DeliveryAttemptsTable {
 export interface PollCursorsTable {
   connection_id: string;
   trigger: string;
-  /** JSON of PollCursorState (src/triggers/poll-cursor.ts). */
+  /** JSON of PollCursorState (src/trigger-sources/poll-cursor.ts). */
   state: string;
   /** Bumped on every save: a poll whose cursor moved meanwhile (another node) commits nothing. */
   version: number;
@@ -194,7 +194,7 @@ export interface PowerAutomatePollStatesTable {
   connection_id: string;
   /** The connector's trigger name: chargeAdded … */
   trigger: string;
-  /** JSON PollCursorState (src/triggers/poll-cursor.ts): where the next poll of Stripe starts. */
+  /** JSON PollCursorState (src/trigger-sources/poll-cursor.ts): where the next poll of Stripe starts. */
   cursor: string;
   /** JSON array of mapped items found by the previous poll beyond its answer's cap, answered first. */
   pending: string | null;

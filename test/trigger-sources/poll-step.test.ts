@@ -10,7 +10,7 @@ import { openTestStore, type TestStore, clearTriggerState, insertSubscription } 
 import type Stripe from 'stripe';
 import { defineTrigger } from '../../src/connector/define.js';
 import type { SubscriptionRow } from '../../src/store/schema.js';
-import { pollStep } from '../../src/triggers/poll-step.js';
+import { pollStep } from '../../src/trigger-sources/poll-step.js';
 
 interface Thing {
   id: string;

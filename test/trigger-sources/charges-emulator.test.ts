@@ -10,9 +10,9 @@ import Stripe from 'stripe';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { chargeAdded } from '../../src/connector/triggers/charge-added.js';
-import { pollStep } from '../../src/triggers/poll-step.js';
+import { pollStep } from '../../src/trigger-sources/poll-step.js';
 import { verifyStripeWebhook } from '../../src/stripe/webhook-signature.js';
-import { ingestStripeEvent } from '../../src/triggers/webhook-ingest.js';
+import { ingestStripeEvent } from '../../src/trigger-sources/webhook-ingest.js';
 import { startTriggerHarness, T0, type TriggerHarness } from './trigger-harness.js';
 
 const ajv = new Ajv({ strict: true });

@@ -6,7 +6,7 @@ import {
   TARGET_SLICE_PAGES,
   nextSliceWidth,
   sliceTooWide,
-} from '../../src/triggers/poll-slice-width.js';
+} from '../../src/trigger-sources/poll-slice-width.js';
 
 describe('backlog slice width', () => {
   test('a poll starts with 60-second slices aiming at 20 pages each, and drops a slice that shows it would take over 40', () => {

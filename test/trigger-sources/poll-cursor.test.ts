@@ -8,7 +8,7 @@ import {
   settledSliceEnd,
   startPollCursor,
   type PollCursorState,
-} from '../../src/triggers/poll-cursor.js';
+} from '../../src/trigger-sources/poll-cursor.js';
 
 interface Obj {
   id: string;

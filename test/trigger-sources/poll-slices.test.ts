@@ -1,4 +1,4 @@
-// pollOnce (src/triggers/poll-once.ts) over an in-memory account that lists as Stripe does (newest
+// pollOnce (src/trigger-sources/poll-once.ts) over an in-memory account that lists as Stripe does (newest
 // first, same-second ties newest-created first, created[gte]/created[lt], starting_after, a page
 // size), with a world clock that moves on during a poll's own list calls, so objects become
 // visible between slices and between pages. Each advance the poll yields is "committed" (its fresh
@@ -10,8 +10,8 @@ import fc from 'fast-check';
 import { Type } from '@sinclair/typebox';
 import type Stripe from 'stripe';
 import { defineTrigger } from '../../src/connector/define.js';
-import { SLICE_LANES, pollOnce } from '../../src/triggers/poll-once.js';
-import { startPollCursor, type PollCursorState } from '../../src/triggers/poll-cursor.js';
+import { SLICE_LANES, pollOnce } from '../../src/trigger-sources/poll-once.js';
+import { startPollCursor, type PollCursorState } from '../../src/trigger-sources/poll-cursor.js';
 
 interface Thing {
   id: string;

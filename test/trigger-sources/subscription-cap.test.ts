@@ -8,7 +8,7 @@ import { ConnectionService } from '../../src/connections/service.js';
 import { createKeyCipher } from '../../src/connections/key-cipher.js';
 import { createLogger } from '../../src/log.js';
 import { ConnectorError } from '../../src/errors.js';
-import { SubscriptionService } from '../../src/triggers/subscriptions.js';
+import { SubscriptionService } from '../../src/trigger-sources/subscriptions.js';
 import { startTriggerHarness, type TriggerHarness } from './trigger-harness.js';
 
 const HOOK = { trigger: 'customerAdded', url: 'http://127.0.0.1:8080/hook' };

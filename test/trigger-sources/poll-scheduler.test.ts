@@ -2,7 +2,7 @@
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import type Stripe from 'stripe';
-import { PollScheduler } from '../../src/triggers/poll-scheduler.js';
+import { PollScheduler } from '../../src/trigger-sources/poll-scheduler.js';
 import { DeliveryWorker } from '../../src/delivery/worker.js';
 import { generateSubscriptionSecret } from '../../src/delivery/signing.js';
 import { startTriggerHarness, T0, type TriggerHarness } from './trigger-harness.js';

@@ -7,7 +7,7 @@ import Stripe from 'stripe';
 import { verifyStripeWebhook } from '../../src/stripe/webhook-signature.js';
 import { ConnectorError } from '../../src/errors.js';
 import type { SubscriptionRow } from '../../src/store/schema.js';
-import { ingestStripeEvent } from '../../src/triggers/webhook-ingest.js';
+import { ingestStripeEvent } from '../../src/trigger-sources/webhook-ingest.js';
 import { startTriggerHarness, T0, type TriggerHarness } from './trigger-harness.js';
 
 const endpointSecret = 'whsec_endpoint_secret_for_conn_1';

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createThrottle } from '../../src/actions/throttle.js';
+import { createThrottle } from '../../src/action-calls/throttle.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.js';
 import { testActions } from '../support/test-actions.js';

@@ -10,7 +10,7 @@ import { customerAdded } from '../../src/connector/triggers/customer-added.js';
 import { invoiceItemAdded } from '../../src/connector/triggers/invoice-item-added.js';
 import { orderAdded } from '../../src/connector/triggers/order-added.js';
 import type { TriggerDefinition } from '../../src/connector/define.js';
-import { pollStep } from '../../src/triggers/poll-step.js';
+import { pollStep } from '../../src/trigger-sources/poll-step.js';
 import { startTriggerHarness, T0, type TriggerHarness } from './trigger-harness.js';
 
 const ajv = new Ajv({ strict: true });

@@ -13,7 +13,7 @@ import { buildApp } from '../../src/http/app.js';
 import { createUserWithToken } from '../../src/users/tokens.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { createLogger } from '../../src/log.js';
-import type { SubscriptionService } from '../../src/triggers/subscriptions.js';
+import type { SubscriptionService } from '../../src/trigger-sources/subscriptions.js';
 import type { DeliveryWorker } from '../../src/delivery/worker.js';
 import { newStorePlace } from '../support/store-fixture.js';
 import { startSubscriber, type Subscriber } from '../support/recording-subscriber.js';

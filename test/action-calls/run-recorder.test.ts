@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Store } from '../../src/store/database.js';
 import { openTestStore, type TestStore } from '../support/store-fixture.js';
-import { RunRecorder, type RunRecord } from '../../src/actions/run-recorder.js';
+import { RunRecorder, type RunRecord } from '../../src/action-calls/run-recorder.js';
 import { createUserWithToken } from '../../src/users/tokens.js';
 
 describe('run history group commit', () => {

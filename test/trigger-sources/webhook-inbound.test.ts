@@ -4,7 +4,7 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import Stripe from 'stripe';
-import { SIGNATURE_REFUSED_MESSAGE } from '../../src/triggers/inbound-webhook.js';
+import { SIGNATURE_REFUSED_MESSAGE } from '../../src/trigger-sources/inbound-webhook.js';
 import { startWebhookWorld, type WebhookWorld } from './webhook-harness.js';
 
 describe('inbound Stripe webhooks', () => {

@@ -2,7 +2,7 @@
 // delivered, once; webhooks that did arrive are not delivered again.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventReconciler } from '../../src/triggers/reconcile.js';
+import { EventReconciler } from '../../src/trigger-sources/reconcile.js';
 import { startWebhookWorld, type EmulatorDelivery, type WebhookWorld } from './webhook-harness.js';
 
 describe('hybrid mode', () => {

@@ -4,7 +4,7 @@ import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type Stripe from 'stripe';
 import { ConnectorError } from '../../src/errors.js';
-import { ENDPOINT_METADATA_KEY } from '../../src/triggers/webhook-endpoints.js';
+import { ENDPOINT_METADATA_KEY } from '../../src/trigger-sources/webhook-endpoints.js';
 import { startWebhookWorld, type WebhookWorld } from './webhook-harness.js';
 
 async function endpointsAt(stripe: Stripe): Promise<Stripe.WebhookEndpoint[]> {

@@ -4,7 +4,7 @@
 // GET /api/operations. What a schema cannot say — the URL guard on resolved addresses, `since` not
 // in the future, which modes this server can serve — stays in the subscription service.
 import { Type, type TObject } from '@sinclair/typebox';
-import { compileValidator } from '../actions/input-validator.js';
+import { compileValidator } from '../action-calls/input-validator.js';
 import { triggers } from '../connector/triggers/index.js';
 import type { SubscriptionMode } from '../store/schema.js';
 

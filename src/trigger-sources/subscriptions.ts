@@ -4,7 +4,7 @@
 // an unknown or another user's connection is the same 404 whatever the body — the URL guard's
 // answer must not be an oracle on a connection the caller cannot see), the fields (the trigger
 // exists, the URL passes the guard on its resolved addresses), the connection has room
-// (SUBSCRIPTIONS_PER_CONNECTION, src/triggers/subscription-cap.ts), and Stripe answers the
+// (SUBSCRIPTIONS_PER_CONNECTION, src/trigger-sources/subscription-cap.ts), and Stripe answers the
 // trigger's list for this key — which is where an account without the Orders API says so
 // (stripe_orders_retired). The whsec_ secret is returned once and stored sealed with the master
 // key, bound to the subscription id.
@@ -62,7 +62,7 @@ export interface SubscriptionServiceOptions {
   /** Clock, ms since the epoch. Default Date.now. */
   nowMs?: () => number;
   /**
-   * The connection's Stripe webhook endpoint (src/triggers/webhook-endpoints.ts), kept in step with
+   * The connection's Stripe webhook endpoint (src/trigger-sources/webhook-endpoints.ts), kept in step with
    * its webhook- and hybrid-mode subscriptions. Default none: those modes are then refused.
    */
   endpoints?: { sync(connection: ConnectionRow): Promise<void> } | undefined;

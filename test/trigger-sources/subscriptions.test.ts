@@ -7,7 +7,7 @@ import { ConnectionService } from '../../src/connections/service.js';
 import { createKeyCipher } from '../../src/connections/key-cipher.js';
 import { createLogger } from '../../src/log.js';
 import { ConnectorError } from '../../src/errors.js';
-import { SubscriptionService } from '../../src/triggers/subscriptions.js';
+import { SubscriptionService } from '../../src/trigger-sources/subscriptions.js';
 import { findSubscriptionCursor, type SubscriptionCursor } from '../../src/store/subscription-list.js';
 import type { TestStore } from '../support/store-fixture.js';
 import { startTriggerHarness, T0, type TriggerHarness } from './trigger-harness.js';

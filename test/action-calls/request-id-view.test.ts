@@ -1,4 +1,4 @@
-// The per-call view of a connection's Stripe client (src/actions/request-id.ts), against the
+// The per-call view of a connection's Stripe client (src/action-calls/request-id.ts), against the
 // emulator on port 0 through the real SDK: it notes the request id of what each call settles
 // with, hands the SDK's own promise back, and leaves the process's stack-trace limit as it was.
 import { after, before, describe, test } from 'node:test';
@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type Stripe from 'stripe';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { createStripeClient } from '../../src/stripe/client.js';
-import { observeRequestIds, type CallRecord } from '../../src/actions/request-id.js';
+import { observeRequestIds, type CallRecord } from '../../src/action-calls/request-id.js';
 
 describe("an action call's view of the Stripe client", () => {
   let emulator: RunningEmulator;

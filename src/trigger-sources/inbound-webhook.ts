@@ -6,7 +6,7 @@
 // and nothing in the answer that would tell a forger which check failed. What a forger costs is
 // bounded: an id that cannot be a connection's is refused by the route without a store read
 // (refuseMalformed), and the warning about refusals is written at most once per reason per 10 s
-// with a count of the ones left out, showing a malformed id only cut short (src/triggers/refusal-log.ts).
+// with a count of the ones left out, showing a malformed id only cut short (src/trigger-sources/refusal-log.ts).
 //
 // Group commit (src/store/group-commit.ts): each request is verified at once, on its own; the
 // verified events that arrive while a commit is in progress (or within the group delay) are then

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openTestStore, type TestStore } from '../support/store-fixture.js';
 import { insertRun } from '../../src/store/runs.js';
-import { findRunCursor, listRunHistory } from '../../src/runs/list-runs.js';
+import { findRunCursor, listRunHistory } from '../../src/run-history/list-runs.js';
 import { findDeliveryCursor, listDeliveryPage } from '../../src/store/deliveries/history.js';
 
 const at = (second: number) => new Date(Date.UTC(2026, 10, 26, 6, 0, second)).toISOString();
