@@ -14,7 +14,7 @@ import { observeRequestIds } from '../../src/action-calls/request-id.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import { insertRun } from '../../src/store/runs.js';
 import type { NewRunRow } from '../../src/store/schema.js';
-import { newId } from '../../src/store/ids.js';
+import { newId } from '../../src/ids.js';
 import { createThrottle } from '../../src/action-calls/throttle.js';
 import { getCustomer } from '../../src/connector/actions/get-customer.js';
 import { createLogger } from '../../src/log.js';

@@ -1,8 +1,7 @@
 // Run history is written by group commit (src/store/group-commit.ts): the rows of the action calls
 // that finish in the same turn of the event loop are inserted by one statement, i.e. one SQLite
 // transaction and one WAL append, instead of one each. Each call is answered only once the
-// statement holding its row has committed, so a call that was answered is always in GET /api/runs
-// (issue 3, item 8).
+// statement holding its row has committed, so a call that was answered is always in GET /api/runs.
 //
 // Why: a commit is most of an insert's cost. Measured on the bench machine with this store (WAL,
 // synchronous NORMAL, the runs table and its indexes, a getCustomer-sized output): 55–97 µs of

@@ -65,6 +65,9 @@ export interface ServiceOverrides {
   reconcileIntervalSeconds?: number;
 }
 
+/** Where the configured store lives, for messages (never a password): re-exported for the CLI, which does not reach into src/store. */
+export { describeStore } from '../store/database.js';
+
 export async function openStoreAt(config: Config, warnings?: ModeWarnings): Promise<Store> {
   const db = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, warnings });
   try {
@@ -92,7 +95,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     throw error;
   }
   let publicUrl = config.publicUrl;
-  // Deleting a connection deletes its Stripe webhook endpoint first (issue 4, item 2). If Stripe
+  // Deleting a connection deletes its Stripe webhook endpoint first. If Stripe
   // cannot be asked (key revoked, Stripe down), the connection is still deleted: an endpoint left
   // behind only has its events refused here (no secret any more), and its id is logged for removal.
   const beforeRemove = async (row: ConnectionRow): Promise<void> => {

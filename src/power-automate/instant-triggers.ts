@@ -4,7 +4,7 @@
 // callback URL as its url, so the URL guard, the per-connection checks, durable delivery with
 // retries and the delivery history all apply; Azure's callback hosts are public addresses.
 import { Type, type Static } from '@sinclair/typebox';
-import { compileValidator } from '../action-calls/input-validator.js';
+import { compileValidator } from '../input-validator.js';
 import { ConnectorError, invalidInput, type FieldProblem } from '../errors.js';
 import { MAX_URL_LENGTH, MAX_POLL_INTERVAL_SECONDS, MIN_POLL_INTERVAL_SECONDS } from '../trigger-sources/subscription-body.js';
 import type { CreatedSubscription, SubscriptionService } from '../trigger-sources/subscriptions.js';

@@ -18,7 +18,7 @@ import type Stripe from 'stripe';
 import type { TriggerDefinition } from '../connector/define.js';
 import { ConnectorError, invalidInput } from '../errors.js';
 import type { Store } from '../store/database.js';
-import { newId } from '../store/ids.js';
+import { newId } from '../ids.js';
 import type { ConnectionRow, PollStateRow } from '../store/schema.js';
 import {
   answerPollState,

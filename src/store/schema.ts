@@ -140,7 +140,7 @@ export interface DeliveryAttemptsTable {
   response_snippet: string | null;
 }
 
-/** One poll per trigger per connection, shared by its subscriptions (issue 4, "Poll mode"). */
+/** One poll per trigger per connection, shared by its subscriptions. */
 export interface PollCursorsTable {
   connection_id: string;
   trigger: string;
@@ -154,7 +154,7 @@ export interface PollCursorsTable {
 
 // Webhook and hybrid mode (migration 003_webhooks).
 
-/** The connector's one Stripe webhook endpoint per connection (issue 4, item 4). */
+/** The connector's one Stripe webhook endpoint per connection. */
 export interface WebhookEndpointsTable {
   connection_id: string;
   /** we_… at Stripe. */

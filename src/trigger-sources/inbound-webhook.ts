@@ -20,7 +20,7 @@ import type { DeliveryHandoff } from '../delivery/handoff.js';
 import { verifyStripeWebhook } from '../stripe/webhook-signature.js';
 import type { Store } from '../store/database.js';
 import { GroupCommit } from '../store/group-commit.js';
-import { isWellFormedId } from '../store/ids.js';
+import { isWellFormedId } from '../ids.js';
 import { forgetStripeEventsBefore, rememberStripeEvents } from '../store/stripe-events.js';
 import { idForLog, RefusalLog } from './refusal-log.js';
 import { ingestStripeEvents } from './webhook-ingest.js';

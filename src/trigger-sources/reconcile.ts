@@ -1,4 +1,4 @@
-// Hybrid mode's reconciling poll (issue 4, item 5): every connection with a hybrid subscription
+// Hybrid mode's reconciling poll every connection with a hybrid subscription
 // has /v1/events read every few minutes, filtered to the event types of its hybrid subscriptions,
 // from the newest event seen onwards (`ending_before`, paged to the end), and each event is taken
 // in exactly as if its webhook had arrived. An event whose webhook never came is thus delivered;
@@ -14,7 +14,7 @@ import type { EventReconcileCursorRow } from '../store/schema.js';
 import { listHybridSubscriptions } from '../store/trigger-subscriptions.js';
 import { ingestStripeEvent } from './webhook-ingest.js';
 
-/** Issue 4, item 5: "every 5 minutes by default". */
+/** Every 5 minutes by default: a missed webhook is delivered within that much. */
 export const DEFAULT_RECONCILE_INTERVAL_SECONDS = 300;
 /** How often the reconciler looks for connections that are due. Default 1 s. */
 export const DEFAULT_RECONCILE_TICK_MS = 1_000;

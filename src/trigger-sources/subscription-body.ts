@@ -4,13 +4,13 @@
 // GET /api/operations. What a schema cannot say — the URL guard on resolved addresses, `since` not
 // in the future, which modes this server can serve — stays in the subscription service.
 import { Type, type TObject } from '@sinclair/typebox';
-import { compileValidator } from '../action-calls/input-validator.js';
+import { compileValidator } from '../input-validator.js';
 import { triggers } from '../connector/triggers/index.js';
 import type { SubscriptionMode } from '../store/schema.js';
 
 /** The original connector's interval. */
 export const DEFAULT_POLL_INTERVAL_SECONDS = 120;
-/** Issue 4: configurable "down to 1 s". */
+/** Poll intervals go down to 1 s (the original connector's fixed 120 s is only the default). */
 export const MIN_POLL_INTERVAL_SECONDS = 1;
 /** One day: a slower poll would make its lookback and Stripe's 30-day event retention meaningless. */
 export const MAX_POLL_INTERVAL_SECONDS = 86_400;

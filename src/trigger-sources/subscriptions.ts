@@ -13,7 +13,7 @@ import { findTrigger } from '../connector/triggers/index.js';
 import type { KeyCipher } from '../connections/key-cipher.js';
 import { ConnectorError, invalidInput, notFound, type FieldProblem } from '../errors.js';
 import type { Store } from '../store/database.js';
-import { newId } from '../store/ids.js';
+import { newId } from '../ids.js';
 import type { ConnectionRow, SubscriptionMode, SubscriptionRow } from '../store/schema.js';
 import { findSubscriptionCursor, listSubscriptionPage, type SubscriptionCursor, type SubscriptionPageFilter } from '../store/subscription-list.js';
 import { deleteOwnedSubscription, deleteSubscription, findOwnedSubscription, setOwnedSubscriptionStatus } from '../store/subscriptions.js';

@@ -1,5 +1,5 @@
-// One Stripe webhook endpoint per connection, at PUBLIC_URL/webhooks/stripe/{connectionId}
-// (issue 4, item 4), kept in step with the connection's webhook- and hybrid-mode subscriptions:
+// One Stripe webhook endpoint per connection, at PUBLIC_URL/webhooks/stripe/{connectionId},
+// kept in step with the connection's webhook- and hybrid-mode subscriptions:
 // created when the first one appears, its enabled_events the union of their triggers' event types,
 // deleted when the last one goes. Idempotent against Stripe's own list: the connector's endpoints
 // carry the connection id in their metadata, so a lost local record never leads to a second one.

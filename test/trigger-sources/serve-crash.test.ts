@@ -1,5 +1,5 @@
 // The whole server killed with SIGKILL at random moments, restarted five times on the same DATA_DIR
-// (issue 4 item 9): `serve` as a child process (through tsx, as test/support/processes.ts starts
+// `serve` as a child process (through tsx, as test/support/processes.ts starts
 // it), a real SQLite file (or PostgreSQL with TEST_DATABASE_URL), the emulator in this process in
 // real time with its webhook retries compressed, a chargeAdded subscription polled every 1 s and a
 // customerAdded subscription in webhook mode (PUBLIC_URL is the server's fixed port, so the

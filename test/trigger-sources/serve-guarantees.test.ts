@@ -1,4 +1,4 @@
-// Delivery guarantees of issue 4 item 9 through the whole server as `serve` runs it (serve-world.ts):
+// Delivery guarantees through the whole server as `serve` runs it (serve-world.ts):
 // a subscriber that answers 500 for a while is retried on the configured backoff and then served,
 // with every attempt in its delivery history; a Stripe event that arrives several times at
 // POST /webhooks/stripe/{connectionId} reaches the subscriber once; forged and stale ones never do.

@@ -1,4 +1,4 @@
-// Endpoint management (issue 4, item 4) against the emulator's /v1/webhook_endpoints, through the
+// Endpoint management against the emulator's /v1/webhook_endpoints, through the
 // subscription service and the real store.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';

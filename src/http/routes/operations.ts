@@ -4,7 +4,7 @@
 // trigger) and its output is the `data` of each event delivered.
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../app/services.js';
-import { closeSchema } from '../../action-calls/input-validator.js';
+import { closeSchema } from '../../input-validator.js';
 import { triggers } from '../../connector/triggers/index.js';
 import { subscriptionBodySchema } from '../../trigger-sources/subscription-body.js';
 

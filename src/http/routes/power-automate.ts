@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Services } from '../../app/services.js';
-import { compileValidator } from '../../action-calls/input-validator.js';
+import { compileValidator } from '../../input-validator.js';
 import { findTrigger } from '../../connector/triggers/index.js';
 import type { TriggerDefinition } from '../../connector/define.js';
 import { invalidInput, notFound } from '../../errors.js';

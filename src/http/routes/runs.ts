@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../app/services.js';
-import { compileValidator } from '../../action-calls/input-validator.js';
+import { compileValidator } from '../../input-validator.js';
 import { findRunCursor, listRunHistory, type RunCursor } from '../../run-history/list-runs.js';
 import { invalidInput } from '../../errors.js';
 import { RunsQuery } from '../schemas.js';

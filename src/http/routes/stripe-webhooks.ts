@@ -4,7 +4,7 @@
 // and re-encoding a parsed body would not reproduce them.
 import type { FastifyInstance } from 'fastify';
 import type { InboundWebhooks } from '../../trigger-sources/inbound-webhook.js';
-import { isWellFormedId } from '../../store/ids.js';
+import { isWellFormedId } from '../../ids.js';
 
 export function registerStripeWebhookRoutes(app: FastifyInstance, inbound: InboundWebhooks): void {
   void app.register(async (scope) => {

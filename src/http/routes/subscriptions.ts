@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../app/services.js';
-import { compileValidator } from '../../action-calls/input-validator.js';
+import { compileValidator } from '../../input-validator.js';
 import { invalidInput } from '../../errors.js';
 import { toDeliveryView } from '../../delivery/delivery-view.js';
 import type { DeliveryCursor } from '../../store/deliveries/history.js';
