@@ -1,5 +1,11 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import importBoundaries from './eslint/import-boundaries.js';
+import noImportCycle from './eslint/no-import-cycle.js';
+
+// Every folder of src/ below the entry points (app, http, cli): what the connector's definitions
+// must know nothing of.
+const RUNTIME = ['src/app', 'src/http', 'src/cli', 'src/store', 'src/action-calls', 'src/trigger-sources', 'src/delivery', 'src/connections', 'src/users', 'src/run-history', 'src/power-automate', 'src/background', 'src/emulator'];
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/'] },
@@ -29,6 +35,57 @@ export default tseslint.config(
             message: 'Queries live in src/store/: add or use a module there (types: Store from src/store/database.ts, rows from src/store/schema.ts).',
           })),
         },
+      ],
+    },
+  },
+  {
+    // The dependency rule (docs/architecture.md), as lint: a wrong import fails `npm run lint`.
+    files: ['src/**/*.ts'],
+    plugins: { project: { rules: { 'import-boundaries': importBoundaries, 'no-import-cycle': noImportCycle } } },
+    rules: {
+      'project/no-import-cycle': ['error', { root: 'src' }],
+      'project/import-boundaries': [
+        'error',
+        [
+          {
+            from: 'src/connector',
+            forbid: RUNTIME,
+            because: 'the definitions are typed data and pure functions; the runtime imports them, never the reverse',
+          },
+          {
+            from: 'src/http',
+            forbid: ['src/store'],
+            allowTypeImports: true,
+            because: 'routes call the services (src/app/services.ts); only row types may come from the store',
+          },
+          {
+            from: 'src/cli',
+            forbid: ['src/store', 'src/action-calls', 'src/trigger-sources', 'src/delivery'],
+            allowTypeImports: true,
+            because: 'the CLI calls the HTTP API, or the services for the commands that run locally',
+          },
+          {
+            from: 'src/emulator',
+            onlyWithin: ['src/emulator'],
+            because: 'the emulator stands in for Stripe and shares nothing with the connector but the stripe SDK\'s types',
+          },
+          {
+            from: 'src/store',
+            forbid: RUNTIME.filter((folder) => folder !== 'src/store'),
+            allowTypeImports: false,
+            because: 'the store runs queries for the services; it does not call them',
+          },
+          {
+            from: 'src/connections',
+            forbid: ['src/action-calls', 'src/trigger-sources', 'src/delivery', 'src/http', 'src/cli', 'src/app'],
+            because: 'connections hold keys; actions and triggers use them, not the reverse',
+          },
+          {
+            from: 'src/run-history',
+            forbid: ['src/action-calls', 'src/http', 'src/cli', 'src/app'],
+            because: 'the run history reads what the action and delivery services recorded, through the store',
+          },
+        ],
       ],
     },
   },

@@ -1,7 +1,7 @@
 // Exponential backoff: the one formula. A first delay, doubled per further consecutive failure, up
 // to a ceiling. Each user brings its own numbers and its own jitter: deliveries to subscribers
 // (src/delivery/backoff.ts: 5 s doubling to 4 h, jittered down by up to half), failed polls
-// (src/triggers/poll-scheduler.ts: 5 s doubling to 10 min, no jitter) and Stripe requests retried
+// (src/trigger-sources/poll-scheduler.ts: 5 s doubling to 10 min, no jitter) and Stripe requests retried
 // by the client (src/stripe/retry-policy.ts: 500 ms doubling to 5 s, "equal jitter") and failed
 // rounds of a background loop (src/background/loop.ts: its idle pause doubling to 30 s).
 

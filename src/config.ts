@@ -2,7 +2,7 @@
 // where both exist: the CLI passes its flags as `overrides`.
 import { resolve } from 'node:path';
 import { apiOriginOf, STRIPE_API_ORIGIN } from './connections/api-base.js';
-import { DEFAULT_SUBSCRIPTIONS_PER_CONNECTION } from './triggers/subscription-cap.js';
+import { DEFAULT_SUBSCRIPTIONS_PER_CONNECTION } from './trigger-sources/subscription-cap.js';
 
 export interface Config {
   /** Server port. Default 4242. */

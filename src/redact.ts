@@ -1,7 +1,7 @@
 // What is kept (run history) or written (logs) has anything secret-looking replaced: fields whose
 // name says secret, and any string that looks like a Stripe secret, restricted or webhook signing
 // key, or one of this connector's API tokens. The one rule for both; src/log.ts and
-// src/actions/run-recorder.ts apply it.
+// src/action-calls/run-recorder.ts apply it.
 const SECRET_FIELD = /(api_?key|secret|password|token|authorization|cvc|card_?number)/i;
 // sct_ is TOKEN_PREFIX of src/users/tokens.ts, written out: importing it would make the logger
 // depend on the store (test/http/logs.test.ts checks that a generated token is caught).

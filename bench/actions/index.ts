@@ -1,4 +1,4 @@
-// bench/actions (issue 3, item 12): getCustomer through the connector's HTTP action route versus
+// bench/actions: getCustomer through the connector's HTTP action route versus
 // the stripe SDK calling the emulator directly — same emulator process, same customer, same
 // concurrency (20), rounds interleaved (direct, connector, direct, connector) so drift on a
 // shared machine hits both alike. Targets: the connector adds at most 1 ms to the median and
@@ -27,7 +27,7 @@ process.setSourceMapsEnabled(false);
 import { getCustomer } from '../../src/connector/actions/get-customer.js';
 import { createStripeClient } from '../../src/stripe/client.js';
 
-/** Default 20, as issue 3 item 12 states; BENCH_CONCURRENCY=1 shows the per-request cost without queueing. */
+/** Default 20 concurrent requests, the figure the target is stated for; BENCH_CONCURRENCY=1 shows the per-request cost without queueing. */
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 20);
 /** Per path per round. Default 5 s: enough requests for a stable median, short on a shared machine. */
 const ROUND_MS = Number(process.env.BENCH_ROUND_MS ?? 5000);
@@ -41,7 +41,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONNECTOR_PROCESSES = Number(process.env.BENCH_CONNECTOR_PROCESSES ?? 1);
 /**
  * BENCH_DIRECT_NO_STACK=1: the direct client skips the SDK's per-request call-site stack the way the
- * connector does (src/actions/request-id.ts), to show what that saving is worth on the direct side.
+ * connector does (src/action-calls/request-id.ts), to show what that saving is worth on the direct side.
  * Default off: the direct path is the SDK as a user's script runs it.
  */
 const DIRECT_WITHOUT_CALL_SITE_STACK = process.env.BENCH_DIRECT_NO_STACK === '1';

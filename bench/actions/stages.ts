@@ -9,13 +9,13 @@ import { loadConfig } from '../../src/config.js';
 import { composeServices } from '../../src/app/services.js';
 import { buildApp } from '../../src/http/app.js';
 import { authenticateWithConnection, createUserWithToken } from '../../src/users/tokens.js';
-import { RunRecorder, type RunRecord } from '../../src/actions/run-recorder.js';
-import { observeRequestIds } from '../../src/actions/request-id.js';
+import { RunRecorder, type RunRecord } from '../../src/action-calls/run-recorder.js';
+import { observeRequestIds } from '../../src/action-calls/request-id.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import { insertRun } from '../../src/store/runs.js';
 import type { NewRunRow } from '../../src/store/schema.js';
-import { newId } from '../../src/store/ids.js';
-import { createThrottle } from '../../src/actions/throttle.js';
+import { newId } from '../../src/ids.js';
+import { createThrottle } from '../../src/action-calls/throttle.js';
 import { getCustomer } from '../../src/connector/actions/get-customer.js';
 import { createLogger } from '../../src/log.js';
 

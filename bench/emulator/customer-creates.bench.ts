@@ -1,5 +1,5 @@
 // Customer creates per second through the official stripe SDK at 20 concurrent requests, ours
-// against stripe-stateful-mock in the same run (issue 2: ours ≥ 5,000/s on this 2-core machine).
+// against stripe-stateful-mock in the same run (target: ours ≥ 5,000/s on this 2-core machine).
 // The server and the SDK clients run in separate processes. Options (environment):
 // BENCH_DURATION_MS (default 4,000 per round), BENCH_ROUNDS (default 3), BENCH_CONCURRENCY
 // (default 20, split evenly over the client processes), BENCH_CLIENT_PROCESSES (default 2),

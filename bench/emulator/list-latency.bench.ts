@@ -1,4 +1,4 @@
-// List latency at 10,000 vs 1,000,000 charges in one account, and memory at 1,000,000 (issue 2:
+// List latency at 10,000 vs 1,000,000 charges in one account, and memory at 1,000,000 (target:
 // a `created[gte]` list with limit=100 at a million objects stays within 2× of its latency at ten
 // thousand; a million objects fit in under 2 GiB). Objects are bulk-created in the server process;
 // the calls go through the official stripe SDK from this process. Options (environment):

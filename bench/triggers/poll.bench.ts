@@ -1,4 +1,4 @@
-// bench/triggers/poll (issue 4, item 10): a 100,000-charge backlog (emulator bulk create) drained
+// bench/triggers/poll: a 100,000-charge backlog (emulator bulk create) drained
 // by one poll-mode subscription whose `since` lies before it, and delivered to a subscriber in its
 // own process. Target ≥ 2,000 events/s, timed from the subscription's creation to the last
 // delivery. Stripe's test-mode rate, 25 requests/s per key (the connector's client keeps to it),

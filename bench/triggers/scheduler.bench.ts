@@ -1,4 +1,4 @@
-// bench/triggers/scheduler (issue 4, item 10): 1,000 connections, each with one poll-mode
+// bench/triggers/scheduler: 1,000 connections, each with one poll-mode
 // subscription at the default 120 s interval, against the emulator; the `serve` process's CPU
 // share and memory in steady state (after every connection's first poll), beside the same server
 // with the same 1,000 connections and no subscription, measured over a window of the same length.

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
-import { InboundWebhooks } from '../../src/triggers/inbound-webhook.js';
+import { InboundWebhooks } from '../../src/trigger-sources/inbound-webhook.js';
 import { verifyStripeWebhook } from '../../src/stripe/webhook-signature.js';
 import type { ReadyDelivery } from '../../src/delivery/handoff.js';
 import { eventBody } from '../../src/delivery/event-body.js';

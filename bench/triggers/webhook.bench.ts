@@ -1,4 +1,4 @@
-// bench/triggers/webhook (issue 4, item 10): signed Stripe events POSTed to the real `serve`
+// bench/triggers/webhook: signed Stripe events POSTed to the real `serve`
 // process at /webhooks/stripe/{connectionId} and delivered to a subscriber in its own process.
 // Targets: ≥ 5,000 events/s sustained for 60 s; p99 from the generator's send to the subscriber's
 // receipt ≤ 250 ms at 1,000 events/s. Baselines, same generator, same load, same subscriber: a bare

@@ -13,13 +13,13 @@ import { authenticate } from '../users/tokens.js';
 import type { KeyCipher } from '../connections/key-cipher.js';
 import { masterKeyFromEnvironment, unlockStore } from '../connections/master-key.js';
 import { ConnectionService } from '../connections/service.js';
-import { ActionService } from '../actions/service.js';
-import { createThrottle } from '../actions/throttle.js';
-import { WebhookEndpoints } from '../triggers/webhook-endpoints.js';
-import { InboundWebhooks } from '../triggers/inbound-webhook.js';
-import { EventReconciler } from '../triggers/reconcile.js';
-import { SubscriptionService } from '../triggers/subscriptions.js';
-import { PollScheduler } from '../triggers/poll-scheduler.js';
+import { ActionService } from '../action-calls/service.js';
+import { createThrottle } from '../action-calls/throttle.js';
+import { WebhookEndpoints } from '../trigger-sources/webhook-endpoints.js';
+import { InboundWebhooks } from '../trigger-sources/inbound-webhook.js';
+import { EventReconciler } from '../trigger-sources/reconcile.js';
+import { SubscriptionService } from '../trigger-sources/subscriptions.js';
+import { PollScheduler } from '../trigger-sources/poll-scheduler.js';
 import { DeliveryWorker } from '../delivery/worker.js';
 import { DEFAULT_BACKOFF } from '../delivery/backoff.js';
 import { DeliveryHistory } from '../delivery/history.js';
@@ -65,6 +65,9 @@ export interface ServiceOverrides {
   reconcileIntervalSeconds?: number;
 }
 
+/** Where the configured store lives, for messages (never a password): re-exported for the CLI, which does not reach into src/store. */
+export { describeStore } from '../store/database.js';
+
 export async function openStoreAt(config: Config, warnings?: ModeWarnings): Promise<Store> {
   const db = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, warnings });
   try {
@@ -92,7 +95,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     throw error;
   }
   let publicUrl = config.publicUrl;
-  // Deleting a connection deletes its Stripe webhook endpoint first (issue 4, item 2). If Stripe
+  // Deleting a connection deletes its Stripe webhook endpoint first. If Stripe
   // cannot be asked (key revoked, Stripe down), the connection is still deleted: an endpoint left
   // behind only has its events refused here (no secret any more), and its id is logged for removal.
   const beforeRemove = async (row: ConnectionRow): Promise<void> => {

@@ -4,7 +4,7 @@ import type Stripe from 'stripe';
 import { ConnectorError, notFound } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/database.js';
-import { newId } from '../store/ids.js';
+import { newId } from '../ids.js';
 import type { ConnectionRow } from '../store/schema.js';
 import {
   deleteOwnedConnection,

@@ -28,7 +28,7 @@ export interface ActionDefinition<I extends TSchema = TSchema, O extends TSchema
    * it is missing or taken is told in the user's words: `No customer with id "cus_…"`, `A product
    * with id "…" already exists`. Its id is the input's `id` when the input has one; without one,
    * Stripe's own message is passed on. Default: none. The action service applies it
-   * (src/actions/failure.ts); `run` lets Stripe's errors through unchanged.
+   * (src/action-calls/failure.ts); `run` lets Stripe's errors through unchanged.
    */
   subject?: string;
   /**
@@ -68,7 +68,7 @@ export interface TriggerListPage<T> {
 /**
  * A trigger is declared like an action: what it watches, which Stripe events mean "a new one", how
  * to list new ones when polling, and how to turn one Stripe object into the documented shape.
- * The pollers, webhook ingest and outbox (src/triggers/, src/delivery/) do the rest.
+ * The pollers, webhook ingest and outbox (src/trigger-sources/, src/delivery/) do the rest.
  */
 /** A listed Stripe object: every one has an id. */
 export interface StripeObjectRef {

@@ -6,7 +6,7 @@
 import { toIsoTime } from '../time.js';
 import type { Store } from '../store/database.js';
 import { insertNewClaimedDeliveries, insertNewDeliveries } from '../store/deliveries/enqueue.js';
-import { newTimeOrderedId } from '../store/ids.js';
+import { newTimeOrderedId } from '../ids.js';
 import type { DeliveryRow, SubscriptionRow, TriggerEventRow } from '../store/schema.js';
 import { statementChunks } from '../store/statement-rows.js';
 import { findTriggerEventsOfObjects, insertNewTriggerEvents } from '../store/trigger-events.js';

@@ -6,7 +6,7 @@
 // deliveries created in this process arrive already claimed (handoff.ts) and go out at once,
 // without a claim. Claimed batches keep the outbox's order: the next batch is claimed once every
 // send of the previous one has finished, so with no failures a delivery never arrives after one
-// a whole batch (`batchSize`) younger (test/triggers/serve-backlog.test.ts). Outcomes are recorded by group commit: each transaction takes every outcome that
+// a whole batch (`batchSize`) younger (test/trigger-sources/serve-backlog.test.ts). Outcomes are recorded by group commit: each transaction takes every outcome that
 // arrived while the previous one committed.
 import type { Logger } from '../log.js';
 import { BackgroundLoop, type RoundResult } from '../background/loop.js';

@@ -7,7 +7,7 @@ import type { RequestContext, Route } from './context.js';
 import { renderEvent, type EventRecord } from './events/event-log.js';
 import { IDEMPOTENCY_KEY_MAX_CHARS, IDEMPOTENCY_KEY_TTL_MS, isReplayable } from './idempotency.js';
 import { newId } from './ids.js';
-import type { Pipeline } from './server.js';
+import type { Pipeline } from './pipeline.js';
 import type { EmulatorState } from './state.js';
 import { errorAnswer, headerValue, type Answer } from './wire/answer.js';
 import {

@@ -1,4 +1,4 @@
-// The offline Stripe API emulator (issue 2). `startEmulator()` serves it on a local port; tests,
+// The offline Stripe API emulator. `startEmulator()` serves it on a local port; tests,
 // `serve --demo` and `stripe-connector emulator` all start it through here.
 import type { AddressInfo } from 'node:net';
 import { EmulatedClock, type ClockOptions } from './clock.js';

@@ -4,7 +4,7 @@ import type { Services } from '../app/services.js';
 import * as S from './schemas.js';
 import { operationCatalogue } from './routes/operations.js';
 import { DeliverySchema } from '../delivery/delivery-view.js';
-import { newSubscriptionBody } from '../triggers/subscription-body.js';
+import { newSubscriptionBody } from '../trigger-sources/subscription-body.js';
 import { MAX_TOKENS_PER_USER } from '../users/own-tokens.js';
 import { powerAutomateOpenApiPaths } from './openapi-power-automate.js';
 

@@ -1,9 +1,9 @@
 // Request and response schemas of the connector's own routes (TypeBox). The same objects validate
-// requests (through src/actions/input-validator.ts) and are published in /openapi.json.
+// requests (through src/action-calls/input-validator.ts) and are published in /openapi.json.
 import { Type, type Static } from '@sinclair/typebox';
-import type { CreatedSubscription as CreatedSubscriptionView, SubscriptionView } from '../triggers/subscriptions.js';
+import type { CreatedSubscription as CreatedSubscriptionView, SubscriptionView } from '../trigger-sources/subscriptions.js';
 import { DeliverySchema } from '../delivery/delivery-view.js';
-import { RunSchema } from '../runs/run-view.js';
+import { RunSchema } from '../run-history/run-view.js';
 import type { IssuedToken as IssuedTokenView, TokenView } from '../users/own-tokens.js';
 import type { CreatedUserView } from '../users/new-user.js';
 import { USER_NAME_MAX_LENGTH } from '../users/user-name.js';

@@ -3,7 +3,7 @@
 // export cannot drift from what the server answers. Every path in it is a route of this server.
 import { Type } from '@sinclair/typebox';
 import type { ActionDefinition, TriggerDefinition } from '../connector/define.js';
-import { DEFAULT_POLL_INTERVAL_SECONDS, MAX_POLL_INTERVAL_SECONDS, MIN_POLL_INTERVAL_SECONDS } from '../triggers/subscription-body.js';
+import { DEFAULT_POLL_INTERVAL_SECONDS, MAX_POLL_INTERVAL_SECONDS, MIN_POLL_INTERVAL_SECONDS } from '../trigger-sources/subscription-body.js';
 import { ACTION_OPERATION_IDS, IMPORTANT_INPUTS, IMPORTANT_OUTPUTS, TRIGGER_OPERATION_IDS, fieldSummary } from './names.js';
 import type { PublicAddress } from './public-url.js';
 import { toSwaggerSchema, type SwaggerSchema } from './swagger-schema.js';

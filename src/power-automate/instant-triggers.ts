@@ -1,13 +1,13 @@
 // Instant (webhook) triggers for Power Automate and Logic Apps: the platform POSTs its callback URL
 // when a flow with the trigger is turned on, and DELETEs the Location it was answered with when the
-// trigger is removed. The subscription is an ordinary one (src/triggers/subscriptions.ts) with the
+// trigger is removed. The subscription is an ordinary one (src/trigger-sources/subscriptions.ts) with the
 // callback URL as its url, so the URL guard, the per-connection checks, durable delivery with
 // retries and the delivery history all apply; Azure's callback hosts are public addresses.
 import { Type, type Static } from '@sinclair/typebox';
-import { compileValidator } from '../actions/input-validator.js';
+import { compileValidator } from '../input-validator.js';
 import { ConnectorError, invalidInput, type FieldProblem } from '../errors.js';
-import { MAX_URL_LENGTH, MAX_POLL_INTERVAL_SECONDS, MIN_POLL_INTERVAL_SECONDS } from '../triggers/subscription-body.js';
-import type { CreatedSubscription, SubscriptionService } from '../triggers/subscriptions.js';
+import { MAX_URL_LENGTH, MAX_POLL_INTERVAL_SECONDS, MIN_POLL_INTERVAL_SECONDS } from '../trigger-sources/subscription-body.js';
+import type { CreatedSubscription, SubscriptionService } from '../trigger-sources/subscriptions.js';
 import { DEFAULT_HOOK_MODE } from './routes-paths.js';
 
 export const InstantTriggerBody = Type.Object(

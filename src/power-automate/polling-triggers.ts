@@ -11,14 +11,14 @@
 // user's, connection's or trigger's is a 400 saying so.
 //
 // What is new is decided by the same poll cursor and list code as poll-mode subscriptions
-// (src/triggers/poll-once.ts and poll-cursor.ts): listed from watermark − 90 s, the ids already
+// (src/trigger-sources/poll-once.ts and poll-cursor.ts): listed from watermark − 90 s, the ids already
 // given out inside that window remembered, so same-second ties and objects listed late are neither
 // lost nor doubled, and a backlog is listed in `created` slices, oldest first.
 import type Stripe from 'stripe';
 import type { TriggerDefinition } from '../connector/define.js';
 import { ConnectorError, invalidInput } from '../errors.js';
 import type { Store } from '../store/database.js';
-import { newId } from '../store/ids.js';
+import { newId } from '../ids.js';
 import type { ConnectionRow, PollStateRow } from '../store/schema.js';
 import {
   answerPollState,
@@ -30,9 +30,9 @@ import {
   touchPollState,
 } from '../store/power-automate-poll-states.js';
 import { toConnectorError } from '../stripe/errors.js';
-import { startPollCursor, type PollCursorState } from '../triggers/poll-cursor.js';
-import { pollOnce } from '../triggers/poll-once.js';
-import { DEFAULT_POLL_INTERVAL_SECONDS, MIN_POLL_INTERVAL_SECONDS } from '../triggers/subscription-body.js';
+import { startPollCursor, type PollCursorState } from '../trigger-sources/poll-cursor.js';
+import { pollOnce } from '../trigger-sources/poll-once.js';
+import { DEFAULT_POLL_INTERVAL_SECONDS, MIN_POLL_INTERVAL_SECONDS } from '../trigger-sources/subscription-body.js';
 
 /** Items in one 200 at most: 1,000 (≈ 0.7 MB of charges), well inside what a trigger answer may carry. */
 export const DEFAULT_MAX_ITEMS_PER_ANSWER = 1000;

@@ -54,7 +54,7 @@ export function openStore(options: StoreOptions): Store {
   sqlite.pragma('foreign_keys = ON');
   // In WAL mode NORMAL syncs at checkpoints, not at every commit: a crash of the process loses
   // nothing, a power cut may lose the last commits. FULL costs an fsync per recorded run, which on
-  // this class of disk is more than the 1 ms the whole action path may add (issue 3, item 12).
+  // this class of disk is more than the 1 ms the whole action path may add.
   sqlite.pragma('synchronous = NORMAL');
   // A CLI write and a server write may meet; wait up to 5 s for the lock rather than fail at once.
   sqlite.pragma('busy_timeout = 5000');

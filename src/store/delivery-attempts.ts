@@ -1,4 +1,4 @@
-// The delivery_attempts table read as run history (GET /api/runs, src/runs/list-runs.ts): each
+// The delivery_attempts table read as run history (GET /api/runs, src/run-history/list-runs.ts): each
 // attempt with its subscription's owner, connection and trigger.
 import type { Store } from './database.js';
 import type { DeliveryAttemptRow, SubscriptionRow } from './schema.js';

@@ -1,5 +1,5 @@
 // Operations on the event_reconcile_cursors table: how far hybrid mode's reconciling poll of
-// /v1/events has got, per connection (src/triggers/reconcile.ts).
+// /v1/events has got, per connection (src/trigger-sources/reconcile.ts).
 import type { Store } from './database.js';
 import type { EventReconcileCursorRow } from './schema.js';
 

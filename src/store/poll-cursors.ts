@@ -1,5 +1,5 @@
 // Operations on the poll_cursors table: one cursor per (connection, trigger), shared by its
-// poll-mode subscriptions (src/triggers/poll-step.ts). Saves are optimistic: each bumps `version`,
+// poll-mode subscriptions (src/trigger-sources/poll-step.ts). Saves are optimistic: each bumps `version`,
 // and a save that finds another version (another node polled meanwhile) changes nothing.
 import type { Store } from './database.js';
 import type { PollCursorRow } from './schema.js';

@@ -52,7 +52,7 @@ function insertOf(size: number): (db: Store, ...values: RunValue[]) => Promise<u
   return insert;
 }
 
-/** Several runs in one statement, so one commit (src/actions/run-recorder.ts says why). */
+/** Several runs in one statement, so one commit (src/action-calls/run-recorder.ts says why). */
 export async function insertRuns(db: Store, rows: NewRunRow[]): Promise<void> {
   if (rows.length === 0) return;
   await insertOf(rows.length)(db, ...rows.flatMap((row) => RUN_COLUMNS.map((column) => row[column] ?? null)));

@@ -140,11 +140,11 @@ export interface DeliveryAttemptsTable {
   response_snippet: string | null;
 }
 
-/** One poll per trigger per connection, shared by its subscriptions (issue 4, "Poll mode"). */
+/** One poll per trigger per connection, shared by its subscriptions. */
 export interface PollCursorsTable {
   connection_id: string;
   trigger: string;
-  /** JSON of PollCursorState (src/triggers/poll-cursor.ts). */
+  /** JSON of PollCursorState (src/trigger-sources/poll-cursor.ts). */
   state: string;
   /** Bumped on every save: a poll whose cursor moved meanwhile (another node) commits nothing. */
   version: number;
@@ -154,7 +154,7 @@ export interface PollCursorsTable {
 
 // Webhook and hybrid mode (migration 003_webhooks).
 
-/** The connector's one Stripe webhook endpoint per connection (issue 4, item 4). */
+/** The connector's one Stripe webhook endpoint per connection. */
 export interface WebhookEndpointsTable {
   connection_id: string;
   /** we_… at Stripe. */
@@ -194,7 +194,7 @@ export interface PowerAutomatePollStatesTable {
   connection_id: string;
   /** The connector's trigger name: chargeAdded … */
   trigger: string;
-  /** JSON PollCursorState (src/triggers/poll-cursor.ts): where the next poll of Stripe starts. */
+  /** JSON PollCursorState (src/trigger-sources/poll-cursor.ts): where the next poll of Stripe starts. */
   cursor: string;
   /** JSON array of mapped items found by the previous poll beyond its answer's cap, answered first. */
   pending: string | null;

@@ -1,5 +1,5 @@
 // Operations on the stripe_events_seen table: the Stripe event ids already taken in per
-// connection, so that a repeated webhook is acknowledged without work (src/triggers/inbound-webhook.ts).
+// connection, so that a repeated webhook is acknowledged without work (src/trigger-sources/inbound-webhook.ts).
 import type { Store } from './database.js';
 
 /**

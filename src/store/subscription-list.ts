@@ -1,5 +1,5 @@
 // GET /api/subscriptions: the caller's subscriptions, newest first, a page at a time, with the
-// same bounds and cursor as the run and delivery histories (src/runs/list-runs.ts,
+// same bounds and cursor as the run and delivery histories (src/run-history/list-runs.ts,
 // src/store/deliveries/history.ts): keyset on (created_at, id), so a page never skips or repeats one
 // when subscriptions are added or deleted between pages.
 import type { Store } from './database.js';

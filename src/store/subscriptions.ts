@@ -1,4 +1,4 @@
-// Operations on the subscriptions table for their owners (src/triggers/subscriptions.ts). Every
+// Operations on the subscriptions table for their owners (src/trigger-sources/subscriptions.ts). Every
 // read by id is scoped to its owner: another user's subscription is indistinguishable from one
 // that does not exist.
 import { sql } from 'kysely';

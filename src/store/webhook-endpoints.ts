@@ -1,5 +1,5 @@
 // Operations on the webhook_endpoints table: the local record of each connection's one Stripe
-// webhook endpoint, with its signing secret sealed (src/triggers/webhook-endpoints.ts).
+// webhook endpoint, with its signing secret sealed (src/trigger-sources/webhook-endpoints.ts).
 import type { Store } from './database.js';
 import type { WebhookEndpointRow } from './schema.js';
 

@@ -2,7 +2,7 @@
 // an id that is not the caller's is the same 404 as an unknown one.
 import { ConnectorError, notFound } from '../errors.js';
 import type { Store } from '../store/database.js';
-import { newId } from '../store/ids.js';
+import { newId } from '../ids.js';
 import { countAdminTokens, countTokensOfUser, deleteTokenOfUser, findTokenOfUser, insertToken, listTokensOfUser } from '../store/tokens.js';
 import { isAdminUser, lockAdminUsers } from '../store/users.js';
 import { generateToken, hashToken } from './tokens.js';

@@ -2,7 +2,7 @@
 // A token is 256 random bits, so an unsalted sha256 cannot be reversed by guessing.
 import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Store } from '../store/database.js';
-import { newId } from '../store/ids.js';
+import { newId } from '../ids.js';
 import { findAdminUser, insertUser } from '../store/users.js';
 import { findTokenByHash, insertToken } from '../store/tokens.js';
 import { findTokenWithOwnedConnection } from '../store/connections.js';

@@ -9,7 +9,7 @@ import type Stripe from 'stripe';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
-import { actionFailure } from '../../src/actions/failure.js';
+import { actionFailure } from '../../src/action-calls/failure.js';
 import { actions } from '../../src/connector/actions/index.js';
 import type { ActionContext, ActionDefinition } from '../../src/connector/define.js';
 import { createStripeClient } from '../../src/stripe/client.js';

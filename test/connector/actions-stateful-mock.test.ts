@@ -1,4 +1,4 @@
-// Issue 3, item 10: the createCustomer, getCustomer, updateCustomer and createProduct cases (and
+// The createCustomer, getCustomer, updateCustomer and createProduct cases (and
 // the updateProduct ones, skipped with the reason) against the third-party stripe-stateful-mock.
 import { customerCases, productCases } from './action-cases.js';
 import { runActionSuite } from './action-suite.js';

@@ -1,5 +1,5 @@
 // The Stripe servers the action tests run against, each on 127.0.0.1 port 0: the project's own
-// emulator and the third-party `stripe-stateful-mock` (issue 3, item 10).
+// emulator and the third-party `stripe-stateful-mock`.
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';

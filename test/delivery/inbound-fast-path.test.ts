@@ -11,7 +11,7 @@ import { startSubscriber, type Subscriber } from '../support/recording-subscribe
 import type { DeliveryHandoff, ReadyDelivery } from '../../src/delivery/handoff.js';
 import { DeliveryWorker } from '../../src/delivery/worker.js';
 import { generateSubscriptionSecret } from '../../src/delivery/signing.js';
-import { InboundWebhooks } from '../../src/triggers/inbound-webhook.js';
+import { InboundWebhooks } from '../../src/trigger-sources/inbound-webhook.js';
 import { ConnectorError } from '../../src/errors.js';
 import { closeAll } from '../support/cleanup.js';
 

@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { REDACTED_PATHS } from '../../src/log.js';
-import { SIGNATURE_REFUSED_MESSAGE } from '../../src/triggers/inbound-webhook.js';
+import { SIGNATURE_REFUSED_MESSAGE } from '../../src/trigger-sources/inbound-webhook.js';
 import { startHarness, type Harness } from '../support/harness.js';
 
 const MARKER = 'INJECTED-INTO-THE-LOG';

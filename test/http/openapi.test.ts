@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { startHarness, type Harness } from '../support/harness.js';
 import { testActions } from '../support/test-actions.js';
 import { findTrigger, triggers } from '../../src/connector/triggers/index.js';
-import { newSubscriptionBody } from '../../src/triggers/subscription-body.js';
+import { newSubscriptionBody } from '../../src/trigger-sources/subscription-body.js';
 import { DeliverySchema } from '../../src/delivery/delivery-view.js';
 import { DeliveriesQuery, NewUserBody, SubscriptionsQuery } from '../../src/http/schemas.js';
 

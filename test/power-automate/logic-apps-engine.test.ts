@@ -11,7 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { createUserWithToken } from '../../src/users/tokens.js';
-import { startServeWorld, type ServeWorld } from '../triggers/serve-world.js';
+import { startServeWorld, type ServeWorld } from '../trigger-sources/serve-world.js';
 
 /** Engine time per Retry-After second: 25 ms, so a 2 s interval is 50 ms. */
 const MS_PER_RETRY_AFTER_SECOND = 25;

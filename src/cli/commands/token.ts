@@ -28,8 +28,7 @@ async function createOnStore(name: string, admin: boolean): Promise<void> {
     );
   }
   // Loaded here, not at the top: the store's dependencies would slow every other subcommand.
-  const { openStoreAt } = await import('../../app/services.js');
-  const { describeStore } = await import('../../store/database.js');
+  const { openStoreAt, describeStore } = await import('../../app/services.js');
   const { createUserWithToken } = await import('../../users/tokens.js');
   const config = loadConfig();
   const db = await openStoreAt(config);

@@ -2,7 +2,7 @@
 // may be JSON or form encoded; account operations authenticate like the Stripe API.
 import type { IncomingMessage } from 'node:http';
 import { authenticate } from '../auth.js';
-import type { Pipeline } from '../server.js';
+import type { Pipeline } from '../pipeline.js';
 import type { Answer } from '../wire/answer.js';
 import { StripeApiError, restrictedKeyDenied, unrecognizedUrl } from '../wire/errors.js';
 import { parseForm } from '../wire/form.js';

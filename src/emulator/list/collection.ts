@@ -2,7 +2,7 @@
 // (created, seq) order — `seq` is the account's insertion counter, so objects created in the same
 // second keep a stable order — and every list is a binary search for its bounds plus a walk of at
 // most `limit + 1` entries. Nothing is sorted or fully scanned per request, so a `created[gte]`
-// page costs O(log n + limit): the same at 1,000,000 objects as at 10,000 (issue 2, "Speed").
+// page costs O(log n + limit): the same at 1,000,000 objects as at 10,000.
 //
 // Exact-match filters that lists take (a charge's `customer`, an event's `type`, a customer's
 // `email`) are secondary indexes: per value, a sub-collection with the same order, so a filtered

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../app/services.js';
-import { compileValidator } from '../../actions/input-validator.js';
+import { compileValidator } from '../../input-validator.js';
 import { NewConnectionBody } from '../schemas.js';
 
 const newConnection = compileValidator<Static<typeof NewConnectionBody>>(NewConnectionBody);

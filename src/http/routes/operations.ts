@@ -1,12 +1,12 @@
 // GET /api/operations: every action and every trigger with its input and output JSON Schema, the
 // very schemas that validate calls. An action's input is its body; a trigger's input is the
-// subscription body that subscribes to it (src/triggers/subscription-body.ts, narrowed to that
+// subscription body that subscribes to it (src/trigger-sources/subscription-body.ts, narrowed to that
 // trigger) and its output is the `data` of each event delivered.
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../app/services.js';
-import { closeSchema } from '../../actions/input-validator.js';
+import { closeSchema } from '../../input-validator.js';
 import { triggers } from '../../connector/triggers/index.js';
-import { subscriptionBodySchema } from '../../triggers/subscription-body.js';
+import { subscriptionBodySchema } from '../../trigger-sources/subscription-body.js';
 
 export interface OperationView {
   kind: 'action' | 'trigger';

@@ -4,12 +4,12 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Services } from '../../app/services.js';
-import { compileValidator } from '../../actions/input-validator.js';
+import { compileValidator } from '../../input-validator.js';
 import { findTrigger } from '../../connector/triggers/index.js';
 import type { TriggerDefinition } from '../../connector/define.js';
 import { invalidInput, notFound } from '../../errors.js';
 import type { ConnectionRow } from '../../store/schema.js';
-import { MAX_POLL_INTERVAL_SECONDS } from '../../triggers/subscription-body.js';
+import { MAX_POLL_INTERVAL_SECONDS } from '../../trigger-sources/subscription-body.js';
 import { buildPowerAutomateExport } from '../../power-automate/export-bundle.js';
 import { subscribeInstantTrigger } from '../../power-automate/instant-triggers.js';
 import { PollingTriggers, type PollAnswer } from '../../power-automate/polling-triggers.js';

@@ -1,10 +1,10 @@
 // GET /api/runs?connection=&operation=&status=&limit=&startingAfter=: the caller's run history —
-// action calls and trigger delivery attempts — newest first, in pages (src/runs/list-runs.ts).
+// action calls and trigger delivery attempts — newest first, in pages (src/run-history/list-runs.ts).
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../app/services.js';
-import { compileValidator } from '../../actions/input-validator.js';
-import { findRunCursor, listRunHistory, type RunCursor } from '../../runs/list-runs.js';
+import { compileValidator } from '../../input-validator.js';
+import { findRunCursor, listRunHistory, type RunCursor } from '../../run-history/list-runs.js';
 import { invalidInput } from '../../errors.js';
 import { RunsQuery } from '../schemas.js';
 

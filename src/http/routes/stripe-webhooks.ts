@@ -1,10 +1,10 @@
 // POST /webhooks/stripe/{connectionId}: Stripe's webhooks for one connection. No bearer token —
-// the Stripe-Signature over the raw body is the authentication (src/triggers/inbound-webhook.ts).
+// the Stripe-Signature over the raw body is the authentication (src/trigger-sources/inbound-webhook.ts).
 // The body is kept as the exact bytes received, for this route only: the signature covers bytes,
 // and re-encoding a parsed body would not reproduce them.
 import type { FastifyInstance } from 'fastify';
-import type { InboundWebhooks } from '../../triggers/inbound-webhook.js';
-import { isWellFormedId } from '../../store/ids.js';
+import type { InboundWebhooks } from '../../trigger-sources/inbound-webhook.js';
+import { isWellFormedId } from '../../ids.js';
 
 export function registerStripeWebhookRoutes(app: FastifyInstance, inbound: InboundWebhooks): void {
   void app.register(async (scope) => {

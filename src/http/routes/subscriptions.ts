@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../app/services.js';
-import { compileValidator } from '../../actions/input-validator.js';
+import { compileValidator } from '../../input-validator.js';
 import { invalidInput } from '../../errors.js';
 import { toDeliveryView } from '../../delivery/delivery-view.js';
 import type { DeliveryCursor } from '../../store/deliveries/history.js';
@@ -14,7 +14,7 @@ const deliveriesQuery = compileValidator<Static<typeof DeliveriesQuery>>(Deliver
 const subscriptionsQuery = compileValidator<Static<typeof SubscriptionsQuery>>(SubscriptionsQuery, { prefix: 'query' });
 
 export function registerSubscriptionRoutes(app: FastifyInstance, services: Services): void {
-  // Field checks are the service's (src/triggers/subscription-body.ts and the URL guard), one place.
+  // Field checks are the service's (src/trigger-sources/subscription-body.ts and the URL guard), one place.
   app.post<{ Params: { id: string } }>('/api/connections/:id/subscriptions', async (request, reply) => {
     const created = await services.subscriptions.create(request.userId, request.params.id, request.body ?? {});
     return reply.code(201).send(created);

@@ -1,7 +1,7 @@
 // GET/POST /api/tokens, DELETE /api/tokens/{id}: the caller's own API tokens only.
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../../app/services.js';
-import { compileValidator } from '../../actions/input-validator.js';
+import { compileValidator } from '../../input-validator.js';
 import { addOwnToken, listOwnTokens, revokeOwnToken } from '../../users/own-tokens.js';
 import { bearerTokenOf } from '../auth.js';
 import { NewTokenBody } from '../schemas.js';

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../app/services.js';
-import { compileValidator } from '../../actions/input-validator.js';
+import { compileValidator } from '../../input-validator.js';
 import { createUser, requireAdmin } from '../../users/new-user.js';
 import { NewUserBody } from '../schemas.js';
 

@@ -3,7 +3,7 @@
 // (one fsync on SQLite) per round instead of one per delivery.
 import { sql } from 'kysely';
 import type { Store } from '../database.js';
-import { newTimeOrderedId } from '../ids.js';
+import { newTimeOrderedId } from '../../ids.js';
 import type { DeliveryRow, DeliveryStatus } from '../schema.js';
 import { statementChunks } from '../statement-rows.js';
 

@@ -1,4 +1,4 @@
-// Webhook and hybrid mode (issue 4, items 4–5): the one Stripe webhook endpoint per connection
+// Webhook and hybrid mode: the one Stripe webhook endpoint per connection
 // with its sealed signing secret, the ids of Stripe events already taken in, and the reconciling
 // poll's cursor over /v1/events. Schema builder only, so SQLite and PostgreSQL run the same migration.
 import type { Kysely } from 'kysely';

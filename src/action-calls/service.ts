@@ -1,0 +1,141 @@
+// Runs one action for one user through one of their connections: the connection is checked for
+// ownership, the call counted against the connection's throttle, the body validated against the
+// action's input schema, and only then the action's run is called; what run throws becomes the
+// answer here, once (./failure.ts). Every call that reaches run is recorded in the run history,
+// success or failure; a call refused before (404, 429, 400) is not, so bad input leaves nothing
+// stored.
+import { performance } from 'node:perf_hooks';
+import type { ActionDefinition } from '../connector/define.js';
+import { ConnectorError, notFound } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Store } from '../store/database.js';
+import { newId } from '../ids.js';
+import type { ConnectionRow } from '../store/schema.js';
+import type { ConnectionService } from '../connections/service.js';
+import { stripeRequestIdOf } from '../stripe/errors.js';
+import { actionFailure } from './failure.js';
+import { deriveIdempotencyKey } from './idempotency.js';
+import { compileValidator, type InputValidator } from '../input-validator.js';
+import { observeRequestIds, type CallRecord } from './request-id.js';
+import { RunRecorder } from './run-recorder.js';
+import type { Throttle } from './throttle.js';
+
+export interface ActionCall {
+  userId: string;
+  connectionId: string;
+  operation: string;
+  /** The request body, not yet validated. */
+  input: unknown;
+  /** The client's Idempotency-Key header, if sent. */
+  clientIdempotencyKey?: string | undefined;
+  /**
+   * The connection as already read for this user (the HTTP auth hook reads it with the token);
+   * null: that read found no connection of this user with this id. Undefined: read it here.
+   */
+  connection?: ConnectionRow | null | undefined;
+}
+
+export interface PublishedAction {
+  definition: ActionDefinition;
+  validator: InputValidator<unknown>;
+}
+
+export interface ActionServiceOptions {
+  db: Store;
+  connections: ConnectionService;
+  throttle: Throttle;
+  logger: Logger;
+  actions: ActionDefinition[];
+  /** Calls per connection per window unless the connection sets its own. Default (config) 100. */
+  rateLimit: number;
+  /** Default (config) 60. */
+  rateWindowSeconds: number;
+  clock?: () => Date;
+}
+
+export class ActionService {
+  readonly published: Map<string, PublishedAction>;
+  private readonly clock: () => Date;
+  private readonly runs: RunRecorder;
+
+  constructor(private readonly options: ActionServiceOptions) {
+    this.clock = options.clock ?? (() => new Date());
+    this.runs = new RunRecorder(options.db);
+    this.published = new Map(
+      options.actions.map((definition) => [definition.name, { definition, validator: compileValidator(definition.input) }]),
+    );
+  }
+
+  /** The action's output. */
+  async run(call: ActionCall): Promise<unknown> {
+    return (await this.execute(call)).output;
+  }
+
+  /**
+   * The action's output as JSON text: the same text the run history stores, so the HTTP route
+   * sends it without serialising the output a second time.
+   */
+  async runAsJson(call: ActionCall): Promise<string> {
+    return (await this.execute(call)).outputJson;
+  }
+
+  private async execute(call: ActionCall): Promise<{ output: unknown; outputJson: string }> {
+    const action = this.published.get(call.operation);
+    if (!action) throw notFound('operation', call.operation);
+    const connection = call.connection === undefined ? await this.options.connections.owned(call.userId, call.connectionId) : call.connection;
+    if (!connection || connection.id !== call.connectionId || connection.user_id !== call.userId) throw notFound('connection', call.connectionId);
+
+    const limit = connection.rate_limit ?? this.options.rateLimit;
+    const windowSeconds = this.options.rateWindowSeconds;
+    const decision = this.options.throttle.take(connection.id, limit, windowSeconds);
+    if (!decision.allowed) {
+      throw new ConnectorError(
+        429,
+        'rate_limited',
+        `Connection ${connection.id} is limited to ${limit} action calls per ${windowSeconds} s; retry in ${decision.retryAfterSeconds} s`,
+        { limit, windowSeconds, retryAfterSeconds: decision.retryAfterSeconds },
+        { 'retry-after': String(decision.retryAfterSeconds) },
+      );
+    }
+
+    // No body at all reads as {} (an action whose fields are all optional); an explicit null does not.
+    const input = action.validator.check(call.input === undefined ? {} : call.input);
+    const idempotencyKey = deriveIdempotencyKey(connection.id, call.operation, call.clientIdempotencyKey);
+    const stripe = this.options.connections.stripeFor(connection);
+
+    const createdAt = this.clock().toISOString();
+    const started = performance.now();
+    const record: CallRecord = { stripeRequestId: undefined };
+    let output: unknown;
+    let failure: ConnectorError | undefined;
+    try {
+      output = await action.definition.run({ stripe: observeRequestIds(stripe, record), idempotencyKey }, input);
+    } catch (error) {
+      failure = actionFailure(action.definition, input, error);
+      record.stripeRequestId ??= stripeRequestIdOf(error);
+      if (failure.status >= 500) {
+        this.options.logger.error({ err: error, operation: call.operation, connectionId: connection.id }, 'action failed');
+      }
+    }
+    const durationMs = Math.round(performance.now() - started);
+    const outputJson = JSON.stringify(output ?? null);
+
+    await this.runs.record({
+      id: newId('run'),
+      kind: 'action',
+      user_id: call.userId,
+      connection_id: connection.id,
+      operation: call.operation,
+      status: failure ? 'failed' : 'succeeded',
+      duration_ms: durationMs,
+      stripe_request_id: record.stripeRequestId ?? null,
+      input,
+      ...(failure
+        ? { error: { status: failure.status, code: failure.code, message: failure.message } }
+        : { output: { value: output ?? null, json: outputJson } }),
+      created_at: createdAt,
+    });
+    if (failure) throw failure;
+    return { output, outputJson };
+  }
+}
