@@ -17,6 +17,7 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port to listen on (default: PORT, else 4242; 0 picks a free one)')
     .option('--host <host>', 'address to bind (default: HOST, else 127.0.0.1)')
     .option('--demo', 'also start the Stripe emulator and create a demo token and connection', false)
+    .addHelpText('after', '\nExamples:\n  $ stripe-connector serve --port 4242\n  $ stripe-connector serve --demo      # try it all against the built-in Stripe emulator')
     .action(async (options: ServeOptions) => {
       const overrides: ConfigOverrides = {};
       if (options.port !== undefined) {
