@@ -36,8 +36,27 @@ export interface RunningDemo {
   stop(): Promise<void>;
 }
 
-export async function startDemo(config: Config): Promise<RunningDemo> {
+/**
+ * `handSignalsTo` installs the running demo's own SIGTERM/SIGINT handling (stopOnSignals); it is
+ * called before anything is printed, so that whoever reads the printout and stops the demo at once
+ * finds the handlers in place.
+ */
+export async function startDemo(config: Config, handSignalsTo: (demo: RunningDemo) => void): Promise<RunningDemo> {
   const dataDir = mkdtempSync(join(tmpdir(), 'stripe-connector-demo-'));
+  // Until the demo's handlers are in place, a signal's default action would end the process with
+  // the temporary directory left behind: remove it, and stop (nothing else is kept).
+  const stopWhileStarting = (signal: NodeJS.Signals) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    process.stderr.write(`stripe-connector demo: ${signal} while starting; stopped, ${dataDir} removed\n`);
+    process.exit(0);
+  };
+  process.once('SIGTERM', stopWhileStarting);
+  process.once('SIGINT', stopWhileStarting);
+  const handOver = (demo: RunningDemo) => {
+    process.off('SIGTERM', stopWhileStarting);
+    process.off('SIGINT', stopWhileStarting);
+    handSignalsTo(demo);
+  };
   // Orders switched off as in today's Stripe: `watch orderAdded` meets the refusal a real account gives.
   const emulator = await startEmulator({ port: 0, ordersEnabled: false });
   const token = generateToken();
@@ -60,10 +79,27 @@ export async function startDemo(config: Config): Promise<RunningDemo> {
   } catch (error) {
     await emulator.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    process.off('SIGTERM', stopWhileStarting);
+    process.off('SIGINT', stopWhileStarting);
     throw error;
   }
   const userId = (await server.services.authenticate(token)) as string;
   const connection = await server.services.connections.create(userId, { name: 'demo (emulator)', apiKey: DEMO_API_KEY });
+  let stopping: Promise<void> | undefined;
+  const demo: RunningDemo = {
+    server,
+    token,
+    connectionId: connection.id,
+    stop() {
+      stopping ??= (async () => {
+        await server.stop();
+        await emulator.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      })();
+      return stopping;
+    },
+  };
+  handOver(demo);
   const curl =
     `curl -s -X POST ${server.url}/api/connections/${connection.id}/actions/createCustomer ` +
     `-H 'Authorization: Bearer ${token}' -H 'Content-Type: application/json' ` +
@@ -90,18 +126,5 @@ export async function startDemo(config: Config): Promise<RunningDemo> {
       '',
     ].join('\n'),
   );
-  let stopping: Promise<void> | undefined;
-  return {
-    server,
-    token,
-    connectionId: connection.id,
-    stop() {
-      stopping ??= (async () => {
-        await server.stop();
-        await emulator.stop();
-        rmSync(dataDir, { recursive: true, force: true });
-      })();
-      return stopping;
-    },
-  };
+  return demo;
 }
