@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { childEnv, startServerProcess } from '../support/processes.js';
@@ -97,5 +99,33 @@ test('serve --demo shows a trigger fire: its watch line prints the charge its cu
   } finally {
     watch?.kill();
     await server.stop();
+  }
+});
+
+test('SIGTERM while the demo is still starting removes its temporary directory and exits 0', async () => {
+  // A TMPDIR of its own: the demo's directory is the one entry named stripe-connector-demo-… in it.
+  const tmp = mkdtempSync(join(tmpdir(), 'sc-demo-tmp-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--demo', '--port', '0'], {
+    cwd: ROOT,
+    env: childEnv({ TMPDIR: tmp }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const demoDirs = () => readdirSync(tmp).filter((name) => name.startsWith('stripe-connector-demo-'));
+  try {
+    // The directory is made first; the server, its migrations and the demo connection take far
+    // longer than these 5 ms steps, so the signal lands while it starts.
+    const deadline = Date.now() + 60_000;
+    while (demoDirs().length === 0 && child.exitCode === null && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(demoDirs().length, 1, stderr);
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0, stderr);
+    assert.match(stderr, /SIGTERM while starting; stopped, \S+stripe-connector-demo-\w+ removed/);
+    assert.deepEqual(demoDirs(), [], 'nothing left behind');
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(tmp, { recursive: true, force: true });
   }
 });
