@@ -42,16 +42,18 @@ export interface RunningDemo {
  * finds the handlers in place.
  */
 export async function startDemo(config: Config, handSignalsTo: (demo: RunningDemo) => void): Promise<RunningDemo> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'stripe-connector-demo-'));
   // Until the demo's handlers are in place, a signal's default action would end the process with
-  // the temporary directory left behind: remove it, and stop (nothing else is kept).
+  // the temporary directory left behind: remove it, and stop (nothing else is kept). Installed
+  // before the directory exists: one who sees it appear and signals at once finds them in place.
+  let dataDir: string | undefined = undefined;
   const stopWhileStarting = (signal: NodeJS.Signals) => {
-    rmSync(dataDir, { recursive: true, force: true });
-    process.stderr.write(`stripe-connector demo: ${signal} while starting; stopped, ${dataDir} removed\n`);
+    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+    process.stderr.write(`stripe-connector demo: ${signal} while starting; stopped${dataDir === undefined ? '' : `, ${dataDir} removed`}\n`);
     process.exit(0);
   };
   process.once('SIGTERM', stopWhileStarting);
   process.once('SIGINT', stopWhileStarting);
+  dataDir = mkdtempSync(join(tmpdir(), 'stripe-connector-demo-'));
   const handOver = (demo: RunningDemo) => {
     process.off('SIGTERM', stopWhileStarting);
     process.off('SIGINT', stopWhileStarting);

