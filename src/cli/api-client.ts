@@ -5,7 +5,11 @@ export interface ApiClientOptions {
   baseUrl?: string;
   /** Default: STRIPE_CONNECTOR_TOKEN. */
   token?: string;
+  /** Aborts a call in flight (`runs list --follow` stopping); the call then throws a CliError. */
+  signal?: AbortSignal;
 }
+
+export type ApiCall = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<unknown>;
 
 export class CliError extends Error {}
 
@@ -28,7 +32,7 @@ export async function serverAnswers(baseUrl: string, timeoutMs = 3000): Promise<
   }
 }
 
-export function apiClient(env: NodeJS.ProcessEnv = process.env, options: ApiClientOptions = {}) {
+export function apiClient(env: NodeJS.ProcessEnv = process.env, options: ApiClientOptions = {}): ApiCall {
   const baseUrl = options.baseUrl?.replace(/\/+$/, '') ?? serverUrl(env);
   const token = options.token ?? env.STRIPE_CONNECTOR_TOKEN;
 
@@ -46,6 +50,7 @@ export function apiClient(env: NodeJS.ProcessEnv = process.env, options: ApiClie
           ...headers,
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(options.signal ? { signal: options.signal } : {}),
       });
     } catch {
       throw new CliError(`Cannot reach the connector at ${baseUrl}: is \`stripe-connector serve\` running? (STRIPE_CONNECTOR_URL)`);

@@ -20,6 +20,8 @@ export function registerConnectionsCommand(program: Command): void {
     .option('--api-base <url>', 'Stripe base URL for this connection (default: the server\'s STRIPE_API_BASE)')
     .option('--api-version <version>', 'Stripe-Version for this connection (default: the server\'s)')
     .option('--rate-limit <calls>', 'action calls per window for this connection (default: the server\'s ACTION_RATE_LIMIT)')
+    .option('--json', 'print the API\'s JSON answer (this command\'s only output form; accepted for scripts that pass it everywhere)')
+    .addHelpText('after', '\nExamples:\n  $ echo "$STRIPE_SECRET_KEY" | stripe-connector connections add --name shop --api-key-stdin\n  $ STRIPE_API_KEY=sk_test_… stripe-connector connections add --name sandbox')
     .action(async (options: { name: string; apiKeyStdin: boolean; apiBase?: string; apiVersion?: string; rateLimit?: string }) => {
       const apiKey = options.apiKeyStdin ? await readStdin() : process.env.STRIPE_API_KEY;
       if (!apiKey) throw new CliError('No API key: pipe it with --api-key-stdin or set STRIPE_API_KEY');
@@ -42,13 +44,17 @@ export function registerConnectionsCommand(program: Command): void {
   connections
     .command('list')
     .description('list your connections')
+    .option('--json', 'print the API\'s JSON answer (this command\'s only output form; accepted for scripts that pass it everywhere)')
+    .addHelpText('after', '\nExample:\n  $ stripe-connector connections list | jq -r \'.data[] | .id + " " + .name\'')
     .action(async () => {
       printJson(await apiClient()('GET', '/api/connections'));
     });
   connections
     .command('remove')
-    .description('remove a connection')
+    .description('remove a connection (its subscriptions go with it)')
     .argument('<id>', 'connection id')
+    .option('--json', 'print the API\'s JSON answer (this command\'s only output form; accepted for scripts that pass it everywhere)')
+    .addHelpText('after', '\nExample:\n  $ stripe-connector connections remove conn_…')
     .action(async (id: string) => {
       printJson(await apiClient()('DELETE', `/api/connections/${encodeURIComponent(id)}`));
     });

@@ -26,6 +26,7 @@ export function emulatorCommand(): Command {
     .option('--host <host>', 'address to bind', DEFAULT_HOST)
     .option('--rate-limit <perSecond>', "requests per second per account, or 'off' (default 25, Stripe test mode)", parseRate)
     .option('--allow-live-keys', 'accept sk_live_ keys (default: refused with 401)', false)
+    .addHelpText('after', '\nExample:\n  $ stripe-connector emulator --port 12111 --rate-limit off')
     .action(async (opts: { port: number; host: string; rateLimit?: number | false; allowLiveKeys: boolean }) => {
       const emulator = await startEmulator({
         port: opts.port,

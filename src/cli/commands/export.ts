@@ -14,6 +14,7 @@ export function registerExportCommand(program: Command): void {
     .description('write a Power Automate / Logic Apps custom connector whose actions and triggers this server serves (see docs/power-automate.md)')
     .requiredOption('--public-url <url>', 'where Power Automate reaches this server (https://…), as PUBLIC_URL')
     .requiredOption('--out <dir>', 'directory to write the files to (created if missing; these four files are replaced)')
+    .addHelpText('after', '\nExample:\n  $ stripe-connector export power-automate --public-url https://stripe-connector.example.com --out ./connector')
     .action(async (options: { publicUrl: string; out: string }) => {
       // Loaded here, not at the top: the definitions pull in the Stripe SDK, slow for every other subcommand.
       const { buildPowerAutomateExport } = await import('../../power-automate/export-bundle.js');

@@ -18,6 +18,7 @@ export function registerKeysCommand(program: Command): void {
     .requiredOption('--new-key-file <file>', 'the new key: 32 bytes, base64 (with --generate: created, mode 0600)')
     .option('--generate', 'generate the new key into --new-key-file (never overwrites a file)', false)
     .option('--old-key-file <file>', 'the old key (default: STRIPE_CONNECTOR_MASTER_KEY, else DATA_DIR/master.key)')
+    .addHelpText('after', '\nExample (every server stopped):\n  $ stripe-connector keys rotate --generate --new-key-file /secure/place/master.key.new')
     .action(async (options: RotateOptions) => {
       const config = loadConfig();
       // Loaded here, not at the top: the store's dependencies would slow every other subcommand.

@@ -18,6 +18,14 @@ export function registerRunCommand(program: Command): void {
     .requiredOption('--connection <id>', 'the connection to run it through')
     .option('--input <json>', 'the whole input as JSON (instead of --field value pairs)')
     .option('--idempotency-key <key>', 'sent as Idempotency-Key: a retry with the same key creates nothing twice')
+    .option('--json', 'print the API\'s JSON answer (this command\'s only output form; accepted for scripts that pass it everywhere)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ stripe-connector run createCustomer --connection conn_… --email jenny@example.com\n' +
+        '  $ stripe-connector run createProduct --connection conn_… --name Widget --active false\n' +
+        '  $ stripe-connector run updateCustomer --connection conn_… --input \'{"id":"cus_…","description":""}\'\n' +
+        'Each action\'s fields: stripe-connector operations',
+    )
     .allowUnknownOption()
     .allowExcessArguments()
     .action(async (operation: string, options: RunOptions, command: Command) => {

@@ -1,6 +1,6 @@
 // `stripe-connector serve [--port 4242] [--host 127.0.0.1] [--demo]`: the server. --demo also runs
 // the Stripe emulator in-process with a throwaway data directory, creates a demo user and a
-// connection against the emulator, and prints a curl line that creates a customer.
+// connection against the emulator, and prints how to run an action and see a trigger fire (src/cli/demo.ts).
 import type { Command } from 'commander';
 import { loadConfig, type ConfigOverrides } from '../../config.js';
 
@@ -17,6 +17,7 @@ export function registerServeCommand(program: Command): void {
     .option('--port <port>', 'port to listen on (default: PORT, else 4242; 0 picks a free one)')
     .option('--host <host>', 'address to bind (default: HOST, else 127.0.0.1)')
     .option('--demo', 'also start the Stripe emulator and create a demo token and connection', false)
+    .addHelpText('after', '\nExamples:\n  $ stripe-connector serve --port 4242\n  $ stripe-connector serve --demo      # try it all against the built-in Stripe emulator')
     .action(async (options: ServeOptions) => {
       const overrides: ConfigOverrides = {};
       if (options.port !== undefined) {
@@ -29,12 +30,12 @@ export function registerServeCommand(program: Command): void {
       const { startServer, stopOnSignals } = await import('../../app/server.js');
       if (options.demo) {
         const { startDemo } = await import('../demo.js');
-        const demo = await startDemo(loadConfig(process.env, overrides));
-        stopOnSignals(demo, demo.server.services.logger);
+        await startDemo(loadConfig(process.env, overrides), (demo) => stopOnSignals(demo, demo.server.services.logger));
         return;
       }
       const server = await startServer(loadConfig(process.env, overrides));
-      server.services.logger.info({ url: server.url }, 'stripe-connector listening');
+      // Handlers first: whoever sees the line below and stops the server at once finds them in place.
       stopOnSignals(server, server.services.logger);
+      server.services.logger.info({ url: server.url }, 'stripe-connector listening');
     });
 }

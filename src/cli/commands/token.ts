@@ -52,6 +52,10 @@ export function registerTokenCommand(program: Command): void {
     )
     .requiredOption('--name <name>', 'the user name')
     .option('--admin', 'the new user is an admin (may create users)', false)
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ stripe-connector token create --name me            # no server running: on the store (DATA_DIR)\n  $ STRIPE_CONNECTOR_TOKEN=$ADMIN stripe-connector token create --name ci   # through the server',
+    )
     .action(async (options: CreateOptions) => {
       const name = checkUserName(options.name, '--name');
       if (process.env.STRIPE_CONNECTOR_TOKEN) await createThroughServer(name, options.admin);
@@ -60,6 +64,8 @@ export function registerTokenCommand(program: Command): void {
   token
     .command('list')
     .description('list your API tokens (ids and dates; "current" marks the one in STRIPE_CONNECTOR_TOKEN)')
+    .option('--json', 'print the API\'s JSON answer (this command\'s only output form; accepted for scripts that pass it everywhere)')
+    .addHelpText('after', '\nExample:\n  $ stripe-connector token list')
     .action(async () => {
       printJson(await apiClient()('GET', '/api/tokens'));
     });
@@ -67,6 +73,8 @@ export function registerTokenCommand(program: Command): void {
     .command('revoke')
     .description('revoke one of your API tokens; it is refused from the next request on (the last admin token is kept)')
     .argument('<id>', 'token id (tok_…), from token list')
+    .option('--json', 'print the API\'s JSON answer (this command\'s only output form; accepted for scripts that pass it everywhere)')
+    .addHelpText('after', '\nExample:\n  $ stripe-connector token revoke tok_…')
     .action(async (id: string) => {
       printJson(await apiClient()('DELETE', `/api/tokens/${encodeURIComponent(id)}`));
     });

@@ -6,6 +6,7 @@
 // stdout carries events only and pipes into jq or a file.
 import type { Command } from 'commander';
 import { apiClient, CliError } from '../api-client.js';
+import { wholeNumber } from '../option-values.js';
 import { startWatchReceiver, type WatchReceiver } from '../watch-receiver.js';
 
 /**
@@ -34,12 +35,6 @@ interface WatchOptions {
 interface CreatedSubscription {
   id: string;
   secret: string;
-}
-
-function wholeNumber(value: string, option: string, min: number, max: number): number {
-  const parsed = Number(value);
-  if (!/^\d+$/.test(value) || parsed < min || parsed > max) throw new CliError(`${option} must be a whole number from ${min} to ${max}`);
-  return parsed;
 }
 
 function status(line: string): void {
@@ -150,6 +145,10 @@ export function registerWatchCommand(program: Command): void {
     .option('--listen-host <host>', 'address the local listener binds', '127.0.0.1')
     .option('--listen-port <port>', 'port of the local listener (0: a free one)', '0')
     .option('--public-url <url>', 'the address at which the server reaches the listener (default: http://LISTEN_HOST:PORT)')
+    .addHelpText(
+      'after',
+      "\nExamples:\n  $ stripe-connector watch chargeAdded --connection conn_…\n  $ stripe-connector watch customerAdded --connection conn_… --since 2026-11-26T05:00:00Z | jq -r '.data.email'",
+    )
     .action(async (trigger: string, options: WatchOptions) => {
       process.exitCode = await watch(trigger, options);
     });
