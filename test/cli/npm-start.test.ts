@@ -3,32 +3,14 @@
 // built command (dist/, what the start script names), building it first when src/ is newer.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { childEnv } from '../support/processes.js';
+import { ROOT, ensureBuiltCli } from '../support/built-cli.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BUILT_MAIN = join(ROOT, 'dist/cli/main.js');
-
-function newestMtimeMs(dir: string): number {
-  return Math.max(
-    ...readdirSync(dir, { withFileTypes: true }).map((entry) => {
-      const path = join(dir, entry.name);
-      return entry.isDirectory() ? newestMtimeMs(path) : statSync(path).mtimeMs;
-    }),
-  );
-}
-
-before(async () => {
-  // `npm install` builds dist/ (prepare); after a change to src/ it would be stale.
-  if (!existsSync(BUILT_MAIN) || statSync(BUILT_MAIN).mtimeMs < newestMtimeMs(join(ROOT, 'src'))) {
-    await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT, timeout: 300_000 });
-  }
-});
+before(ensureBuiltCli);
 
 interface NpmStart {
   /** The server's URL and process id, from its log lines, once it is ready: `ready` matched. */

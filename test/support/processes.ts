@@ -5,6 +5,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { databaseUrlFor } from './store-fixture.js';
+import { childEnv } from './child-env.js';
+
+export { childEnv };
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = 'src/cli/main.ts';
@@ -13,14 +16,6 @@ export interface CliResult {
   code: number | null;
   stdout: string;
   stderr: string;
-}
-
-export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  // A clean slate: nothing from the developer's own connector environment leaks in.
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(STRIPE_|DATA_DIR|DATABASE_URL|PORT|HOST|PUBLIC_URL|ACTION_RATE)/.test(k)),
-  );
-  return { ...base, NODE_ENV: 'production', LOG_LEVEL: 'info', ...env };
 }
 
 /** `env` plus DATABASE_URL for its DATA_DIR on the PostgreSQL pass; an explicit DATABASE_URL (even '') wins. */
