@@ -33,11 +33,16 @@ export async function fetchDiscountCoupon(stripe: Stripe, customer: Stripe.Custo
   if (!customer.discount) return undefined;
   const coupon = discountCoupon(customer.discount);
   if (typeof coupon !== 'string') return coupon ?? undefined;
+  return readCoupon(stripe, coupon);
+}
+
+/** One GET /v1/coupons/{id}; undefined for a coupon that no longer exists. */
+export async function readCoupon(stripe: Stripe, id: string): Promise<Stripe.Coupon | undefined> {
   try {
-    return await stripe.coupons.retrieve(coupon);
+    return await stripe.coupons.retrieve(id);
   } catch (error) {
     // A coupon deleted since it was redeemed can no longer be read; the discount still names its
-    // id. Any other failure is the action's failure.
+    // id. Any other failure is the caller's to handle.
     if ((error as { code?: unknown }).code === 'resource_missing') return undefined;
     throw error;
   }
