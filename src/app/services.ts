@@ -18,6 +18,7 @@ import { createThrottle } from '../action-calls/throttle.js';
 import { WebhookEndpoints } from '../trigger-sources/webhook-endpoints.js';
 import { InboundWebhooks } from '../trigger-sources/inbound-webhook.js';
 import { EventReconciler } from '../trigger-sources/reconcile.js';
+import { RelatedObjectReader } from '../trigger-sources/related-objects.js';
 import { SubscriptionService } from '../trigger-sources/subscriptions.js';
 import { PollScheduler } from '../trigger-sources/poll-scheduler.js';
 import { DeliveryWorker } from '../delivery/worker.js';
@@ -123,21 +124,26 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     defaultApiVersion: config.stripeApiVersion,
     logger,
   });
+  const stripeForConnection = async (connectionId: string): Promise<Stripe | undefined> => {
+    const row = await findConnection(db, connectionId);
+    return row ? connections.stripeFor(row) : undefined;
+  };
+  // One coupon cache for the process, keyed by connection: webhook events and reconciliations
+  // of one connection share its coupons.
+  const relatedObjects = new RelatedObjectReader({ stripeFor: stripeForConnection, logger });
   const inboundWebhooks = new InboundWebhooks({
     db,
     secretFor: (connectionId) => webhookEndpoints.secretFor(connectionId),
+    relatedFor: (connectionId, event) => relatedObjects.forEvent(connectionId, event),
     // Deliveries created by an inbound webhook go to this process's worker already claimed.
     handoff: { reserve: (nowMs) => deliveryWorker.reserve(nowMs), accept: (ready) => deliveryWorker.accept(ready) },
     ...(overrides.nowMs ? { nowMs: overrides.nowMs } : {}),
     logger,
   });
-  const stripeForConnection = async (connectionId: string): Promise<Stripe | undefined> => {
-    const row = await findConnection(db, connectionId);
-    return row ? connections.stripeFor(row) : undefined;
-  };
   const reconciler = new EventReconciler({
     db,
     stripeFor: stripeForConnection,
+    relatedFor: (connectionId, events, stripe) => relatedObjects.forEvents(connectionId, events, stripe),
     ...(overrides.reconcileIntervalSeconds === undefined ? {} : { intervalSeconds: overrides.reconcileIntervalSeconds }),
     logger,
   });

@@ -90,7 +90,21 @@ export interface TriggerDefinition<O extends TSchema = TSchema, T extends Stripe
   listPage(stripe: Stripe, params: TriggerListParams): Promise<TriggerListPage<T>>;
   /** The object's creation time, unix seconds (invoice items call it `date`). */
   createdOf(object: T): number;
-  map(object: T): Static<O>;
+  /**
+   * Coupons the documented shape needs that `object` names only by id: a webhook event's object
+   * cannot be expanded, so the runtime reads these (cached per connection,
+   * src/trigger-sources/coupon-cache.ts) and passes them to `map`. A listed object comes expanded
+   * and names none. Default: none.
+   */
+  relatedCouponIds?(object: T): readonly string[];
+  /** `related` holds what relatedCouponIds asked for and could be read; without it, ids map as ids. */
+  map(object: T, related?: RelatedObjects): Static<O>;
+}
+
+/** Objects read for a trigger's mapping (TriggerDefinition.relatedCouponIds). */
+export interface RelatedObjects {
+  /** By id; a coupon that could not be read (deleted since) is absent. */
+  coupons: ReadonlyMap<string, Stripe.Coupon>;
 }
 
 export function defineTrigger<O extends TSchema, T extends StripeObjectRef>(

@@ -26,6 +26,17 @@ export interface StripeClientOptions {
   maxNetworkRetries?: number;
 }
 
+/**
+ * The Stripe-Version each client built here sends. Kept beside the client rather than read back
+ * from the SDK, whose getter for it is marked private and may go away.
+ */
+const versionOfClient = new WeakMap<Stripe, string>();
+
+/** The API version a client speaks: the one it was built with, else the SDK's pinned version. */
+export function apiVersionOf(stripe: Stripe): string {
+  return versionOfClient.get(stripe) ?? Stripe.API_VERSION;
+}
+
 export function createStripeClient(options: StripeClientOptions): Stripe {
   const base = new URL(options.apiBase);
   const protocol = base.protocol === 'http:' ? 'http' : 'https';
@@ -34,7 +45,7 @@ export function createStripeClient(options: StripeClientOptions): Stripe {
     limiter: requestsPerSecond === false ? null : sharedLimiterFor(base.origin, options.apiKey, requestsPerSecond),
     retryPolicy: { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy },
   });
-  return new Stripe(options.apiKey, {
+  const stripe = new Stripe(options.apiKey, {
     host: base.hostname,
     port: base.port || (protocol === 'http' ? 80 : 443),
     protocol,
@@ -44,4 +55,6 @@ export function createStripeClient(options: StripeClientOptions): Stripe {
     httpClient,
     telemetry: false,
   });
+  if (options.apiVersion) versionOfClient.set(stripe, options.apiVersion);
+  return stripe;
 }

@@ -14,6 +14,7 @@
 // of ~5 statements per event held inbound at 310–470 events/s; a group shares the statements and
 // the commit.
 import type Stripe from 'stripe';
+import type { RelatedObjects } from '../connector/define.js';
 import { ConnectorError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { DeliveryHandoff } from '../delivery/handoff.js';
@@ -60,6 +61,12 @@ export interface InboundWebhooksOptions {
   groupCommitDelayMs?: number;
   /** Default DEFAULT_GROUP_COMMIT_MAX_EVENTS (200). */
   groupCommitMaxEvents?: number;
+  /**
+   * What the triggers' maps need beyond a verified event (RelatedObjectReader.forEvent: a
+   * customer's coupon), read per request before the group commit, so the commit holds no Stripe
+   * call. Default none: the objects map as the event gives them.
+   */
+  relatedFor?(connectionId: string, event: Stripe.Event): Promise<RelatedObjects | undefined>;
   /** This process's delivery worker: deliveries created here go to it already claimed. Default none. */
   handoff?: DeliveryHandoff;
   logger?: Logger;
@@ -85,6 +92,7 @@ export const SIGNATURE_REFUSED_MESSAGE = 'The Stripe-Signature header does not v
 interface Verified {
   connectionId: string;
   event: Stripe.Event;
+  related: RelatedObjects | undefined;
 }
 
 export class InboundWebhooks {
@@ -112,7 +120,9 @@ export class InboundWebhooks {
   async receive(connectionId: string, rawBody: Buffer | string, signatureHeader: string | string[] | undefined): Promise<InboundResult> {
     const nowMs = this.now();
     const event = await this.verified(connectionId, rawBody, signatureHeader, nowMs);
-    return this.group.add({ connectionId, event });
+    // Only after the signature verified: an unsigned request never costs a Stripe call.
+    const related = await this.options.relatedFor?.(connectionId, event);
+    return this.group.add({ connectionId, event, related });
   }
 
   /** The refusal for an id that cannot be a connection's (the route checks its form): no store read. */

@@ -5,6 +5,7 @@
 // one whose webhook did come adds nothing (ingest is idempotent by Stripe object), so each object
 // is still delivered once. The cursor advances in the same transaction as the events are stored.
 import Stripe from 'stripe';
+import type { RelatedObjects } from '../connector/define.js';
 import { findTrigger } from '../connector/triggers/index.js';
 import type { Logger } from '../log.js';
 import { BackgroundLoop } from '../background/loop.js';
@@ -27,6 +28,11 @@ export interface EventReconcilerOptions {
   db: Store;
   /** The connection's Stripe client; undefined when the connection is gone. */
   stripeFor(connectionId: string): Promise<Stripe | undefined>;
+  /**
+   * What the triggers' maps need beyond the listed events (RelatedObjectReader.forEvents: the
+   * customers' coupons), read before the transaction. Default none.
+   */
+  relatedFor?(connectionId: string, events: readonly Stripe.Event[], stripe: Stripe): Promise<RelatedObjects | undefined>;
   /** Default DEFAULT_RECONCILE_INTERVAL_SECONDS (300). */
   intervalSeconds?: number;
   /** Default DEFAULT_RECONCILE_TICK_MS (1 s). */
@@ -112,10 +118,11 @@ export class EventReconciler {
     }
 
     const newest = events.at(-1);
+    const related = await this.options.relatedFor?.(connectionId, events, stripe);
     const enqueued = await db.transaction().execute(async (tx) => {
       let created = 0;
       for (const event of events) {
-        created += (await ingestStripeEvent({ db: tx, connectionId, event, nowMs })).enqueued;
+        created += (await ingestStripeEvent({ db: tx, connectionId, event, related, nowMs })).enqueued;
       }
       await this.saveCursor(tx, connectionId, cursor, newest);
       return created;

@@ -7,7 +7,7 @@
 // subscription read per connection and trigger, and the enqueue's few multi-row statements, for
 // the whole group.
 import type Stripe from 'stripe';
-import type { StripeObjectRef, TriggerDefinition } from '../connector/define.js';
+import type { RelatedObjects, StripeObjectRef, TriggerDefinition } from '../connector/define.js';
 import { triggers as registeredTriggers } from '../connector/triggers/index.js';
 import { enqueueTriggerEvents, type NoticedObject } from '../delivery/enqueue.js';
 import type { DeliveryClaim, ReadyDelivery } from '../delivery/handoff.js';
@@ -20,6 +20,8 @@ export interface IngestInput {
   db: Store;
   connectionId: string;
   event: Stripe.Event;
+  /** What the triggers' maps need beyond the event (src/trigger-sources/related-objects.ts). Default none. */
+  related?: RelatedObjects | undefined;
   nowMs: number;
   /** Default: every registered trigger. */
   triggers?: readonly TriggerDefinition[];
@@ -34,7 +36,8 @@ export interface IngestResult {
 
 export interface IngestBatchInput {
   db: Store;
-  events: readonly { connectionId: string; event: Stripe.Event }[];
+  /** `related`: what the triggers' maps need beyond the event, read before (no Stripe call is made while the store's transaction is open). */
+  events: readonly { connectionId: string; event: Stripe.Event; related?: RelatedObjects | undefined }[];
   nowMs: number;
   /** Default: every registered trigger. */
   triggers?: readonly TriggerDefinition[];
@@ -52,7 +55,7 @@ export interface IngestBatchResult {
 }
 
 export async function ingestStripeEvent(input: IngestInput): Promise<IngestResult> {
-  const result = await ingestStripeEvents({ ...input, events: [{ connectionId: input.connectionId, event: input.event }] });
+  const result = await ingestStripeEvents({ ...input, events: [{ connectionId: input.connectionId, event: input.event, related: input.related }] });
   return { triggers: result.triggers[0]!, enqueued: result.enqueued };
 }
 
@@ -61,11 +64,11 @@ export async function ingestStripeEvents(input: IngestBatchInput): Promise<Inges
   const triggers = input.triggers ?? registeredTriggers;
   const triggersOf: string[][] = [];
   // (connection, trigger) → the objects noticed for it; a second event about one object adds nothing.
-  const groups = new Map<string, { connectionId: string; trigger: TriggerDefinition; objects: Map<string, StripeObjectRef> }>();
-  for (const { connectionId, event } of input.events) {
+  const groups = new Map<string, { connectionId: string; trigger: TriggerDefinition; objects: Map<string, { object: StripeObjectRef; related: RelatedObjects | undefined }> }>();
+  for (const { connectionId, event, related } of input.events) {
     const matching = triggers.filter((trigger) => trigger.eventTypes.includes(event.type));
-    const object = event.data?.object as unknown as (StripeObjectRef & { object?: unknown }) | undefined;
-    if (matching.length === 0 || typeof object?.id !== 'string') {
+    const object = eventObject(event);
+    if (matching.length === 0 || object === undefined) {
       triggersOf.push([]);
       continue;
     }
@@ -75,7 +78,7 @@ export async function ingestStripeEvents(input: IngestBatchInput): Promise<Inges
       const key = `${connectionId}\u0000${trigger.name}`;
       let group = groups.get(key);
       if (!group) groups.set(key, (group = { connectionId, trigger, objects: new Map() }));
-      if (!group.objects.has(object.id)) group.objects.set(object.id, object);
+      if (!group.objects.has(object.id)) group.objects.set(object.id, { object, related });
     }
   }
   if (groups.size === 0) return { triggers: triggersOf, enqueued: 0, claimed: [] };
@@ -91,11 +94,11 @@ export async function ingestStripeEvents(input: IngestBatchInput): Promise<Inges
       const subscriptions = await listPushedSubscriptions(tx, connectionId, trigger.name);
       if (subscriptions.length === 0) continue;
       const noticed: NoticedObject[] = [];
-      for (const object of objects.values()) {
+      for (const { object, related } of objects.values()) {
         const objectCreated = trigger.createdOf(object);
         const wanting = subscriptionsWanting(subscriptions, objectCreated);
         if (wanting.length === 0) continue;
-        noticed.push({ stripeObjectId: object.id, objectCreated, data: trigger.map(object), subscriptionIds: wanting.map((s) => s.id) });
+        noticed.push({ stripeObjectId: object.id, objectCreated, data: trigger.map(object, related), subscriptionIds: wanting.map((s) => s.id) });
       }
       if (noticed.length === 0) continue;
       const active = new Map<string, SubscriptionRow>(subscriptions.filter((s) => s.status === 'active').map((s) => [s.id, s]));
@@ -111,4 +114,17 @@ export async function ingestStripeEvents(input: IngestBatchInput): Promise<Inges
     return ready;
   });
   return { triggers: triggersOf, enqueued, claimed };
+}
+
+/** The Stripe object an event is about, when it has one with an id. */
+function eventObject(event: Stripe.Event): (StripeObjectRef & { object?: unknown }) | undefined {
+  const object = event.data?.object as unknown as (StripeObjectRef & { object?: unknown }) | undefined;
+  return typeof object?.id === 'string' ? object : undefined;
+}
+
+/** The objects `event` announces to each trigger that fires on it: the rule ingest applies, for readers that prepare an ingest. */
+export function objectsAnnounced(event: Stripe.Event, triggers: readonly TriggerDefinition[]): { trigger: TriggerDefinition; object: StripeObjectRef }[] {
+  const object = eventObject(event);
+  if (object === undefined) return [];
+  return triggers.filter((trigger) => trigger.eventTypes.includes(event.type) && object.object === trigger.objectType).map((trigger) => ({ trigger, object }));
 }

@@ -54,6 +54,23 @@ describe('coupons and customer discounts', () => {
     assert.equal(noDiscount.discount, null, 'expanding under a null discount leaves it null');
   });
 
+  test('a customer list expands each discount\'s coupon with data.discount.source.coupon, and leaves a null discount null', async () => {
+    const stripe = h.stripe();
+    await stripe.coupons.create({ id: 'LISTQ', name: 'Quarter', percent_off: 25, duration: 'repeating', duration_in_months: 3 });
+    await stripe.customers.create({ email: 'l1@example.com', coupon: 'LISTQ' } as Stripe.CustomerCreateParams);
+    await stripe.customers.create({ email: 'l2@example.com' });
+    const page = await stripe.customers.list({ limit: 2, expand: ['data.discount.source.coupon'] });
+    const [plain, discounted] = page.data;
+    assert.equal(plain!.discount, null);
+    const coupon = discounted!.discount!.source.coupon as Stripe.Coupon;
+    assert.equal(coupon.object, 'coupon');
+    assert.deepEqual([coupon.id, coupon.name, coupon.duration, coupon.percent_off], ['LISTQ', 'Quarter', 'repeating', 25]);
+    const unexpanded = await stripe.customers.list({ limit: 2 });
+    assert.equal(unexpanded.data[1]!.discount!.source.coupon, 'LISTQ', 'without expand[] the list gives the id');
+    const wrong = await stripeError(() => stripe.customers.list({ limit: 2, expand: ['data.discount.source.nothing'] }));
+    assert.equal(wrong.statusCode, 400);
+  });
+
   test('coupons list newest first', async () => {
     const stripe = h.stripe();
     await stripe.coupons.create({ id: 'A1', percent_off: 1 });

@@ -1,8 +1,10 @@
 import type Stripe from 'stripe';
 import { defineTrigger } from '../define.js';
 import { listByCreated } from './list-by-created.js';
+import { couponExpansion, unresolvedCouponId } from '../customer-coupon.js';
 import { toCustomerResponse } from '../mapping/customer.js';
 import { CustomerResponseSchema } from '../schemas/customer.js';
+import { apiVersionOf } from '../../stripe/client.js';
 
 export const customerAdded = defineTrigger({
   name: 'customerAdded',
@@ -11,9 +13,22 @@ export const customerAdded = defineTrigger({
   output: CustomerResponseSchema,
   objectType: 'customer',
   eventTypes: ['customer.created'],
-  listPage: listByCreated((stripe) => stripe.customers),
+  // The coupon comes whole with the list: no Stripe call per customer (customer-coupon.ts).
+  listPage: listByCreated(
+    (stripe) => stripe.customers,
+    (stripe) => {
+      const expansion = couponExpansion(apiVersionOf(stripe));
+      return expansion === undefined ? [] : [expansion];
+    },
+  ),
   createdOf: (customer: Stripe.Customer) => customer.created,
-  // The same mapping as getCustomer. Today's API gives a discount's coupon as a bare id; the event
-  // carries that id (the coupon's other fields null) rather than spend a Stripe call per customer.
-  map: (customer: Stripe.Customer) => toCustomerResponse(customer),
+  relatedCouponIds: (customer: Stripe.Customer) => {
+    const id = unresolvedCouponId(customer);
+    return id === undefined ? [] : [id];
+  },
+  // The same mapping as getCustomer, so both give the same coupon.
+  map: (customer: Stripe.Customer, related) => {
+    const id = unresolvedCouponId(customer);
+    return toCustomerResponse(customer, id === undefined ? undefined : related?.coupons.get(id));
+  },
 });

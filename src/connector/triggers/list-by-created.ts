@@ -9,6 +9,7 @@ interface CreatedWindowListParams {
   created: Stripe.RangeQueryParam;
   limit: number;
   starting_after?: string;
+  expand?: string[];
 }
 
 /** A Stripe resource with a list filtered by `created`, e.g. `stripe.charges`. */
@@ -16,13 +17,21 @@ interface ListableByCreated<T> {
   list(params: CreatedWindowListParams): PromiseLike<TriggerListPage<T>>;
 }
 
+/**
+ * `expandOf` names fields of each listed object to expand (without the list's `data.` prefix),
+ * for the client's connection; default none.
+ */
 export function listByCreated<T extends StripeObjectRef>(
   resourceOf: (stripe: Stripe) => ListableByCreated<T>,
+  expandOf: (stripe: Stripe) => string[] = () => [],
 ): (stripe: Stripe, params: TriggerListParams) => Promise<TriggerListPage<T>> {
-  return async (stripe, { createdGte, createdLt, startingAfter, limit }) =>
-    resourceOf(stripe).list({
+  return async (stripe, { createdGte, createdLt, startingAfter, limit }) => {
+    const expand = expandOf(stripe).map((path) => `data.${path}`);
+    return resourceOf(stripe).list({
       created: createdLt === undefined ? { gte: createdGte } : { gte: createdGte, lt: createdLt },
       limit,
       ...(startingAfter === undefined ? {} : { starting_after: startingAfter }),
+      ...(expand.length === 0 ? {} : { expand }),
     });
+  };
 }
