@@ -9,7 +9,7 @@ export interface KeyForm {
 
 // Stripe keys are [A-Za-z0-9] after the prefix; 8 is well below any real key's length (99+ today)
 // and keeps obvious typos out; 500 bounds what we encrypt and store.
-const PREFIX = /^(sk|rk|pk)_(test|live)_/;
+const PREFIX = /^(sk|rk)_(test|live)_/;
 const MIN_BODY_LENGTH = 8;
 const MAX_BODY_LENGTH = 500;
 const BODY_CHARACTERS = /^[A-Za-z0-9_]*$/;
@@ -23,14 +23,15 @@ function refused(message: string): never {
  * kind, the characters or the length after the prefix. The message never repeats the key.
  */
 export function checkKeyForm(apiKey: string): KeyForm {
+  // Any pk_ key, even of an unknown mode: the kind is what the user needs to hear about.
+  if (apiKey.startsWith('pk_')) {
+    refused('is a publishable key (pk_…), which cannot call the API the connector needs; use a secret key (sk_…) or a restricted key (rk_…)');
+  }
   const match = PREFIX.exec(apiKey);
   if (!match) {
     refused('must be a Stripe secret key (starting sk_test_ or sk_live_) or restricted key (starting rk_test_ or rk_live_)');
   }
-  const [prefix, kind, mode] = match as unknown as [string, 'sk' | 'rk' | 'pk', KeyForm['mode']];
-  if (kind === 'pk') {
-    refused('is a publishable key (pk_…), which cannot call the API the connector needs; use a secret key (sk_…) or a restricted key (rk_…)');
-  }
+  const [prefix, kind, mode] = match as unknown as [string, 'sk' | 'rk', KeyForm['mode']];
   const body = apiKey.slice(prefix.length);
   if (!BODY_CHARACTERS.test(body)) refused(`may hold only letters, digits and underscores after ${prefix}`);
   if (body.length < MIN_BODY_LENGTH) refused(`is too short: a Stripe key has at least ${MIN_BODY_LENGTH} characters after ${prefix}`);

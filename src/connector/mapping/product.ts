@@ -52,7 +52,7 @@ export function parseProductImages(images: string | string[]): string[] {
   }
   const notAbsolute = given.find(({ url }) => !isAbsoluteWebUrl(url));
   if (notAbsolute !== undefined) {
-    throw invalidInput([{ field: `images.${notAbsolute.index}`, message: 'must be an absolute http(s) URL' }]);
+    throw invalidInput([{ field: `images.${notAbsolute.index}`, message: `must be an absolute http(s) URL, not "${notAbsolute.url.slice(0, 200)}"` }]);
   }
   return given.map(({ url }) => url);
 }
