@@ -123,7 +123,8 @@ ajv.addKeyword({
   schemaType: 'object',
   errors: true,
   validate: function wholeNumber(range: WholeNumberRange, text: string): boolean {
-    // 16 digits: beyond Number's exact integers, and far beyond any range used here.
+    // At most 16 digits: Number is exact for every integer below 2^53 (9,007,199,254,740,992), far
+    // beyond any range used here, and a longer text is refused without converting it.
     if (/^[0-9]{1,16}$/.test(text) && Number(text) >= range.minimum && Number(text) <= range.maximum) return true;
     (wholeNumber as unknown as { errors: Partial<ErrorObject>[] }).errors = [{ keyword: WHOLE_NUMBER, message: wholeNumberRule(range), params: range }];
     return false;
@@ -136,7 +137,7 @@ export function wholeNumberText(range: WholeNumberRange, options: { description:
 }
 
 /** One ajv error in words: the rule the value breaks, never a regular expression or a keyword. */
-export function messageOf(error: ErrorObject): string {
+function messageOf(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
   const schema = (error.parentSchema ?? {}) as SchemaNode;
   switch (error.keyword) {
