@@ -7,6 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import type { ActionDefinition } from '../connector/define.js';
 import { ConnectorError, notFound } from '../errors.js';
+import { findTrigger } from '../connector/triggers/index.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/database.js';
 import { newId } from '../ids.js';
@@ -53,6 +54,23 @@ export interface ActionServiceOptions {
   clock?: () => Date;
 }
 
+/**
+ * The answer to an operation that is not an action. GET /api/operations lists triggers beside
+ * actions, so a trigger name is a likely mistake: say what a trigger is and how to subscribe.
+ */
+function unknownAction(operation: string, connectionId: string): ConnectorError {
+  if (findTrigger(operation)) {
+    const body = JSON.stringify({ trigger: operation, url: 'https://…' });
+    return new ConnectorError(
+      404,
+      'not_found',
+      `"${operation}" is a trigger, not an action: it cannot be run, but its events are delivered to a URL you subscribe with ` +
+        `POST /api/connections/${connectionId}/subscriptions ${body}`,
+    );
+  }
+  return new ConnectorError(404, 'not_found', `No action named "${operation}"; GET /api/operations lists the actions`);
+}
+
 export class ActionService {
   readonly published: Map<string, PublishedAction>;
   private readonly clock: () => Date;
@@ -81,7 +99,7 @@ export class ActionService {
 
   private async execute(call: ActionCall): Promise<{ output: unknown; outputJson: string }> {
     const action = this.published.get(call.operation);
-    if (!action) throw notFound('operation', call.operation);
+    if (!action) throw unknownAction(call.operation, call.connectionId);
     const connection = call.connection === undefined ? await this.options.connections.owned(call.userId, call.connectionId) : call.connection;
     if (!connection || connection.id !== call.connectionId || connection.user_id !== call.userId) throw notFound('connection', call.connectionId);
 

@@ -9,24 +9,34 @@ export interface KeyForm {
 
 // Stripe keys are [A-Za-z0-9] after the prefix; 8 is well below any real key's length (99+ today)
 // and keeps obvious typos out; 500 bounds what we encrypt and store.
-const KEY_PATTERN = /^(sk|rk|pk)_(test|live)_([A-Za-z0-9_]{8,500})$/;
+const PREFIX = /^(sk|rk)_(test|live)_/;
+const MIN_BODY_LENGTH = 8;
+const MAX_BODY_LENGTH = 500;
+const BODY_CHARACTERS = /^[A-Za-z0-9_]*$/;
 
+function refused(message: string): never {
+  throw invalidInput([{ field: 'apiKey', message }]);
+}
+
+/**
+ * The key's kind and mode, or a 400 saying which rule the key breaks: the prefix, the publishable
+ * kind, the characters or the length after the prefix. The message never repeats the key.
+ */
 export function checkKeyForm(apiKey: string): KeyForm {
-  const match = KEY_PATTERN.exec(apiKey);
+  // Any pk_ key, even of an unknown mode: the kind is what the user needs to hear about.
+  if (apiKey.startsWith('pk_')) {
+    refused('is a publishable key (pk_…), which cannot call the API the connector needs; use a secret key (sk_…) or a restricted key (rk_…)');
+  }
+  const match = PREFIX.exec(apiKey);
   if (!match) {
-    throw invalidInput([
-      { field: 'apiKey', message: 'must be a Stripe secret key (sk_test_…/sk_live_…) or restricted key (rk_test_…/rk_live_…)' },
-    ]);
+    refused('must be a Stripe secret key (starting sk_test_ or sk_live_) or restricted key (starting rk_test_ or rk_live_)');
   }
-  if (match[1] === 'pk') {
-    throw invalidInput([
-      {
-        field: 'apiKey',
-        message: 'is a publishable key (pk_…), which cannot call the API the connector needs; use a secret key (sk_…) or a restricted key (rk_…)',
-      },
-    ]);
-  }
-  return { kind: match[1] === 'rk' ? 'restricted' : 'secret', mode: match[2] as KeyForm['mode'] };
+  const [prefix, kind, mode] = match as unknown as [string, 'sk' | 'rk', KeyForm['mode']];
+  const body = apiKey.slice(prefix.length);
+  if (!BODY_CHARACTERS.test(body)) refused(`may hold only letters, digits and underscores after ${prefix}`);
+  if (body.length < MIN_BODY_LENGTH) refused(`is too short: a Stripe key has at least ${MIN_BODY_LENGTH} characters after ${prefix}`);
+  if (body.length > MAX_BODY_LENGTH) refused(`is too long: a Stripe key has at most ${MAX_BODY_LENGTH} characters after ${prefix}`);
+  return { kind: kind === 'rk' ? 'restricted' : 'secret', mode };
 }
 
 /** "sk_test_…abcd": the prefix and last four characters, as Stripe's dashboard shows keys. */

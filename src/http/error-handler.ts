@@ -1,8 +1,9 @@
 // Every failure leaves as {"error":{code,message,details}} (DESIGN.md). ConnectorErrors carry their
-// own answer; fastify's own 4xx (body too large, bad URL) are translated; anything else is a 500
+// own answer; fastify's own 4xx (body too large, bad URL) are translated; a path that exists with
+// other methods is a 405 naming them, any other unknown route a 404; anything else is a 500
 // with a fixed message, never shown, and logged as src/log.ts logs every error (type, code,
 // redacted message; no stack).
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, HTTPMethods } from 'fastify';
 import { ConnectorError } from '../errors.js';
 
 function translate(error: FastifyError): ConnectorError {
@@ -27,8 +28,22 @@ export function installErrorHandling(app: FastifyInstance, bodyLimitBytes: numbe
     if (answer.status >= 500) request.log.error({ err: error }, 'request failed');
     void reply.code(answer.status).headers(answer.headers).send(answer.toBody());
   });
+  // Every method some route takes, collected as routes are added (this runs before any is).
+  const methods = new Set<HTTPMethods>();
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) methods.add(method);
+  });
+  // Reached after the auth hook, so a request without a valid token is a 401 here as on any route.
   app.setNotFoundHandler((request, reply) => {
-    const answer = new ConnectorError(404, 'not_found', `No route ${request.method} ${request.url.split('?')[0]}`);
-    void reply.code(404).send(answer.toBody());
+    const path = request.url.split('?')[0]!;
+    const allowed = [...methods].filter((method) => app.findRoute({ method, url: path }) !== null).sort();
+    // RFC 9110 §15.5.6: the path exists with other methods: 405 with Allow listing them.
+    const answer =
+      allowed.length > 0
+        ? new ConnectorError(405, 'method_not_allowed', `${request.method} is not allowed on ${path}; it takes ${allowed.join(', ')}`, undefined, {
+            allow: allowed.join(', '),
+          })
+        : new ConnectorError(404, 'not_found', `No route ${request.method} ${path}`);
+    void reply.code(answer.status).headers(answer.headers).send(answer.toBody());
   });
 }

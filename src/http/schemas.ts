@@ -7,6 +7,7 @@ import { RunSchema } from '../run-history/run-view.js';
 import type { IssuedToken as IssuedTokenView, TokenView } from '../users/own-tokens.js';
 import type { CreatedUserView } from '../users/new-user.js';
 import { USER_NAME_MAX_LENGTH } from '../users/user-name.js';
+import { RULE, wholeNumberText } from '../input-validator.js';
 
 export const ErrorBody = Type.Object({
   error: Type.Object({
@@ -21,7 +22,13 @@ export const NewConnectionBody = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 200 }),
     apiKey: Type.String({ minLength: 1, maxLength: 600, description: 'sk_… or rk_…; never returned' }),
     apiBase: Type.Optional(Type.String({ minLength: 1, maxLength: 300, description: 'Default: STRIPE_API_BASE' })),
-    apiVersion: Type.Optional(Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}(\\.[a-z]+)?$', description: 'Default: the SDK pinned version' })),
+    apiVersion: Type.Optional(
+      Type.String({
+        pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}(\\.[a-z]+)?$',
+        [RULE]: 'must be a Stripe API version: a date YYYY-MM-DD, optionally followed by a dot and a lowercase name, e.g. 2026-10-28.endive',
+        description: 'Default: the SDK pinned version',
+      }),
+    ),
     rateLimit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'Action calls per window; default ACTION_RATE_LIMIT' })),
   },
   { additionalProperties: false },
@@ -43,12 +50,15 @@ export const ConnectionList = Type.Object({ data: Type.Array(Connection) });
 
 export const Deleted = Type.Object({ id: Type.String(), deleted: Type.Literal(true) });
 
+/** A page's size as a query parameter (runs, deliveries, subscriptions): 1–1000, default 100. */
+const PageLimit = wholeNumberText({ minimum: 1, maximum: 1000 }, { description: '1–1000, default 100' });
+
 export const RunsQuery = Type.Object(
   {
     connection: Type.Optional(Type.String({ maxLength: 100 })),
     operation: Type.Optional(Type.String({ maxLength: 100 })),
     status: Type.Optional(Type.Union([Type.Literal('succeeded'), Type.Literal('failed')])),
-    limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$|^1000$', description: '1–1000, default 100' })),
+    limit: Type.Optional(PageLimit),
     startingAfter: Type.Optional(
       Type.String({ minLength: 1, maxLength: 100, description: 'A run id from the previous page (its last): the next, older page. Default: the newest' }),
     ),
@@ -59,7 +69,7 @@ export const RunsQuery = Type.Object(
 export const DeliveriesQuery = Type.Object(
   {
     status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')])),
-    limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$|^1000$', description: '1–1000, default 100' })),
+    limit: Type.Optional(PageLimit),
     startingAfter: Type.Optional(
       Type.String({ minLength: 1, maxLength: 100, description: "A delivery id from the previous page (its last): the next, older page. Default: the newest" }),
     ),
@@ -91,7 +101,7 @@ export const CreatedSubscription = Type.Composite([
 
 export const SubscriptionsQuery = Type.Object(
   {
-    limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,2}$|^1000$', description: '1–1000, default 100' })),
+    limit: Type.Optional(PageLimit),
     startingAfter: Type.Optional(
       Type.String({ minLength: 1, maxLength: 100, description: 'A subscription id from the previous page (its last): the next, older page. Default: the newest' }),
     ),

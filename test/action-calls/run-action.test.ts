@@ -84,6 +84,18 @@ describe('running an action through a connection', () => {
     assert.match(res.json().error.message, /launchRocket/);
   });
 
+  test('a trigger run as an action is a 404 saying it is a trigger and how to subscribe to it; nothing is recorded', async () => {
+    const rowsBefore = await h.countRows();
+    const res = await h.request('POST', `/api/connections/${connectionId}/actions/chargeAdded`, { body: {} });
+    assert.equal(res.statusCode, 404);
+    assert.equal(
+      res.json().error.message,
+      `"chargeAdded" is a trigger, not an action: it cannot be run, but its events are delivered to a URL you subscribe with ` +
+        `POST /api/connections/${connectionId}/subscriptions {"trigger":"chargeAdded","url":"https://…"}`,
+    );
+    assert.deepEqual(await h.countRows(), rowsBefore);
+  });
+
   test('each run is recorded with user, connection, operation, status, duration, Stripe request id and redacted input', async () => {
     const res = await h.request('POST', path(), { body: { email: 'kim@example.com', note: { secret: 'hunter2', text: 'uses sk_test_abcdef123456 here' } } });
     assert.equal(res.statusCode, 200);

@@ -97,7 +97,7 @@ describe('the stripe-connector command against a running server', () => {
     assert.equal(fromInput.code, 0, fromInput.stderr);
     assert.deepEqual(JSON.parse(fromInput.stdout).images, ['https://example.com/g.png']);
     assert.equal(unknown.code, 1);
-    assert.match(unknown.stderr, /404 No operation with id "noSuchAction"/);
+    assert.match(unknown.stderr, /404 No action named "noSuchAction"; GET \/api\/operations lists the actions/);
 
     const removed = await runCli(['connections', 'remove', connection.id], { env });
     assert.equal(removed.code, 0, removed.stderr);

@@ -23,6 +23,23 @@ test('a publishable key is refused with a message asking for a secret or restric
   );
 });
 
+test('a refused key is told the rule it breaks: the prefix, the publishable kind, the characters or the length', () => {
+  const messageOf = (key: string) => {
+    try {
+      checkKeyForm(key);
+    } catch (error) {
+      return ((error as ConnectorError).details as { message: string }[])[0]!.message;
+    }
+    return assert.fail(`${key} was accepted`);
+  };
+  assert.equal(messageOf('sk_test_abc123'), 'is too short: a Stripe key has at least 8 characters after sk_test_');
+  assert.match(messageOf('pk_test_abc'), /^is a publishable key \(pk_…\)/);
+  assert.match(messageOf('pk_abc'), /^is a publishable key \(pk_…\)/);
+  assert.equal(messageOf('rk_live_has space inside'), 'may hold only letters, digits and underscores after rk_live_');
+  assert.equal(messageOf(`sk_live_${'a'.repeat(501)}`), 'is too long: a Stripe key has at most 500 characters after sk_live_');
+  assert.match(messageOf('whsec_abcdefgh1234'), /^must be a Stripe secret key \(starting sk_test_ or sk_live_\) or restricted key/);
+});
+
 test('a key of no known form is refused naming the apiKey field, without echoing the key', () => {
   for (const key of ['hello', 'sk_prod_abcdefgh1234', 'sk_test_short', 'sk_test_has space inside']) {
     assert.throws(

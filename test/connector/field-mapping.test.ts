@@ -129,13 +129,14 @@ describe('product inputs', () => {
     assert.deepEqual(parseProductImages(''), []);
   });
 
-  test('more than 8 images, or a URL that is not absolute http(s), is refused naming images', () => {
+  test('more than 8 images is refused naming images; a URL that is not absolute http(s) is named by its position', () => {
     const nine = Array.from({ length: 9 }, (_, i) => `https://a.example/${i}.png`);
     assert.deepEqual(problemsOf(() => parseProductImages(nine))?.map((p) => p.field), ['images']);
-    assert.deepEqual(problemsOf(() => parseProductImages(nine.join(',')))?.map((p) => p.field), ['images']);
+    assert.deepEqual(problemsOf(() => parseProductImages(nine.join(','))), [{ field: 'images', message: 'must have at most 8 URLs (it has 9)' }]);
     for (const bad of ['img/a.png', 'ftp://a.example/a.png', 'mailto:a@example.com', 'https://']) {
-      assert.deepEqual(problemsOf(() => parseProductImages([bad]))?.map((p) => p.field), ['images'], bad);
+      assert.deepEqual(problemsOf(() => parseProductImages([bad])), [{ field: 'images.0', message: `must be an absolute http(s) URL, not "${bad}"` }], bad);
     }
+    assert.deepEqual(problemsOf(() => parseProductImages('https://a.example/1.png,,ftp://a.example/2.png'))?.map((p) => p.field), ['images.2']);
   });
 
   test('on update, empty strings unset; on create they are left out', () => {

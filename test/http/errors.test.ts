@@ -38,6 +38,31 @@ describe('the error contract', () => {
     }
   });
 
+  test('a path that exists with other methods is a 405 in the error shape, with Allow naming them', async () => {
+    const connection = await h.request('POST', '/api/connections', { body: { name: 'methods', apiKey: 'sk_test_methodsKey0000001' } });
+    assert.equal(connection.statusCode, 201, connection.body);
+    const id = connection.json().id as string;
+    const cases: [string, string, string][] = [
+      ['GET', `/api/connections/${id}/actions/standInCreateCustomer`, 'POST'],
+      ['PUT', '/api/runs?limit=5', 'GET, HEAD'],
+      ['POST', `/api/connections/${id}`, 'DELETE, GET, HEAD'],
+      ['DELETE', '/api/operations', 'GET, HEAD'],
+    ];
+    for (const [method, url, allow] of cases) {
+      const res = await h.request(method, url);
+      assert.equal(res.statusCode, 405, `${method} ${url}`);
+      assert.equal(res.headers.allow, allow, `${method} ${url}`);
+      assert.equal(res.json().error.code, 'method_not_allowed');
+      assert.match(res.json().error.message, new RegExp(`^${method} is not allowed on /api/.*; it takes ${allow}$`));
+    }
+  });
+
+  test('without a token, a path that exists with other methods is a 401 like any other', async () => {
+    const res = await h.request('GET', '/api/connections/conn_x/actions/standInCreateCustomer', { token: null });
+    assert.equal(res.statusCode, 401);
+    assert.equal(res.headers.allow, undefined);
+  });
+
   test('malformed JSON is a 400 that does not echo the body', async () => {
     const res = await h.request('POST', '/api/connections', { body: '{"apiKey":"sk_test_abcdefgh12345678",' });
     assert.equal(res.statusCode, 400);

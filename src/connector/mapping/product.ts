@@ -41,19 +41,20 @@ function isAbsoluteWebUrl(candidate: string): boolean {
 /**
  * `images` as documented: a JSON array or a comma-separated string of at most 8 absolute URLs.
  * An empty string or array means "no images" (on update: clear them, as Stripe's `images=""`).
+ * A bad URL is named by its position in what was sent (`images.1`), in either form.
  */
 export function parseProductImages(images: string | string[]): string[] {
-  const list = (Array.isArray(images) ? images : images.split(','))
-    .map((url) => url.trim())
-    .filter((url) => url !== '');
-  if (list.length > MAX_PRODUCT_IMAGES) {
-    throw invalidInput([{ field: 'images', message: `at most ${MAX_PRODUCT_IMAGES} URLs are allowed, got ${list.length}` }]);
+  const given = (Array.isArray(images) ? images : images.split(','))
+    .map((url, index) => ({ url: url.trim(), index }))
+    .filter(({ url }) => url !== '');
+  if (given.length > MAX_PRODUCT_IMAGES) {
+    throw invalidInput([{ field: 'images', message: `must have at most ${MAX_PRODUCT_IMAGES} URLs (it has ${given.length})` }]);
   }
-  const notAbsolute = list.find((url) => !isAbsoluteWebUrl(url));
+  const notAbsolute = given.find(({ url }) => !isAbsoluteWebUrl(url));
   if (notAbsolute !== undefined) {
-    throw invalidInput([{ field: 'images', message: `"${notAbsolute.slice(0, 200)}" is not an absolute http(s) URL` }]);
+    throw invalidInput([{ field: `images.${notAbsolute.index}`, message: `must be an absolute http(s) URL, not "${notAbsolute.url.slice(0, 200)}"` }]);
   }
-  return list;
+  return given.map(({ url }) => url);
 }
 
 export interface ProductInputFields {

@@ -3,6 +3,7 @@
 // caption lives, ≤ 500; at most 8 images).
 import { Type } from '@sinclair/typebox';
 import { MAX_PRODUCT_IMAGES } from '../mapping/product.js';
+import { RULE } from '../../input-validator.js';
 
 export const ProductId = Type.String({ minLength: 1, maxLength: 5000, description: 'The Stripe product id.' });
 export const ProductName = Type.String({ minLength: 1, maxLength: 5000, description: "The product's name, shown to customers." });
@@ -20,5 +21,8 @@ export const ProductImages = Type.Union(
     // 8 URLs of up to 5000 characters each, plus the commas.
     Type.String({ maxLength: MAX_PRODUCT_IMAGES * 5001 }),
   ],
-  { description: `Up to ${MAX_PRODUCT_IMAGES} absolute image URLs, as a JSON array or one comma-separated string. Empty clears them on update.` },
+  {
+    description: `Up to ${MAX_PRODUCT_IMAGES} absolute image URLs, as a JSON array or one comma-separated string. Empty clears them on update.`,
+    [RULE]: `must be a JSON array or a comma-separated string of at most ${MAX_PRODUCT_IMAGES} absolute http(s) URLs`,
+  },
 );

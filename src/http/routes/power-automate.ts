@@ -4,12 +4,12 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import type { Services } from '../../app/services.js';
-import { compileValidator } from '../../input-validator.js';
+import { compileValidator, wholeNumberText } from '../../input-validator.js';
 import { findTrigger } from '../../connector/triggers/index.js';
 import type { TriggerDefinition } from '../../connector/define.js';
-import { invalidInput, notFound } from '../../errors.js';
+import { notFound } from '../../errors.js';
 import type { ConnectionRow } from '../../store/schema.js';
-import { MAX_POLL_INTERVAL_SECONDS } from '../../trigger-sources/subscription-body.js';
+import { MAX_POLL_INTERVAL_SECONDS, MIN_POLL_INTERVAL_SECONDS } from '../../trigger-sources/subscription-body.js';
 import { buildPowerAutomateExport } from '../../power-automate/export-bundle.js';
 import { subscribeInstantTrigger } from '../../power-automate/instant-triggers.js';
 import { PollingTriggers, type PollAnswer } from '../../power-automate/polling-triggers.js';
@@ -21,7 +21,12 @@ export const PollQuery = Type.Object(
   {
     state: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'The state a previous answer’s Location carries' })),
     since: Type.Optional(Type.String({ format: 'date-time', description: 'First call only: also answer objects created since then' })),
-    pollIntervalSeconds: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,4}$', description: `First call only: 1–${MAX_POLL_INTERVAL_SECONDS}, default 120` })),
+    pollIntervalSeconds: Type.Optional(
+      wholeNumberText(
+        { minimum: MIN_POLL_INTERVAL_SECONDS, maximum: MAX_POLL_INTERVAL_SECONDS },
+        { description: `First call only: ${MIN_POLL_INTERVAL_SECONDS}–${MAX_POLL_INTERVAL_SECONDS}, default 120` },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -72,9 +77,6 @@ export function registerPowerAutomateRoutes(app: FastifyInstance, services: Serv
     const query = pollQuery.check({ ...(request.query as object) });
     const trigger = triggerOf(request.params.trigger);
     const connection = ownedConnection(request.ownedConnection, request.params.connectionId);
-    if (query.pollIntervalSeconds !== undefined && Number(query.pollIntervalSeconds) > MAX_POLL_INTERVAL_SECONDS) {
-      throw invalidInput([{ field: 'query.pollIntervalSeconds', message: `must be at most ${MAX_POLL_INTERVAL_SECONDS}` }]);
-    }
     // A Location carries only the state; since and pollIntervalSeconds were fixed by the first call.
     const result =
       query.state === undefined
