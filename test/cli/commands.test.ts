@@ -1,21 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { runCli, startServerProcess, type ServerProcess } from '../support/processes.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { newStorePlace, openStoreIn, type StorePlace } from '../support/store-fixture.js';
 import { closeAll } from '../support/cleanup.js';
-
-/** An address where nothing listens (a port just freed): `token create` finds no server there. */
-async function addressWithoutServer(): Promise<string> {
-  const listener = createServer();
-  await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
-  const { port } = listener.address() as AddressInfo;
-  await new Promise((resolve) => listener.close(resolve));
-  return `http://127.0.0.1:${port}`;
-}
+import { addressWithoutServer } from '../support/free-address.js';
 
 const API_KEY = 'sk_test_51HcliCommandsSecretKeyZ9q8';
 

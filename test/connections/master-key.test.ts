@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config.js';
 import { composeServices, openStoreAt, type Services } from '../../src/app/services.js';
 import { createKeyCipher } from '../../src/connections/key-cipher.js';
@@ -16,6 +18,7 @@ import { createLogger } from '../../src/log.js';
 import { createUserWithToken } from '../../src/users/tokens.js';
 import type { Store } from '../../src/store/database.js';
 import { newStorePlace, type StorePlace as Place } from '../support/store-fixture.js';
+import { addressWithoutServer } from '../support/free-address.js';
 import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.js';
 import { testActions } from '../support/test-actions.js';
 import { runCli } from '../support/processes.js';
@@ -293,7 +296,25 @@ describe('the master key and the store it sealed', () => {
     assert.doesNotMatch(served.stdout, /listening/);
 
     const newKeyFile = join(p.dataDir, 'new.key');
-    const rotated = await runCli(['keys', 'rotate', '--generate', '--new-key-file', newKeyFile], { env: { ...p.env, STRIPE_CONNECTOR_MASTER_KEY: b64(right) }, timeoutMs: 60_000 });
+    // A server still answering for this store holds the old key: the rotation refuses and changes nothing.
+    const running = createServer((_req, res) => res.end('{"status":"ok"}'));
+    await new Promise<void>((resolve) => running.listen(0, '127.0.0.1', resolve));
+    const runningUrl = `http://127.0.0.1:${(running.address() as AddressInfo).port}`;
+    try {
+      const refused = await runCli(['keys', 'rotate', '--generate', '--new-key-file', newKeyFile], {
+        env: { ...p.env, STRIPE_CONNECTOR_MASTER_KEY: b64(right), STRIPE_CONNECTOR_URL: runningUrl },
+        timeoutMs: 60_000,
+      });
+      assert.equal(refused.code, 1);
+      assert.match(refused.stderr, new RegExp(`A server answers at ${runningUrl}: stop every server that uses this store`));
+      assert.equal(existsSync(newKeyFile), false, 'nothing generated');
+    } finally {
+      await new Promise((resolve) => running.close(resolve));
+    }
+    const rotated = await runCli(['keys', 'rotate', '--generate', '--new-key-file', newKeyFile], {
+      env: { ...p.env, STRIPE_CONNECTOR_MASTER_KEY: b64(right), STRIPE_CONNECTOR_URL: await addressWithoutServer() },
+      timeoutMs: 60_000,
+    });
     assert.equal(rotated.code, 0, rotated.stderr);
     assert.match(rotated.stdout, /Re-sealed under the new master key: connection API keys: 1, subscription secrets: 1, webhook endpoint secrets: 1\./);
     assert.ok(!rotated.stdout.includes(readFileSync(newKeyFile, 'utf8').trim()), 'the key itself is never printed');

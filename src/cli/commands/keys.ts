@@ -3,6 +3,7 @@
 // DATABASE_URL); every server using the store must be stopped first.
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.js';
+import { CliError, serverAnswers, serverUrl } from '../api-client.js';
 
 interface RotateOptions {
   newKeyFile: string;
@@ -20,6 +21,12 @@ export function registerKeysCommand(program: Command): void {
     .option('--old-key-file <file>', 'the old key (default: STRIPE_CONNECTOR_MASTER_KEY, else DATA_DIR/master.key)')
     .addHelpText('after', '\nExample (every server stopped):\n  $ stripe-connector keys rotate --generate --new-key-file /secure/place/master.key.new')
     .action(async (options: RotateOptions) => {
+      // A server still running holds the old key and would seal new secrets under it; the check is
+      // by address, as for `token create`: point STRIPE_CONNECTOR_URL at the server of this store.
+      const url = serverUrl();
+      if (await serverAnswers(url)) {
+        throw new CliError(`A server answers at ${url}: stop every server that uses this store before rotating its master key (it holds the old key in memory).`);
+      }
       const config = loadConfig();
       // Loaded here, not at the top: the store's dependencies would slow every other subcommand.
       const { openStoreAt } = await import('../../app/services.js');
