@@ -10,7 +10,8 @@
 // binaries must not turn green on half the checks. The exit status fails if either pass fails.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { distIsStale } from './dist-freshness.mjs';
 import { startPostgres } from './postgres-server.mjs';
 import { filesHonouringTestDatabaseUrl } from './postgres-test-files.mjs';
 
@@ -124,6 +125,16 @@ const files = testFiles('test')
 if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
+}
+// Child processes run the built command (dist/): build it once here when src/ is newer, rather
+// than in each test file that needs it.
+if (distIsStale('.')) {
+  console.log('dist/ is older than src/: npm run build');
+  const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+  if (build.status !== 0) {
+    console.error('npm run build failed');
+    process.exit(1);
+  }
 }
 const sqliteStatus = process.env.TEST_POSTGRES === 'only' ? 0 : await runNodeTest(longestFirst(files), {}, CONCURRENCY.sqlite);
 const postgresStatus = interrupted ? 1 : await postgresPass(files);

@@ -12,6 +12,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { childEnv, runCli, startServerProcess, type CliResult, type ServerProcess } from '../support/processes.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { BUILT_MAIN, ensureBuiltCli } from '../support/built-cli.js';
+
+// The children run the built command; build it first if src/ is newer.
+before(ensureBuiltCli);
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TOKEN = 'sct_cli_api_commands_admin_token_0000000000001';
@@ -217,7 +221,7 @@ describe('the CLI over the API: subscriptions, deliveries, runs, operations', ()
 
   test('runs list --follow prints the latest runs, then each new one once, as a table or JSON lines; SIGTERM stops it with exit 0', async () => {
     const follow = (json: boolean) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'runs', 'list', '--follow', '--interval', '1', '--operation', 'updateCustomer', ...(json ? ['--json'] : [])], {
+      const child = spawn(process.execPath, [BUILT_MAIN, 'runs', 'list', '--follow', '--interval', '1', '--operation', 'updateCustomer', ...(json ? ['--json'] : [])], {
         cwd: ROOT,
         env: childEnv(env),
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -6,7 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { childEnv, startServerProcess } from '../support/processes.js';
+import { childEnv, startServerProcess } from '../support/cli-process.js';
+import { BUILT_MAIN, ensureBuiltCli } from '../support/built-cli.js';
+
+// The children run the built command; build it first if src/ is newer.
+before(ensureBuiltCli);
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -105,7 +109,7 @@ test('serve --demo shows a trigger fire: its watch line prints the charge its cu
 test('SIGTERM while the demo is still starting removes its temporary directory and exits 0', async () => {
   // A TMPDIR of its own: the demo's directory is the one entry named stripe-connector-demo-… in it.
   const tmp = mkdtempSync(join(tmpdir(), 'sc-demo-tmp-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--demo', '--port', '0'], {
+  const child = spawn(process.execPath, [BUILT_MAIN, 'serve', '--demo', '--port', '0'], {
     cwd: ROOT,
     env: childEnv({ TMPDIR: tmp }),
     stdio: ['ignore', 'pipe', 'pipe'],

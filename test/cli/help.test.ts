@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Command } from 'commander';
 import { buildProgram } from '../../src/cli/main.js';
 import { emulatorCommand } from '../../src/cli/commands/emulator.js';
-import { runCli } from '../support/processes.js';
+import { runCli } from '../support/cli-process.js';
 
 function leaves(command: Command, path: string[] = []): { path: string; command: Command }[] {
   if (command.commands.length === 0) return [{ path: path.join(' '), command }];

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { childEnv } from '../support/processes.js';
+import { childEnv } from '../support/child-env.js';
 import { ROOT, ensureBuiltCli } from '../support/built-cli.js';
 
 before(ensureBuiltCli);

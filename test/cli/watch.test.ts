@@ -13,6 +13,10 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { newStorePlace, type StorePlace } from '../support/store-fixture.js';
 import { closeAll } from '../support/cleanup.js';
+import { BUILT_MAIN, ensureBuiltCli } from '../support/built-cli.js';
+
+// The children run the built command; build it first if src/ is newer.
+before(ensureBuiltCli);
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TOKEN = 'sct_watch_test_admin_token_000000000000000001';
@@ -27,7 +31,7 @@ interface WatchProcess {
 }
 
 function startWatch(args: string[], env: Record<string, string>): WatchProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'watch', ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BUILT_MAIN, 'watch', ...args], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   const out = { stdout: '', stderr: '' };
   const listeners = new Set<() => void>();
   child.stdout!.on('data', (c: Buffer) => {

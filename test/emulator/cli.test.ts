@@ -1,15 +1,16 @@
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { resolve } from 'node:path';
 import Stripe from 'stripe';
+import { BUILT_MAIN, ensureBuiltCli } from '../support/built-cli.js';
 
-const MAIN = resolve('src/cli/main.ts');
+// The children run the built command; build it first if src/ is newer.
+before(ensureBuiltCli);
 
 describe('stripe-connector emulator', () => {
   test('serves the Stripe API on the port and host given, until stopped', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'emulator', '--port', '0', '--host', '127.0.0.1', '--rate-limit', 'off'], {
+    const child = spawn(process.execPath, [BUILT_MAIN, 'emulator', '--port', '0', '--host', '127.0.0.1', '--rate-limit', 'off'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
@@ -36,7 +37,7 @@ describe('stripe-connector emulator', () => {
   });
 
   test('a bad port is refused with a message naming --port', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'emulator', '--port', 'eighty'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BUILT_MAIN, 'emulator', '--port', 'eighty'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const [code] = await once(child, 'exit');

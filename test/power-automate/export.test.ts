@@ -16,6 +16,10 @@ import { triggers } from '../../src/connector/triggers/index.js';
 import { buildPowerAutomateExport, EXPORT_FILE_NAMES } from '../../src/power-automate/export-bundle.js';
 import { checkApiDefinition, checkApiProperties } from '../../src/power-automate/definition-rules.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { BUILT_MAIN, ensureBuiltCli } from '../support/built-cli.js';
+
+// The children run the built command; build it first if src/ is newer.
+before(ensureBuiltCli);
 
 const run = promisify(execFile);
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON of any shape under test
@@ -176,11 +180,11 @@ describe('export power-automate', () => {
   test('the command writes the four files, the same bytes as the export', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sc-pa-export-'));
     try {
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'export', 'power-automate', '--public-url', PUBLIC_URL, '--out', join(out, 'connector')]);
+      const { stdout } = await run(process.execPath, [BUILT_MAIN, 'export', 'power-automate', '--public-url', PUBLIC_URL, '--out', join(out, 'connector')]);
       assert.equal(stdout.trim().split('\n').length, 4);
       assert.deepEqual(readdirSync(join(out, 'connector')).sort(), [...EXPORT_FILE_NAMES].sort());
       for (const file of buildPowerAutomateExport(PUBLIC_URL)) assert.deepEqual(readFileSync(join(out, 'connector', file.name)), file.content, file.name);
-      const refused = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'export', 'power-automate', '--public-url', 'ftp://x', '--out', out]).catch((error: { code: number; stderr: string }) => error);
+      const refused = await run(process.execPath, [BUILT_MAIN, 'export', 'power-automate', '--public-url', 'ftp://x', '--out', out]).catch((error: { code: number; stderr: string }) => error);
       assert.equal((refused as { code: number }).code, 1);
       assert.match((refused as { stderr: string }).stderr, /--public-url: must be an absolute https/);
     } finally {
