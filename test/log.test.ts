@@ -2,24 +2,13 @@
 // as an error, at any level, leaves its type, code and redacted message and never a stack trace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import Fastify from 'fastify';
-import { createLogger, loggableError } from '../src/log.js';
+import { loggableError } from '../src/log.js';
+import { capturedLog } from './support/captured-log.js';
 import { generateToken } from '../src/users/tokens.js';
 
 const KEY = 'sk_live_51HlogLineMustNotShowThis9';
 
-function capture(level = 'info') {
-  let text = '';
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  const lines = () => text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { logger: createLogger({ level, destination }), text: () => text, lines };
-}
 
 function failure(): Error {
   const cause = Object.assign(new Error(`connect refused for ${KEY}`), { code: 'ECONNREFUSED' });
@@ -36,7 +25,7 @@ const noStack = (text: string) => {
 
 test('an error logged as {err} leaves its type, code and redacted message, and its cause, with no stack, even at trace level', () => {
   for (const level of ['info', 'debug', 'trace']) {
-    const { logger, text, lines } = capture(level);
+    const { logger, text, lines } = capturedLog(level);
     logger.error({ err: failure(), connectionId: 'conn_1' }, 'poll round failed');
     noStack(text());
     const [line] = lines();
@@ -52,7 +41,7 @@ test('an error logged as {err} leaves its type, code and redacted message, and i
 });
 
 test('the same under {error}, for an error logged on its own, and for one logged without a message', () => {
-  const { logger, text, lines } = capture();
+  const { logger, text, lines } = capturedLog();
   logger.error({ error: failure() }, 'action failed');
   logger.warn(failure());
   logger.error({ err: failure() });
@@ -65,7 +54,7 @@ test('the same under {error}, for an error logged on its own, and for one logged
 });
 
 test('message texts and a plain-text error are redacted too, connector tokens included', () => {
-  const { logger, text, lines } = capture();
+  const { logger, text, lines } = capturedLog();
   const token = generateToken();
   logger.error(`stop failed: ${KEY}`);
   logger.warn({ error: `answered 500 for ${token}` }, 'delivery attempt failed');
@@ -81,7 +70,7 @@ test('loggableError of its own result changes nothing', () => {
 });
 
 test("fastify's own error logging through this logger carries no stack either", async () => {
-  const { logger, text } = capture();
+  const { logger, text } = capturedLog();
   const app = Fastify({ loggerInstance: logger });
   app.get('/boom', async () => {
     throw failure();
@@ -94,7 +83,7 @@ test("fastify's own error logging through this logger carries no stack either", 
 });
 
 test('fields named as secrets are redacted by name, whatever their value looks like: keys, secrets, tokens, authorization and signature headers', () => {
-  const { logger, text, lines } = capture();
+  const { logger, text, lines } = capturedLog();
   // Values no text rule recognises as a key, so only the path rule (pino's redact) can hide them.
   const plain = (what: string) => `plain-${what}-value-7f3a`;
   logger.info({ apiKey: plain('apiKey'), connection: { apiKey: plain('nested-apiKey'), id: 'conn_1' } }, 'created');

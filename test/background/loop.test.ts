@@ -3,9 +3,8 @@
 // timed waits are windows in which a round must NOT start, each far longer than the loop would need.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { BackgroundLoop, type RoundResult } from '../../src/background/loop.js';
-import { createLogger } from '../../src/log.js';
+import { capturedLog } from '../support/captured-log.js';
 
 interface Deferred<T> {
   promise: Promise<T>;
@@ -47,17 +46,6 @@ const TEST_TIMEOUT_MS = 30_000;
 /** Ten minutes: a round that follows sooner was started by a wake, never by this pause. */
 const LONG_PAUSE_MS = 600_000;
 
-function capturedLog() {
-  let text = '';
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  const lines = () => text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { logger: createLogger({ level: 'info', destination }), lines };
-}
 
 test('the first round runs at start, and stop() during a pause returns without waiting for it', { timeout: TEST_TIMEOUT_MS }, async () => {
   const rounds = controlledRounds();

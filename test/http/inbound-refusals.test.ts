@@ -1,33 +1,16 @@
 // Forged inbound webhooks (POST /webhooks/stripe/{connectionId}) cost the server little: an id
 // that cannot be a connection's is refused without asking the store, and the warnings about
-// refusals are rate-limited and never repeat a caller's raw id. Logger captured as logs.test.ts does.
+// refusals are rate-limited and never repeat a caller's raw id. The server's own logger, captured
+// in memory.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
-import { REDACTED_PATHS } from '../../src/log.js';
 import { SIGNATURE_REFUSED_MESSAGE } from '../../src/trigger-sources/inbound-webhook.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { capturedLog } from '../support/captured-log.js';
 
 const MARKER = 'INJECTED-INTO-THE-LOG';
-
-function capturingLogger() {
-  const lines: string[] = [];
-  let pending = '';
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      pending += chunk.toString();
-      const parts = pending.split('\n');
-      pending = parts.pop() ?? '';
-      lines.push(...parts.filter((line) => line !== ''));
-      done();
-    },
-  });
-  const logger = pino({ level: 'debug', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
-  return { logger, lines };
-}
 
 const forge = (h: Harness, connectionId: string) =>
   h.request('POST', `/webhooks/stripe/${encodeURIComponent(connectionId)}`, {
@@ -39,14 +22,14 @@ const forge = (h: Harness, connectionId: string) =>
 describe('forged inbound webhooks', () => {
   let h: Harness;
   let clockMs = Date.now();
-  const captured = capturingLogger();
+  const captured = capturedLog('debug');
   before(async () => {
     h = await startHarness({ services: { logger: captured.logger, nowMs: () => clockMs } });
   });
   after(() => h?.close());
 
   test('a flood of 1,000 forged requests gets one answer and at most a handful of log lines besides the access log', async () => {
-    const linesBefore = captured.lines.length;
+    const linesBefore = captured.lines().length;
     const answers = new Set<string>();
     for (let i = 0; i < 1000; i += 1) {
       // Half malformed ids (wrong prefix, charset, length; some long), half well-formed unknown ones.
@@ -59,7 +42,7 @@ describe('forged inbound webhooks', () => {
     }
     assert.deepEqual([...answers], [`400 ${JSON.stringify({ error: { code: 'invalid_input', message: SIGNATURE_REFUSED_MESSAGE } })}`]);
 
-    const lines = captured.lines.slice(linesBefore).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = captured.lines().slice(linesBefore);
     const beyondAccessLog = lines.filter((line) => line.msg !== 'request');
     assert.ok(beyondAccessLog.length <= 5, `${beyondAccessLog.length} lines: ${JSON.stringify(beyondAccessLog)}`);
     assert.ok(beyondAccessLog.length >= 1, 'refusals are still reported');
@@ -72,12 +55,10 @@ describe('forged inbound webhooks', () => {
 
   test('the next line after the window counts the refusals left out', async () => {
     clockMs += 11_000;
-    const linesBefore = captured.lines.length;
+    const linesBefore = captured.lines().length;
     await forge(h, `conn_${randomBytes(12).toString('hex')}`);
     await forge(h, 'no-such-thing');
-    const warnings = captured.lines
-      .slice(linesBefore)
-      .map((line) => JSON.parse(line) as { msg: string; reason: string; suppressedSinceLastLine: number; connectionId: string })
+    const warnings = (captured.lines().slice(linesBefore) as unknown as { msg: string; reason: string; suppressedSinceLastLine: number; connectionId: string }[])
       .filter((line) => line.msg === 'inbound Stripe webhook refused');
     assert.equal(warnings.length, 2);
     const unknown = warnings.find((w) => /no endpoint secret/.test(w.reason))!;
