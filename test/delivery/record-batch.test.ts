@@ -54,6 +54,35 @@ test('a group of outcomes records each delivery with its own attempt, times and 
   }
 });
 
+test('a delivery deleted while it was being sent (its subscription removed) does not cost the others of its group their record', async () => {
+  const { db, close } = await openTestStore();
+  try {
+    const t0 = Date.parse('2026-11-26T09:00:00Z');
+    for (const id of ['sub_kept', 'sub_gone']) {
+      await db
+        .insertInto('subscriptions')
+        .values({ id, user_id: 'usr_1', connection_id: 'conn_1', trigger: 'chargeAdded', url: 'http://127.0.0.1:9/', mode: 'poll', poll_interval_seconds: 120, secret_ciphertext: 'sealed', status: 'active', since: new Date(0).toISOString(), created_at: new Date(t0).toISOString() })
+        .execute();
+    }
+    await enqueueTriggerEvents(db, { connectionId: 'conn_1', trigger: 'chargeAdded', objects: [{ stripeObjectId: 'ch_1', objectCreated: 1_795_000_000, data: { id: 'ch_1' }, subscriptionIds: ['sub_kept', 'sub_gone'] }] }, t0);
+    const claimed = await claimDueDeliveries(db, { nowMs: t0, limit: 10 });
+    assert.equal(claimed.length, 2);
+    // The subscription is deleted while its delivery is in flight: the delivery goes with it.
+    await db.deleteFrom('subscriptions').where('id', '=', 'sub_gone').execute();
+    const statuses = await recordAttempts(
+      db,
+      claimed.map((delivery) => ({ claimed: delivery, result: ok(200), startedAtMs: t0 + 1, endedAtMs: t0 + 4 })),
+    );
+    assert.deepEqual(statuses, ['delivered', 'delivered']);
+    const kept = await db.selectFrom('deliveries').selectAll().where('subscription_id', '=', 'sub_kept').executeTakeFirstOrThrow();
+    assert.equal(kept.status, 'delivered', 'recorded, so it is not sent again when the lease runs out');
+    const attempts = await db.selectFrom('delivery_attempts').select(['delivery_id']).execute();
+    assert.deepEqual(attempts.map((a) => a.delivery_id), [kept.id], 'no attempt row for the deleted delivery');
+  } finally {
+    await close();
+  }
+});
+
 test(
   'the claim searches the pending deliveries in due order, not every delivery of an active subscription',
   { skip: process.env.TEST_DATABASE_URL ? 'reads SQLite’s query plan; PostgreSQL plans by its statistics' : false },

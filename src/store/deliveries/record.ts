@@ -24,22 +24,20 @@ export interface PlannedAttempt {
 
 export async function recordPlannedAttempts(db: Store, planned: readonly PlannedAttempt[]): Promise<void> {
   await db.transaction().execute(async (tx) => {
+    // Attempts go in only for deliveries that still exist: a subscription deleted while its
+    // delivery was being sent takes the delivery with it, and one attempt row naming it would fail
+    // the foreign key and with it this whole round, whose other deliveries would then be sent again
+    // once their lease ran out. One INSERT … SELECT per chunk, so the write lock is taken at once.
     for (const chunk of statementChunks(planned)) {
-      await tx
-        .insertInto('delivery_attempts')
-        .values(
-          chunk.map((p) => ({
-            id: newTimeOrderedId('att'),
-            delivery_id: p.claimed.id,
-            attempt: p.claimed.attempts_before_replay + p.attempt,
-            started_at: new Date(p.startedAtMs).toISOString(),
-            duration_ms: p.result.durationMs,
-            status_code: p.result.status,
-            error: p.result.error,
-            response_snippet: p.result.responseSnippet,
-          })),
-        )
-        .execute();
+      // CAST: PostgreSQL would otherwise take the untyped parameters as text.
+      const values = sql.join(
+        chunk.map(
+          (p) =>
+            sql`select cast(${newTimeOrderedId('att')} as text) as id, cast(${p.claimed.id} as text) as delivery_id, cast(${p.claimed.attempts_before_replay + p.attempt} as integer) as attempt, cast(${new Date(p.startedAtMs).toISOString()} as text) as started_at, cast(${p.result.durationMs} as integer) as duration_ms, cast(${p.result.status} as integer) as status_code, cast(${p.result.error} as text) as error, cast(${p.result.responseSnippet} as text) as response_snippet`,
+        ),
+        sql` union all `,
+      );
+      await sql`insert into delivery_attempts (id, delivery_id, attempt, started_at, duration_ms, status_code, error, response_snippet) select v.id, v.delivery_id, v.attempt, v.started_at, v.duration_ms, v.status_code, v.error, v.response_snippet from (${values}) as v where exists (select 1 from deliveries where deliveries.id = v.delivery_id)`.execute(tx);
     }
     // Deliveries that succeeded: one UPDATE … FROM per chunk, joined by id to the chunk's own
     // values (SQLite ≥ 3.33 and PostgreSQL both take it). Not a CASE per column picking each
