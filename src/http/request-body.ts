@@ -10,6 +10,9 @@ import { ConnectorError, invalidInput } from '../errors.js';
  * lone surrogate that no UTF-8 encoder, URL encoder (the Stripe SDK's path ids) or database accepts,
  * so such input is refused at the edge instead of failing deep inside as a 500.
  */
+/** A JSON escape of a UTF-16 surrogate half, the one way a body's text can carry one. */
+const SURROGATE_ESCAPE = /\\u[dD][89abcdefABCDEF]/;
+
 // In a /u regular expression a well-formed pair is one code point, so only a lone half matches.
 const LONE_SURROGATE = /\p{Cs}/u;
 
@@ -48,7 +51,9 @@ export function acceptJsonBodies(app: FastifyInstance): void {
     } catch {
       return done(new ConnectorError(400, 'invalid_input', 'The request body is not valid JSON', [{ field: 'body', message: 'is not valid JSON' }]));
     }
-    const broken = firstIllFormedString(parsed);
+    // Only a \uD800–\uDFFF escape can spell a surrogate (decoding the bytes as UTF-8 never yields
+    // one), so a body without such an escape is not walked: every action call passes here.
+    const broken = SURROGATE_ESCAPE.test(text) ? firstIllFormedString(parsed) : undefined;
     if (broken !== undefined) {
       return done(invalidInput([{ field: broken, message: 'is not well-formed Unicode (it holds a lone UTF-16 surrogate, such as \\ud83d without its pair)' }]));
     }
