@@ -1,15 +1,13 @@
 // Checks of option values shared by the commands. A bad value is a CliError naming the option
 // (exit 1, like a refusal by the server), before anything is sent.
 import { CliError } from './api-client.js';
+import { MAX_PAGE_SIZE } from '../page-size.js';
 
 export function wholeNumber(value: string, option: string, min: number, max: number): number {
   const parsed = Number(value);
   if (!/^\d+$/.test(value) || parsed < min || parsed > max) throw new CliError(`${option} must be a whole number from ${min} to ${max}`);
   return parsed;
 }
-
-/** Largest page the list routes give (limit 1–1000, src/http/schemas.ts). */
-export const MAX_PAGE_SIZE = 1000;
 
 /** `--limit` of a list command, checked here so that the message names the option, not the query field. */
 export function pageLimit(value: string | undefined): number | undefined {

@@ -1,5 +1,6 @@
 // Request and response schemas of the connector's own routes (TypeBox). The same objects validate
 // requests (through src/action-calls/input-validator.ts) and are published in /openapi.json.
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../page-size.js';
 import { Type, type Static } from '@sinclair/typebox';
 import type { CreatedSubscription as CreatedSubscriptionView, SubscriptionView } from '../trigger-sources/subscriptions.js';
 import { DeliverySchema } from '../delivery/delivery-view.js';
@@ -51,7 +52,7 @@ export const ConnectionList = Type.Object({ data: Type.Array(Connection) });
 export const Deleted = Type.Object({ id: Type.String(), deleted: Type.Literal(true) });
 
 /** A page's size as a query parameter (runs, deliveries, subscriptions): 1–1000, default 100. */
-const PageLimit = wholeNumberText({ minimum: 1, maximum: 1000 }, { description: '1–1000, default 100' });
+const PageLimit = wholeNumberText({ minimum: 1, maximum: MAX_PAGE_SIZE }, { description: `1–${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}` });
 
 export const RunsQuery = Type.Object(
   {

@@ -3,6 +3,7 @@
 // (src/store/runs.ts, src/store/delivery-attempts.ts), each newest first and cut at `limit`, then a merge: the newest `limit` of the union are among those,
 // and no dialect-specific SQL (a UNION across the two tables would need their column types
 // matched by hand on PostgreSQL). The action-run insert path is not touched.
+import { pageSize } from '../page-size.js';
 import { findTrigger } from '../connector/triggers/index.js';
 import { isDeliveredStatus } from '../delivery/send.js';
 import type { Store } from '../store/database.js';
@@ -10,18 +11,13 @@ import { findDeliveryAttemptOfUser, listDeliveryAttemptsOfUser } from '../store/
 import { findRunOfUser, listRuns as listActionRuns } from '../store/runs.js';
 import { toActionRunView, type ActionRunView, type DeliveryRunView } from './run-view.js';
 
-/** Runs per page when none is asked for. */
-export const DEFAULT_RUN_PAGE_SIZE = 100;
-/** Largest page. */
-export const MAX_RUN_PAGE_SIZE = 1000;
-
 export interface RunHistoryFilter {
   userId: string;
   connectionId?: string | undefined;
   /** An action or a trigger name. */
   operation?: string | undefined;
   status?: 'succeeded' | 'failed' | undefined;
-  /** Default DEFAULT_RUN_PAGE_SIZE (100), at most MAX_RUN_PAGE_SIZE (1000). */
+  /** Default 100, at most 1000 (src/page-size.ts). */
   limit?: number | undefined;
   /** A run of this user (from findRunCursor): the page starts after it. Default: the newest. */
   startingAfter?: RunCursor | undefined;
@@ -83,7 +79,7 @@ export async function findRunCursor(db: Store, userId: string, runId: string): P
 }
 
 export async function listRunHistory(db: Store, filter: RunHistoryFilter): Promise<RunPage> {
-  const limit = Math.min(filter.limit ?? DEFAULT_RUN_PAGE_SIZE, MAX_RUN_PAGE_SIZE);
+  const limit = pageSize(filter.limit);
   // A trigger's name is never an action's: a filter on one kind's operation skips the other query.
   const triggerOperation = filter.operation === undefined ? undefined : findTrigger(filter.operation) !== undefined;
   // One more than the page from each: whether anything older follows.

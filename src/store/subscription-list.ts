@@ -2,20 +2,16 @@
 // same bounds and cursor as the run and delivery histories (src/run-history/list-runs.ts,
 // src/store/deliveries/history.ts): keyset on (created_at, id), so a page never skips or repeats one
 // when subscriptions are added or deleted between pages.
+import { pageSize } from '../page-size.js';
 import type { Store } from './database.js';
 import type { SubscriptionRow } from './schema.js';
-
-/** Page size when none is asked for, as the run history. */
-export const DEFAULT_SUBSCRIPTION_PAGE_SIZE = 100;
-/** Largest page, as the run history. */
-export const MAX_SUBSCRIPTION_PAGE_SIZE = 1000;
 
 /** Where a subscription sits in the newest-first order. */
 export type SubscriptionCursor = Pick<SubscriptionRow, 'id' | 'created_at'>;
 
 export interface SubscriptionPageFilter {
   userId: string;
-  /** Default DEFAULT_SUBSCRIPTION_PAGE_SIZE (100), at most MAX_SUBSCRIPTION_PAGE_SIZE (1000). */
+  /** Default 100, at most 1000 (src/page-size.ts). */
   limit?: number | undefined;
   /** A subscription of this user (from findSubscriptionCursor): the page starts after it. Default: the newest. */
   startingAfter?: SubscriptionCursor | undefined;
@@ -33,7 +29,7 @@ export async function findSubscriptionCursor(db: Store, userId: string, subscrip
 }
 
 export async function listSubscriptionPage(db: Store, filter: SubscriptionPageFilter): Promise<SubscriptionPage> {
-  const limit = Math.min(filter.limit ?? DEFAULT_SUBSCRIPTION_PAGE_SIZE, MAX_SUBSCRIPTION_PAGE_SIZE);
+  const limit = pageSize(filter.limit);
   let query = db.selectFrom('subscriptions').selectAll().where('user_id', '=', filter.userId);
   const after = filter.startingAfter;
   if (after) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.created_at, after.id)));

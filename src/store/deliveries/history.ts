@@ -1,18 +1,14 @@
 // Delivery history (GET /api/subscriptions/{id}/deliveries): a subscription's deliveries, newest
 // first, each with its attempts, a page at a time. Ownership is the caller's check
 // (src/delivery/history.ts).
+import { pageSize } from '../../page-size.js';
 import type { Store } from '../database.js';
 import type { DeliveryAttemptRow, DeliveryRow, DeliveryStatus } from '../schema.js';
-
-/** Page size when none is asked for. */
-export const DEFAULT_DELIVERY_PAGE_SIZE = 100;
-/** Largest page: one `in (…)` of attempt lookups stays far below SQLite's 32,766 bound parameters. */
-export const MAX_DELIVERY_PAGE_SIZE = 1000;
 
 export interface DeliveryHistoryFilter {
   subscriptionId: string;
   status?: DeliveryStatus | undefined;
-  /** Default DEFAULT_DELIVERY_PAGE_SIZE (100), at most MAX_DELIVERY_PAGE_SIZE (1000). */
+  /** Default 100, at most 1000 (src/page-size.ts). */
   limit?: number | undefined;
   /** A delivery of this subscription (from findDeliveryCursor): the page starts after it. Default: the newest. */
   startingAfter?: DeliveryCursor | undefined;
@@ -56,7 +52,7 @@ export async function findDeliveryCursor(db: Store, subscriptionId: string, deli
 // Newest first: enqueue time, then (one poll enqueues many at once) the object's creation time,
 // then the id, so that the order is total and a cursor never skips or repeats a delivery.
 export async function listDeliveryPage(db: Store, filter: DeliveryHistoryFilter): Promise<DeliveryPage> {
-  const limit = Math.min(filter.limit ?? DEFAULT_DELIVERY_PAGE_SIZE, MAX_DELIVERY_PAGE_SIZE);
+  const limit = pageSize(filter.limit);
   let query = db.selectFrom('deliveries').selectAll().where('subscription_id', '=', filter.subscriptionId);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   const after = filter.startingAfter;
