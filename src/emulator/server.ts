@@ -11,6 +11,7 @@ import { authenticate } from './auth.js';
 import { handleControl } from './control/control-pipeline.js';
 import { newRequestId } from './ids.js';
 import type { Pipeline } from './pipeline.js';
+import { requestLogStore } from './request-log.js';
 import { errorAnswer, headerValue, type Answer } from './wire/answer.js';
 import { StripeApiError, internalError } from './wire/errors.js';
 
@@ -20,6 +21,7 @@ const CONTROL_PREFIX = '/_emulator/';
 
 export function createEmulatorServer(pipeline: Pipeline): Server {
   const server = createServer((req, res) => {
+    const receivedAtMs = Date.now();
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
@@ -33,7 +35,7 @@ export function createEmulatorServer(pipeline: Pipeline): Server {
         return;
       }
       const body = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
-      const answer = handle(pipeline, req, body, requestId);
+      const answer = handle(pipeline, req, body, requestId, receivedAtMs);
       // Only an interceptor's delay makes an answer asynchronous; the common path stays synchronous.
       if (answer instanceof Promise) answer.then((a) => send(res, req, a, requestId), () => send(res, req, errorAnswer(internalError()), requestId));
       else send(res, req, answer, requestId);
@@ -45,7 +47,7 @@ export function createEmulatorServer(pipeline: Pipeline): Server {
   return server;
 }
 
-function handle(pipeline: Pipeline, req: IncomingMessage, body: string, requestId: string): Answer | Promise<Answer> {
+function handle(pipeline: Pipeline, req: IncomingMessage, body: string, requestId: string, receivedAtMs: number): Answer | Promise<Answer> {
   const method = req.method ?? 'GET';
   const url = req.url ?? '/';
   const q = url.indexOf('?');
@@ -71,10 +73,15 @@ function handle(pipeline: Pipeline, req: IncomingMessage, body: string, requestI
   const account = state.accounts.forKey(credential.accountKey);
   // Fault injection (a later part) answers or delays chosen requests here, after authentication.
   const interception = state.intercept({ account, method, path: pathname });
-  const proceed = (): Answer =>
-    interception?.error !== undefined
-      ? errorAnswer(interception.error)
-      : guarded(() => handleApi(pipeline, req, credential, account, method, pathname, query, body, requestId));
+  const requestLog = account.store(requestLogStore);
+  const proceed = (): Answer => {
+    const answer =
+      interception?.error !== undefined
+        ? errorAnswer(interception.error)
+        : guarded(() => handleApi(pipeline, req, credential, account, method, pathname, query, body, requestId));
+    requestLog.add({ method, path: pathname, status: answer.status, receivedAtMs, answeredAtMs: Date.now() });
+    return answer;
+  };
   if (interception?.delayMs !== undefined && interception.delayMs > 0) {
     const delayMs = interception.delayMs;
     return new Promise((resolve) => setTimeout(() => resolve(proceed()), delayMs));

@@ -6,6 +6,7 @@ import { clockRoutes } from './clock-routes.js';
 import { faultRoutes } from './fault-routes.js';
 import { webhookRoutes } from './webhook-routes.js';
 import { settingsRoutes } from './settings-routes.js';
+import { requestLogRoutes } from './request-log-routes.js';
 
 const health: ControlRoute = {
   method: 'GET',
@@ -16,4 +17,4 @@ const health: ControlRoute = {
   },
 };
 
-export const controlRoutes: ControlRoute[] = [health, ...clockRoutes, ...settingsRoutes, ...accountRoutes, ...faultRoutes, ...webhookRoutes, ...bulkRoutes];
+export const controlRoutes: ControlRoute[] = [health, ...clockRoutes, ...settingsRoutes, ...accountRoutes, ...faultRoutes, ...webhookRoutes, ...bulkRoutes, ...requestLogRoutes];
