@@ -47,7 +47,7 @@ const stripe = services.connections.stripeFor(row);
 const customer = await stripe.customers.create({ email: 'bench@example.com' });
 const app = await buildApp(services);
 const devNull = createLogger({ level: 'info', destination: pino.destination({ dest: '/dev/null', sync: true }) });
-const throttle = createThrottle();
+const throttle = createThrottle(services.db);
 
 console.log(`stages, ${N} sequential iterations each, Node ${process.version}`);
 console.log('');
@@ -56,7 +56,7 @@ console.log('|---|---|---|');
 await time('authenticate: token read (other /api routes)', () => services.authenticate(token));
 await time('connections.owned: connection read', () => services.connections.owned(userId, view.id));
 await time('authenticateWithConnection: both in one read (action route)', () => authenticateWithConnection(services.db, token, view.id));
-await time('throttle.take', () => throttle.take('conn', 1_000_000_000, 60));
+await time('throttle.take (one store transaction)', () => throttle.take(view.id, 1_000_000_000, 60));
 const runRow = (): NewRunRow => ({
   id: newId('run'), kind: 'action', user_id: userId, connection_id: view.id, operation: 'getCustomer', status: 'succeeded',
   duration_ms: 1, stripe_request_id: 'req_x', input: JSON.stringify({ id: customer.id }), output: JSON.stringify(customer), error: null,

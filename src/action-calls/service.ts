@@ -105,7 +105,7 @@ export class ActionService {
 
     const limit = connection.rate_limit ?? this.options.rateLimit;
     const windowSeconds = this.options.rateWindowSeconds;
-    const decision = this.options.throttle.take(connection.id, limit, windowSeconds);
+    const decision = await this.options.throttle.take(connection.id, limit, windowSeconds);
     if (!decision.allowed) {
       throw new ConnectorError(
         429,

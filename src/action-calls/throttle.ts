@@ -1,8 +1,11 @@
 // Per-connection throttling of action calls, as the original connector: 100 calls per connection
-// per 60 s by default. A sliding log of call times (at most `limit` entries per connection) gives
-// the exact "N in any window" rule and an exact Retry-After, unlike a fixed window that lets 2N
-// through across a window edge. In-process: several nodes each keep their own count (see
-// docs/operations.md).
+// per 60 s by default. The sliding log of call times (src/sliding-window.ts) gives the exact "N in
+// any window" rule and an exact Retry-After. The log is kept in the store and updated in one
+// transaction per call (src/store/sliding-log.ts), so every process and node sharing the store
+// counts against the same window: N processes together allow N calls, not N times N.
+import { notFound } from '../errors.js';
+import type { Store } from '../store/database.js';
+import { takeActionCallStart } from '../store/throttle-windows.js';
 
 export interface ThrottleDecision {
   allowed: boolean;
@@ -11,25 +14,19 @@ export interface ThrottleDecision {
 }
 
 export interface Throttle {
-  take(key: string, limit: number, windowSeconds: number): ThrottleDecision;
+  /** Counts one call on `connectionId` if the window has room; a refused call is not counted. */
+  take(connectionId: string, limit: number, windowSeconds: number): Promise<ThrottleDecision>;
 }
 
-export function createThrottle(nowMs: () => number = () => Date.now()): Throttle {
-  const calls = new Map<string, number[]>();
+/** `nowMs`: a milliseconds clock for tests; default the store's clock, one for all processes. */
+export function createThrottle(db: Store, nowMs?: () => number): Throttle {
   return {
-    take(key, limit, windowSeconds) {
-      const now = nowMs();
-      const windowMs = windowSeconds * 1000;
-      const log = calls.get(key) ?? [];
-      while (log.length > 0 && (log[0] as number) <= now - windowMs) log.shift();
-      if (log.length >= limit) {
-        calls.set(key, log);
-        const oldest = log[0] ?? now;
-        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((oldest + windowMs - now) / 1000)) };
-      }
-      log.push(now);
-      calls.set(key, log);
-      return { allowed: true, retryAfterSeconds: 0 };
+    async take(connectionId, limit, windowSeconds) {
+      const admission = await takeActionCallStart(db, connectionId, limit, windowSeconds * 1000, nowMs);
+      // Deleted since the caller read it: what any later call on it will be told.
+      if (!admission) throw notFound('connection', connectionId);
+      if (admission.admitted === 1) return { allowed: true, retryAfterSeconds: 0 };
+      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(admission.waitMs / 1000)) };
     },
   };
 }

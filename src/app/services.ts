@@ -58,7 +58,7 @@ export interface ServiceOverrides {
   logger?: Logger;
   /** Default: every action in src/connector/actions/index.ts. */
   actions?: ActionDefinition[];
-  /** Milliseconds clock for the throttle. Default Date.now. */
+  /** Milliseconds clock for the throttle and the services that take one. Default: Date.now, and for the throttle the store's clock. */
   nowMs?: () => number;
   /** Outgoing Stripe requests per second per key. Default: Stripe's rate for the key's mode; false: off (benchmarks only). */
   stripeRequestsPerSecond?: number | false;
@@ -187,7 +187,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
   const actions = new ActionService({
     db,
     connections,
-    throttle: createThrottle(overrides.nowMs),
+    throttle: createThrottle(db, overrides.nowMs),
     logger,
     actions: overrides.actions ?? registeredActions,
     rateLimit: config.actionRateLimit,

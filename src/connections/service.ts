@@ -12,6 +12,7 @@ import {
   insertConnection,
   listOwnedConnections,
 } from '../store/connections.js';
+import { storedStripePace, type StoredStripePace } from '../store/stripe-pace.js';
 import { createStripeClient } from '../stripe/client.js';
 import { asConnectorError, stripeStatusOf } from '../stripe/errors.js';
 import { allowedApiOrigins, checkApiBase } from './api-base.js';
@@ -78,8 +79,12 @@ export class ConnectionService {
   private readonly clients = new Map<string, Stripe>();
   private readonly clock: () => Date;
   private readonly allowedApiOrigins: ReadonlySet<string>;
+  // Every client of this process paces its key on the store, so all processes sharing the store
+  // keep together to Stripe's rate for that key.
+  private readonly stripePace: StoredStripePace;
 
   constructor(private readonly options: ConnectionServiceOptions) {
+    this.stripePace = storedStripePace(options.db);
     this.clock = options.clock ?? (() => new Date());
     this.allowedApiOrigins = allowedApiOrigins(options.defaultApiBase, options.apiBaseAllowlist);
   }
@@ -142,6 +147,7 @@ export class ConnectionService {
         apiKey: this.options.cipher.open(row.key_ciphertext, row.id),
         apiBase: row.api_base,
         apiVersion: row.api_version ?? this.options.defaultApiVersion,
+        sharedPace: this.stripePace,
         ...(this.options.stripeRequestsPerSecond === undefined ? {} : { requestsPerSecond: this.options.stripeRequestsPerSecond }),
       });
       this.clients.set(row.id, client);
@@ -157,7 +163,7 @@ export class ConnectionService {
     kind: 'secret' | 'restricted',
   ): Promise<'verified' | 'restricted'> {
     // No retries for the check: a key refused or an unreachable base should be answered at once.
-    const stripe = createStripeClient({ apiKey, apiBase, apiVersion, retryPolicy: { maxRetries: 0 } });
+    const stripe = createStripeClient({ apiKey, apiBase, apiVersion, retryPolicy: { maxRetries: 0 }, sharedPace: this.stripePace });
     try {
       await stripe.balance.retrieve();
       return 'verified';

@@ -20,6 +20,17 @@ export interface StoreOptions {
 
 export type Store = Kysely<Database>;
 
+/**
+ * The better-sqlite3 handle under each SQLite store, for the few operations that must run a whole
+ * transaction without yielding to the event loop (src/store/sliding-log.ts says why). A
+ * PostgreSQL store has none.
+ */
+const sqliteHandles = new WeakMap<Store, SqliteDatabase.Database>();
+
+export function sqliteHandleOf(store: Store): SqliteDatabase.Database | undefined {
+  return sqliteHandles.get(store);
+}
+
 export function sqliteFile(dataDir: string): string {
   return join(dataDir, 'connector.db');
 }
@@ -58,5 +69,7 @@ export function openStore(options: StoreOptions): Store {
   sqlite.pragma('synchronous = NORMAL');
   // A CLI write and a server write may meet; wait up to 5 s for the lock rather than fail at once.
   sqlite.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
+  const store = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
+  sqliteHandles.set(store, sqlite);
+  return store;
 }

@@ -208,6 +208,26 @@ export interface PowerAutomatePollStatesTable {
   used_at: string;
 }
 
+// The limits shared by every process on the store (migration 008_shared_limits, src/store/sliding-log.ts).
+
+/** One sliding window: a connection's action throttle or a Stripe key's pace. */
+export interface LimitWindowsTable {
+  /** 'action:' + connection id, or 'stripe:' + sha256 of the API base and key (never the key). */
+  id: string;
+  /** The connection of an action throttle window (deleted with it); null for a Stripe key's. */
+  connection_id: string | null;
+  /** The number the next admitted start gets. PostgreSQL's bigint reads back as a string. */
+  next_seq: ColumnType<number | string, number, number>;
+}
+
+/** The starts of a window still inside it (older ones are forgotten). */
+export interface LimitWindowStartsTable {
+  window_id: string;
+  seq: ColumnType<number | string, number, number>;
+  /** By the store's clock (src/store/sliding-log.ts). */
+  started_at_ms: number;
+}
+
 export interface Database {
   users: UsersTable;
   tokens: TokensTable;
@@ -223,6 +243,8 @@ export interface Database {
   stripe_events_seen: StripeEventsSeenTable;
   event_reconcile_cursors: EventReconcileCursorsTable;
   power_automate_poll_states: PowerAutomatePollStatesTable;
+  limit_windows: LimitWindowsTable;
+  limit_window_starts: LimitWindowStartsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

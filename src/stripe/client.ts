@@ -3,7 +3,7 @@
 // rate limit and retries are set once.
 import Stripe from 'stripe';
 import { PacedHttpClient } from './paced-http-client.js';
-import { defaultRequestsPerSecond, sharedLimiterFor } from './rate-limiter.js';
+import { defaultRequestsPerSecond, sharedLimiterFor, type StartLog } from './rate-limiter.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 
 export interface StripeClientOptions {
@@ -20,6 +20,12 @@ export interface StripeClientOptions {
    * `false` turns the limiter off (benchmarks against the emulator).
    */
   requestsPerSecond?: number | false;
+  /**
+   * Where the key's request starts are counted: the store's log (src/store/stripe-pace.ts), so the
+   * rate holds across every process sharing the store. Default: this process's memory (tests,
+   * benchmarks, one process).
+   */
+  sharedPace?: StartLog | undefined;
   /** Overrides of the retry policy. Default DEFAULT_RETRY_POLICY: 3 retries, 500 ms doubling to a 5 s cap. */
   retryPolicy?: Partial<RetryPolicy>;
   /** SDK-level network retries. Default 0: retries are decided by the connector's own retry policy (paced-http-client.ts says why). */
@@ -42,7 +48,7 @@ export function createStripeClient(options: StripeClientOptions): Stripe {
   const protocol = base.protocol === 'http:' ? 'http' : 'https';
   const requestsPerSecond = options.requestsPerSecond ?? defaultRequestsPerSecond(options.apiKey);
   const httpClient = new PacedHttpClient({
-    limiter: requestsPerSecond === false ? null : sharedLimiterFor(base.origin, options.apiKey, requestsPerSecond),
+    limiter: requestsPerSecond === false ? null : sharedLimiterFor(base.origin, options.apiKey, requestsPerSecond, options.sharedPace),
     retryPolicy: { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy },
   });
   const stripe = new Stripe(options.apiKey, {

@@ -5,20 +5,24 @@ import { startHarness, type Harness } from '../support/harness.js';
 import { startStripeStandIn, type StripeStandIn } from '../support/stripe-stand-in.js';
 import { testActions } from '../support/test-actions.js';
 import { closeAll } from '../support/cleanup.js';
+import { openTestStore } from '../support/store-fixture.js';
 
-test('the throttle lets N calls through in any window and says when the next one may come', () => {
+test('the throttle lets N calls through in any window and says when the next one may come', async () => {
+  const { store, close } = await openTestStore();
+  after(close);
+  await store.insertInto('connections').values({ ...(await store.selectFrom('connections').selectAll().where('id', '=', 'conn_1').executeTakeFirstOrThrow()), id: 'conn_other' }).execute();
   let now = 1_000_000;
-  const throttle = createThrottle(() => now);
+  const throttle = createThrottle(store, () => now);
   for (let i = 0; i < 3; i++) {
-    assert.equal(throttle.take('c', 3, 60).allowed, true);
+    assert.equal((await throttle.take('conn_1', 3, 60)).allowed, true);
     now += 10_000;
   }
   // Calls at 0 s, 10 s, 20 s; now is 30 s: the first leaves the window at 60 s.
-  assert.deepEqual(throttle.take('c', 3, 60), { allowed: false, retryAfterSeconds: 30 });
+  assert.deepEqual(await throttle.take('conn_1', 3, 60), { allowed: false, retryAfterSeconds: 30 });
   now += 30_000;
-  assert.equal(throttle.take('c', 3, 60).allowed, true);
-  assert.equal(throttle.take('c', 3, 60).allowed, false);
-  assert.equal(throttle.take('other', 3, 60).allowed, true, 'each connection has its own count');
+  assert.equal((await throttle.take('conn_1', 3, 60)).allowed, true);
+  assert.equal((await throttle.take('conn_1', 3, 60)).allowed, false);
+  assert.equal((await throttle.take('conn_other', 3, 60)).allowed, true, 'each connection has its own count');
 });
 
 describe('throttling action calls per connection', () => {
