@@ -60,6 +60,12 @@ function passesForgetMark(fromSeq: number, toSeq: number): boolean {
   return Math.floor(toSeq / FORGET_EVERY_STARTS) > Math.floor(fromSeq / FORGET_EVERY_STARTS);
 }
 
+/** The earlier starts that decide on starts nextSeq … nextSeq + wanted − 1 (src/sliding-window.ts); none before the limit's first. */
+function earlierStarts(nextSeq: number, wanted: number, limit: number): { fromSeq: number; toSeq: number } | undefined {
+  const toSeq = nextSeq + Math.min(wanted, limit) - 1 - limit;
+  return toSeq < 0 ? undefined : { fromSeq: Math.max(0, nextSeq - limit), toSeq };
+}
+
 type Admitter = (request: WindowRequest) => SlidingWindowAdmission | undefined;
 
 const admitters = new WeakMap<BetterSqlite3.Database, Admitter>();
@@ -86,9 +92,8 @@ function sqliteAdmitter(sqlite: BetterSqlite3.Database): Admitter {
     const nextSeq = window?.next_seq ?? 0;
     const nowMs = request.nowMs ? request.nowMs() : Date.now();
     const earlier = new Map<number, number>();
-    if (nextSeq >= limit) {
-      for (const row of readStarts.all(windowId, nextSeq - limit, nextSeq - limit + Math.min(wanted, limit) - 1)) earlier.set(row.seq, row.started_at_ms);
-    }
+    const range = earlierStarts(nextSeq, wanted, limit);
+    if (range) for (const row of readStarts.all(windowId, range.fromSeq, range.toSeq)) earlier.set(row.seq, row.started_at_ms);
     const admission = admitToWindow(nextSeq, nowMs, wanted, limit, windowMs, (seq) => earlier.get(seq));
     if (admission.admitted > 0) {
       for (let i = 0; i < admission.admitted; i += 1) recordStart.run(windowId, nextSeq + i, nowMs);
@@ -117,13 +122,14 @@ async function admitOnPostgres(db: Store, request: WindowRequest): Promise<Slidi
     const nextSeq = Number(window.next_seq);
     const nowMs = request.nowMs ? request.nowMs() : window.now_ms;
     const earlier = new Map<number, number>();
-    if (nextSeq >= limit) {
+    const range = earlierStarts(nextSeq, wanted, limit);
+    if (range) {
       const rows = await tx
         .selectFrom('limit_window_starts')
         .select(['seq', 'started_at_ms'])
         .where('window_id', '=', windowId)
-        .where('seq', '>=', nextSeq - limit)
-        .where('seq', '<=', nextSeq - limit + Math.min(wanted, limit) - 1)
+        .where('seq', '>=', range.fromSeq)
+        .where('seq', '<=', range.toSeq)
         .execute();
       for (const row of rows) earlier.set(Number(row.seq), row.started_at_ms);
     }
