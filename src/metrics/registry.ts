@@ -2,9 +2,10 @@
 // global one: tests compose several apps in one process, and each must count only its own), with
 // the recorder the producers call (recorder.ts) and the text GET /metrics answers.
 //
-// Per-event cost: each recorder call finds its labelled child in a Map by a short key and bumps it;
-// prom-client's own labels() lookup (it sorts and hashes the label object) is paid once per series.
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+// Per-event cost: each recorder call is a Map lookup and an addition (accumulators.ts); prom-client
+// reads the figures at scrape time.
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { FastCounter, FastHistogram } from './accumulators.js';
 import type { ActionOutcome, DeliveryOutcome, InboundWebhookOutcome, MetricsRecorder, OutboxGaugeSources, PollOutcome, StripeAnswer } from './recorder.js';
 import { stripePathTemplate } from './stripe-path.js';
 
@@ -16,16 +17,6 @@ export const ACTION_DURATION_BUCKETS_SECONDS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.
 export const DELIVERY_LAG_BUCKETS_SECONDS = [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300, 900, 3600];
 /** 1 s … 1 h: a poll runs every interval (default 120 s, at least 1 s) and looks back 90 s. */
 export const POLL_LAG_BUCKETS_SECONDS = [1, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
-
-/**
- * Most series per metric. The producers pass only names the connector defines, so this is never
- * reached in use; it bounds what a mistake could cost a Prometheus server (each series is kept
- * for ever). Beyond it, new label sets are counted under the value "other".
- */
-const MAX_SERIES_PER_METRIC = 500;
-
-/** A label value is a word from a fixed set; anything else is reported as "other". */
-const LABEL_VALUE = /^[A-Za-z0-9_.{}/-]{1,80}$/;
 
 export interface MetricsOptions {
   /** Gauges read from the store at scrape time. Default none: the outbox gauges are left out. */
@@ -47,91 +38,66 @@ export interface ConnectorMetrics extends MetricsRecorder {
   setExposition(source: () => Promise<Exposition>): void;
 }
 
-type Child = { inc(value?: number): void };
-type HistogramChild = { observe(value: number): void };
-
-/** Labelled children of one metric, found by their values joined. */
-class Series<C> {
-  private readonly children = new Map<string, C>();
-
-  constructor(private readonly make: (values: string[]) => C) {}
-
-  get(values: string[]): C {
-    const key = values.join('\u0000');
-    const known = this.children.get(key);
-    if (known !== undefined) return known;
-    let labels = values.map((value) => (LABEL_VALUE.test(value) ? value : 'other'));
-    if (this.children.size >= MAX_SERIES_PER_METRIC) labels = labels.map(() => 'other');
-    const labelKey = labels.join('\u0000');
-    let child = this.children.get(labelKey);
-    if (child === undefined) {
-      child = this.make(labels);
-      this.children.set(labelKey, child);
-    }
-    // Only values kept as they are become keys: a stream of odd values costs a lookup each, never memory.
-    return child;
-  }
-}
-
 export function createMetrics(options: MetricsOptions = {}): ConnectorMetrics {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
 
-  const actionCalls = new Counter({
+  const actionCalls = new FastCounter({
     name: `${PREFIX}action_calls_total`,
     help: 'Action calls (POST /api/connections/{id}/actions/{operation}) by operation and outcome',
     labelNames: ['operation', 'outcome'],
-    registers: [registry],
+    registry,
   });
-  const actionDuration = new Histogram({
+  const actionDuration = new FastHistogram({
     name: `${PREFIX}action_duration_seconds`,
     help: 'Time an action call spent running (Stripe calls and their retries included), for calls that ran',
     labelNames: ['operation'],
     buckets: ACTION_DURATION_BUCKETS_SECONDS,
-    registers: [registry],
+    registry,
   });
-  const throttleRejections = new Counter({
+  const throttleRejections = new FastCounter({
     name: `${PREFIX}throttle_rejections_total`,
     help: "Action calls refused with 429 by their connection's throttle",
     labelNames: ['operation'],
-    registers: [registry],
+    registry,
   });
-  const stripeRequests = new Counter({
+  const stripeRequests = new FastCounter({
     name: `${PREFIX}stripe_requests_total`,
     help: 'HTTP requests to Stripe, each retry counted, by method, path template and answer status (network_error, timeout when none came)',
     labelNames: ['method', 'path', 'status'],
-    registers: [registry],
+    registry,
   });
-  const deliveryAttempts = new Counter({
+  const deliveryAttempts = new FastCounter({
     name: `${PREFIX}delivery_attempts_total`,
     help: 'Delivery attempts to subscribers as recorded: delivered, failed_attempt (retried later), gave_up (failed after 24 h of retries)',
     labelNames: ['outcome'],
-    registers: [registry],
+    registry,
   });
-  const deliveryLag = new Histogram({
+  const deliveryLag = new FastHistogram({
     name: `${PREFIX}delivery_lag_seconds`,
     help: 'From when the connector queued an event for a subscriber to its successful delivery (retries included, replays not)',
+    labelNames: [],
     buckets: DELIVERY_LAG_BUCKETS_SECONDS,
-    registers: [registry],
+    registry,
   });
-  const pollRuns = new Counter({
+  const pollRuns = new FastCounter({
     name: `${PREFIX}polls_total`,
     help: 'Polls of Stripe list endpoints by trigger and outcome',
     labelNames: ['trigger', 'outcome'],
-    registers: [registry],
+    registry,
   });
-  const pollLag = new Histogram({
+  const pollLag = new FastHistogram({
     name: `${PREFIX}poll_lag_seconds`,
     help: "From a Stripe object's created time to the poll that noticed it, by trigger",
     labelNames: ['trigger'],
     buckets: POLL_LAG_BUCKETS_SECONDS,
-    registers: [registry],
+    registry,
   });
-  const inboundWebhooks = new Counter({
+  const inboundWebhooks = new FastCounter({
     name: `${PREFIX}inbound_webhooks_total`,
     help: 'Inbound Stripe webhooks (POST /webhooks/stripe/{connectionId}) by outcome: accepted, duplicate, refused_* by reason, failed (not stored)',
     labelNames: ['outcome'],
-    registers: [registry],
+    registry,
   });
   if (options.outbox) {
     const outbox = options.outbox;
@@ -157,19 +123,12 @@ export function createMetrics(options: MetricsOptions = {}): ConnectorMetrics {
     });
   }
 
-  const actionCallSeries = new Series<Child>((v) => actionCalls.labels(...v));
-  const actionDurationSeries = new Series<HistogramChild>((v) => actionDuration.labels(...v));
-  const throttleSeries = new Series<Child>((v) => throttleRejections.labels(...v));
-  const stripeSeries = new Series<Child>((v) => stripeRequests.labels(...v));
-  const deliverySeries = new Series<Child>((v) => deliveryAttempts.labels(...v));
-  const pollRunSeries = new Series<Child>((v) => pollRuns.labels(...v));
-  const pollLagSeries = new Series<HistogramChild>((v) => pollLag.labels(...v));
-  const inboundSeries = new Series<Child>((v) => inboundWebhooks.labels(...v));
   // Series whose every value is known start at 0, so that rate() and increase() see their first event.
-  for (const outcome of ['delivered', 'failed_attempt', 'gave_up'] satisfies DeliveryOutcome[]) deliverySeries.get([outcome]).inc(0);
+  for (const outcome of ['delivered', 'failed_attempt', 'gave_up'] satisfies DeliveryOutcome[]) deliveryAttempts.inc([outcome], 0);
   for (const outcome of ['accepted', 'duplicate', 'refused_malformed_id', 'refused_no_secret', 'refused_signature', 'failed'] satisfies InboundWebhookOutcome[]) {
-    inboundSeries.get([outcome]).inc(0);
+    inboundWebhooks.inc([outcome], 0);
   }
+  const NO_LABELS: readonly string[] = [];
 
   let source = async (): Promise<Exposition> => ({ contentType: registry.contentType, text: await registry.metrics() });
 
@@ -180,25 +139,25 @@ export function createMetrics(options: MetricsOptions = {}): ConnectorMetrics {
       source = next;
     },
     actionCall(operation: string, outcome: ActionOutcome, durationSeconds?: number) {
-      actionCallSeries.get([operation, outcome]).inc();
-      if (outcome === 'throttled') throttleSeries.get([operation]).inc();
-      if (durationSeconds !== undefined) actionDurationSeries.get([operation]).observe(durationSeconds);
+      actionCalls.inc([operation, outcome]);
+      if (outcome === 'throttled') throttleRejections.inc([operation]);
+      if (durationSeconds !== undefined) actionDuration.observe([operation], durationSeconds);
     },
     stripeRequest(method: string, path: string, answer: StripeAnswer) {
-      stripeSeries.get([method.toUpperCase(), stripePathTemplate(path), String(answer)]).inc();
+      stripeRequests.inc([method.toUpperCase(), stripePathTemplate(path), String(answer)]);
     },
     deliveryAttempt(outcome: DeliveryOutcome, lagSeconds?: number) {
-      deliverySeries.get([outcome]).inc();
-      if (lagSeconds !== undefined) deliveryLag.observe(Math.max(0, lagSeconds));
+      deliveryAttempts.inc([outcome]);
+      if (lagSeconds !== undefined) deliveryLag.observe(NO_LABELS, Math.max(0, lagSeconds));
     },
     pollRun(trigger: string, outcome: PollOutcome) {
-      pollRunSeries.get([trigger, outcome]).inc();
+      pollRuns.inc([trigger, outcome]);
     },
     pollNoticed(trigger: string, lagSeconds: number) {
-      pollLagSeries.get([trigger]).observe(Math.max(0, lagSeconds));
+      pollLag.observe([trigger], Math.max(0, lagSeconds));
     },
     inboundWebhook(outcome: InboundWebhookOutcome) {
-      inboundSeries.get([outcome]).inc();
+      inboundWebhooks.inc([outcome]);
     },
   };
 }

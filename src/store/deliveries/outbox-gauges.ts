@@ -8,12 +8,19 @@ import type { DeliveryStatus } from '../schema.js';
 
 const PENDING = sql.lit<DeliveryStatus>('pending');
 
-/** Deliveries still to be sent: due now, waiting for a retry, or held by a paused subscription. */
+/**
+ * Pending rows counted at most: 100,000. Counting is a walk of the partial index, ~0.2 µs a row on
+ * SQLite, where better-sqlite3 holds the process's one thread meanwhile: a million pending rows
+ * (a subscriber down for a day) took 209 ms per scrape, this many ~21 ms (bench/metrics). A gauge
+ * at the cap says "at least this many", which is all an alert on the backlog needs.
+ */
+export const PENDING_COUNT_CAP = 100_000;
+
+/** Deliveries still to be sent (due now, waiting for a retry, or held by a paused subscription), up to PENDING_COUNT_CAP. */
 export async function countPendingDeliveries(db: Store): Promise<number> {
   const row = await db
-    .selectFrom('deliveries')
+    .selectFrom((eb) => eb.selectFrom('deliveries').select(sql.lit(1).as('one')).where('status', '=', PENDING).limit(PENDING_COUNT_CAP).as('pending'))
     .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
-    .where('status', '=', PENDING)
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
