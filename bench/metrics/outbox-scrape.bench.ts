@@ -24,7 +24,7 @@ const db = openStore({ dataDir, databaseUrl });
 try {
   await migrateToLatest(db);
   const now = new Date().toISOString();
-  await sql`insert into users (id, name, is_admin, created_at) values ('usr_bench', 'bench', ${databaseUrl ? sql`false` : sql`0`}, ${now})`.execute(db);
+  await db.insertInto('users').values({ id: 'usr_bench', name: 'bench', is_admin: 0, created_at: now }).execute();
   await db
     .insertInto('connections')
     .values({ id: 'conn_bench', user_id: 'usr_bench', name: 'bench', mode: 'test', key_hint: 'sk_test_…0000', key_ciphertext: 'x', api_base: 'http://127.0.0.1:1', api_version: null, rate_limit: null, key_check: 'verified', created_at: now })

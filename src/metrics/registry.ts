@@ -105,7 +105,7 @@ export function createMetrics(options: MetricsOptions = {}): ConnectorMetrics {
     // is the answer, not their sum (cluster.ts).
     new Gauge({
       name: `${PREFIX}outbox_pending_deliveries`,
-      help: 'Deliveries waiting to be sent: due now or waiting for a retry (paused subscriptions included); read from the store at scrape time',
+      help: 'Deliveries waiting to be sent: due now or waiting for a retry (paused subscriptions included), counted up to 100000; read from the store at scrape time',
       aggregator: 'max',
       registers: [registry],
       async collect() {
