@@ -68,7 +68,11 @@ export interface ServiceOverrides {
   stripeRequestsPerSecond?: number | false;
   /** Hybrid mode's reconciliation interval. Default DEFAULT_RECONCILE_INTERVAL_SECONDS (300). */
   reconcileIntervalSeconds?: number;
-  /** prom-client's process and event-loop metrics in /metrics. Default true. */
+  /**
+   * prom-client's process and event-loop metrics in /metrics. Default false here, true in
+   * startServer: their event-loop monitor ticks every 10 ms for the life of the process and cannot
+   * be stopped, which tests that compose many service sets in one process need not pay for.
+   */
   defaultMetrics?: boolean;
 }
 
@@ -101,10 +105,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     await db.destroy();
     throw error;
   }
-  const metrics = createMetrics({
-    outbox: outboxGaugeSources(db, overrides.nowMs),
-    ...(overrides.defaultMetrics === undefined ? {} : { defaultMetrics: overrides.defaultMetrics }),
-  });
+  const metrics = createMetrics({ outbox: outboxGaugeSources(db, overrides.nowMs), defaultMetrics: overrides.defaultMetrics ?? false });
   let publicUrl = config.publicUrl;
   // Deleting a connection deletes its Stripe webhook endpoint first. If Stripe
   // cannot be asked (key revoked, Stripe down), the connection is still deleted: an endpoint left

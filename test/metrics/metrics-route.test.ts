@@ -60,7 +60,8 @@ describe('GET /metrics', () => {
     subscriber = await startSubscriber();
     h = await startHarness({
       config: { stripeApiBase: emulator.url, port: 0, host: '127.0.0.1', callbackAllowPrivate: true, deliveryFirstRetrySeconds: 1 },
-      services: { logger: createLogger({ level: 'silent' }), stripeRequestsPerSecond: false, nowMs: () => Date.now() + offsetMs },
+      // With prom-client's process metrics, as `serve` has them (startServer).
+      services: { logger: createLogger({ level: 'silent' }), stripeRequestsPerSecond: false, nowMs: () => Date.now() + offsetMs, defaultMetrics: true },
     });
     await h.app.listen({ port: 0, host: '127.0.0.1' });
     h.services.setPublicUrl(`http://127.0.0.1:${(h.app.server.address() as AddressInfo).port}`);
