@@ -5,7 +5,10 @@ import noImportCycle from './eslint/no-import-cycle.js';
 
 // Every folder of src/ below the entry points (app, http, cli): what the connector's definitions
 // must know nothing of.
-const RUNTIME = ['src/app', 'src/http', 'src/cli', 'src/store', 'src/action-calls', 'src/trigger-sources', 'src/delivery', 'src/connections', 'src/users', 'src/run-history', 'src/power-automate', 'src/background', 'src/emulator'];
+const RUNTIME = ['src/app', 'src/http', 'src/cli', 'src/store', 'src/action-calls', 'src/trigger-sources', 'src/delivery', 'src/connections', 'src/users', 'src/run-history', 'src/power-automate', 'src/background', 'src/emulator', 'src/metrics'];
+
+// The parts that report metrics: they see the recorder interface (src/metrics/recorder.ts) only.
+const METRICS_PRODUCERS = ['src/action-calls', 'src/trigger-sources', 'src/delivery', 'src/connections', 'src/stripe', 'src/store'];
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/'] },
@@ -30,11 +33,27 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: ['kysely', 'better-sqlite3', 'pg'].map((name) => ({
-            name,
-            message: 'Queries live in src/store/: add or use a module there (types: Store from src/store/database.ts, rows from src/store/schema.ts).',
-          })),
+          paths: [
+            ...['kysely', 'better-sqlite3', 'pg'].map((name) => ({
+              name,
+              message: 'Queries live in src/store/: add or use a module there (types: Store from src/store/database.ts, rows from src/store/schema.ts).',
+            })),
+            {
+              name: 'prom-client',
+              message: 'Metrics are made in src/metrics/: report through the MetricsRecorder interface (src/metrics/recorder.ts).',
+            },
+          ],
         },
+      ],
+    },
+  },
+  {
+    // src/metrics/ is where prom-client is used (and the store is not: see the rule above).
+    files: ['src/metrics/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: ['kysely', 'better-sqlite3', 'pg'].map((name) => ({ name, message: 'src/metrics reads nothing itself: the outbox gauges get their readers from src/app/services.ts.' })) },
       ],
     },
   },
@@ -80,6 +99,16 @@ export default tseslint.config(
             forbid: ['src/action-calls', 'src/trigger-sources', 'src/delivery', 'src/http', 'src/cli', 'src/app'],
             because: 'connections hold keys; actions and triggers use them, not the reverse',
           },
+          {
+            from: 'src/metrics',
+            onlyWithin: ['src/metrics'],
+            because: 'the metrics know nothing of the parts that report them; they are handed readers and recorder calls',
+          },
+          ...METRICS_PRODUCERS.map((from) => ({
+            from,
+            forbid: ['src/metrics/registry.ts', 'src/metrics/cluster.ts', 'src/metrics/stripe-path.ts'],
+            because: 'producers report through the MetricsRecorder interface (src/metrics/recorder.ts), never prom-client or the registry',
+          })),
           {
             from: 'src/run-history',
             forbid: ['src/action-calls', 'src/http', 'src/cli', 'src/app'],

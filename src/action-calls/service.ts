@@ -20,6 +20,7 @@ import { compileValidator, type InputValidator } from '../input-validator.js';
 import { observeRequestIds, type CallRecord } from './request-id.js';
 import { RunRecorder } from './run-recorder.js';
 import type { Throttle } from './throttle.js';
+import { NO_METRICS, type MetricsRecorder } from '../metrics/recorder.js';
 
 export interface ActionCall {
   userId: string;
@@ -52,6 +53,8 @@ export interface ActionServiceOptions {
   /** Default (config) 60. */
   rateWindowSeconds: number;
   clock?: () => Date;
+  /** Counts each call by operation and outcome, and times the ones that ran. Default none. */
+  metrics?: MetricsRecorder;
 }
 
 /**
@@ -75,13 +78,20 @@ export class ActionService {
   readonly published: Map<string, PublishedAction>;
   private readonly clock: () => Date;
   private readonly runs: RunRecorder;
+  private readonly metrics: MetricsRecorder;
 
   constructor(private readonly options: ActionServiceOptions) {
     this.clock = options.clock ?? (() => new Date());
+    this.metrics = options.metrics ?? NO_METRICS;
     this.runs = new RunRecorder(options.db);
     this.published = new Map(
       options.actions.map((definition) => [definition.name, { definition, validator: compileValidator(definition.input) }]),
     );
+  }
+
+  private countNotFound(operation: string, error: unknown): never {
+    if (error instanceof ConnectorError && error.status === 404) this.metrics.actionCall(operation, 'not_found');
+    throw error;
   }
 
   /** The action's output. */
@@ -99,14 +109,22 @@ export class ActionService {
 
   private async execute(call: ActionCall): Promise<{ output: unknown; outputJson: string }> {
     const action = this.published.get(call.operation);
-    if (!action) throw unknownAction(call.operation, call.connectionId);
-    const connection = call.connection === undefined ? await this.options.connections.owned(call.userId, call.connectionId) : call.connection;
-    if (!connection || connection.id !== call.connectionId || connection.user_id !== call.userId) throw notFound('connection', call.connectionId);
+    // The operation in the URL is the caller's text: only a known action's name becomes a label.
+    if (!action) {
+      this.metrics.actionCall('unknown', 'not_found');
+      throw unknownAction(call.operation, call.connectionId);
+    }
+    const connection = call.connection === undefined ? await this.options.connections.owned(call.userId, call.connectionId).catch((error: unknown) => this.countNotFound(call.operation, error)) : call.connection;
+    if (!connection || connection.id !== call.connectionId || connection.user_id !== call.userId) {
+      this.metrics.actionCall(call.operation, 'not_found');
+      throw notFound('connection', call.connectionId);
+    }
 
     const limit = connection.rate_limit ?? this.options.rateLimit;
     const windowSeconds = this.options.rateWindowSeconds;
     const decision = await this.options.throttle.take(connection.id, limit, windowSeconds);
     if (!decision.allowed) {
+      this.metrics.actionCall(call.operation, 'throttled');
       throw new ConnectorError(
         429,
         'rate_limited',
@@ -117,7 +135,13 @@ export class ActionService {
     }
 
     // No body at all reads as {} (an action whose fields are all optional); an explicit null does not.
-    const input = action.validator.check(call.input === undefined ? {} : call.input);
+    let input: unknown;
+    try {
+      input = action.validator.check(call.input === undefined ? {} : call.input);
+    } catch (error) {
+      this.metrics.actionCall(call.operation, 'invalid');
+      throw error;
+    }
     const idempotencyKey = deriveIdempotencyKey(connection.id, call.operation, call.clientIdempotencyKey);
     const stripe = this.options.connections.stripeFor(connection);
 
@@ -135,7 +159,9 @@ export class ActionService {
         this.options.logger.error({ err: error, operation: call.operation, connectionId: connection.id }, 'action failed');
       }
     }
-    const durationMs = Math.round(performance.now() - started);
+    const elapsedMs = performance.now() - started;
+    const durationMs = Math.round(elapsedMs);
+    this.metrics.actionCall(call.operation, failure ? 'failed' : 'succeeded', elapsedMs / 1000);
     const outputJson = JSON.stringify(output ?? null);
 
     await this.runs.record({

@@ -16,7 +16,7 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, overrides: ServiceOverrides = {}): Promise<RunningServer> {
-  const services = await composeServices(config, overrides);
+  const services = await composeServices(config, { defaultMetrics: true, ...overrides });
   try {
     const admin = await ensureAdmin(services.db, config.adminToken);
     if (admin.kind === 'generated') {

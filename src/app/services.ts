@@ -25,6 +25,8 @@ import { DeliveryWorker } from '../delivery/worker.js';
 import { DEFAULT_BACKOFF } from '../delivery/backoff.js';
 import { DeliveryHistory } from '../delivery/history.js';
 import { findConnection } from '../store/connections.js';
+import { createMetrics, type ConnectorMetrics } from '../metrics/registry.js';
+import { outboxGaugeSources } from '../delivery/outbox-gauges.js';
 
 export interface Services {
   config: Config;
@@ -47,6 +49,8 @@ export interface Services {
   deliveryWorker: DeliveryWorker;
   /** A subscription's deliveries and their replay (GET /api/subscriptions/{id}/deliveries, POST /api/deliveries/{id}/retry). */
   deliveries: DeliveryHistory;
+  /** This service set's metrics (GET /metrics); its own registry, never prom-client's global one. */
+  metrics: ConnectorMetrics;
   /** The address Stripe can reach, once known: a server started on port 0 learns it when it listens. */
   setPublicUrl(url: string): void;
   /** PUBLIC_URL, or the listening address once known: what Location headers point at. */
@@ -64,6 +68,12 @@ export interface ServiceOverrides {
   stripeRequestsPerSecond?: number | false;
   /** Hybrid mode's reconciliation interval. Default DEFAULT_RECONCILE_INTERVAL_SECONDS (300). */
   reconcileIntervalSeconds?: number;
+  /**
+   * prom-client's process and event-loop metrics in /metrics. Default false here, true in
+   * startServer: their event-loop monitor ticks every 10 ms for the life of the process and cannot
+   * be stopped, which tests that compose many service sets in one process need not pay for.
+   */
+  defaultMetrics?: boolean;
 }
 
 /** Where the configured store lives, for messages (never a password): re-exported for the CLI, which does not reach into src/store. */
@@ -95,6 +105,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     await db.destroy();
     throw error;
   }
+  const metrics = createMetrics({ outbox: outboxGaugeSources(db, overrides.nowMs), defaultMetrics: overrides.defaultMetrics ?? false });
   let publicUrl = config.publicUrl;
   // Deleting a connection deletes its Stripe webhook endpoint first. If Stripe
   // cannot be asked (key revoked, Stripe down), the connection is still deleted: an endpoint left
@@ -115,6 +126,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     apiBaseAllowlist: config.stripeApiBaseAllowlist,
     defaultApiVersion: config.stripeApiVersion,
     stripeRequestsPerSecond: overrides.stripeRequestsPerSecond,
+    metrics,
   });
   const webhookEndpoints: WebhookEndpoints = new WebhookEndpoints({
     db,
@@ -139,6 +151,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     handoff: { reserve: (nowMs) => deliveryWorker.reserve(nowMs), accept: (ready) => deliveryWorker.accept(ready) },
     ...(overrides.nowMs ? { nowMs: overrides.nowMs } : {}),
     logger,
+    metrics,
   });
   const reconciler = new EventReconciler({
     db,
@@ -165,12 +178,14 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     leaseMs: config.deliveryLeaseSeconds * 1000,
     ...(overrides.nowMs ? { nowMs: overrides.nowMs } : {}),
     logger,
+    metrics,
   });
   const pollScheduler = new PollScheduler({
     db,
     stripeFor: stripeForConnection,
     ...(overrides.nowMs ? { nowMs: overrides.nowMs } : {}),
     logger,
+    metrics,
   });
   // Wake-ups are wired one way: a producer announces new work to its listeners, the loop that
   // does that work is woken (src/background/loop.ts) and runs its next round now.
@@ -192,6 +207,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     actions: overrides.actions ?? registeredActions,
     rateLimit: config.actionRateLimit,
     rateWindowSeconds: config.actionRateWindowSeconds,
+    metrics,
   });
   return {
     config,
@@ -207,6 +223,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     pollScheduler,
     deliveryWorker,
     deliveries,
+    metrics,
     setPublicUrl(url) {
       publicUrl = url;
     },

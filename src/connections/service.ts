@@ -18,6 +18,7 @@ import { asConnectorError, stripeStatusOf } from '../stripe/errors.js';
 import { allowedApiOrigins, checkApiBase } from './api-base.js';
 import type { KeyCipher } from './key-cipher.js';
 import { checkKeyForm, keyHint } from './key-form.js';
+import type { MetricsRecorder } from '../metrics/recorder.js';
 
 export interface NewConnection {
   name: string;
@@ -71,6 +72,8 @@ export interface ConnectionServiceOptions {
   clock?: () => Date;
   /** Runs before a connection is deleted, e.g. to delete its Stripe webhook endpoint. Default none. */
   beforeRemove?: ((row: ConnectionRow) => Promise<void>) | undefined;
+  /** Counts every request the connections' Stripe clients make. Default none. */
+  metrics?: MetricsRecorder | undefined;
 }
 
 export class ConnectionService {
@@ -148,11 +151,17 @@ export class ConnectionService {
         apiBase: row.api_base,
         apiVersion: row.api_version ?? this.options.defaultApiVersion,
         sharedPace: this.stripePace,
+        ...this.observer(),
         ...(this.options.stripeRequestsPerSecond === undefined ? {} : { requestsPerSecond: this.options.stripeRequestsPerSecond }),
       });
       this.clients.set(row.id, client);
     }
     return client;
+  }
+
+  private observer() {
+    const { metrics } = this.options;
+    return metrics ? { observeRequest: metrics.stripeRequest.bind(metrics) } : {};
   }
 
   // One cheap read (GET /v1/balance) proves the key works before it is stored.
@@ -163,7 +172,7 @@ export class ConnectionService {
     kind: 'secret' | 'restricted',
   ): Promise<'verified' | 'restricted'> {
     // No retries for the check: a key refused or an unreachable base should be answered at once.
-    const stripe = createStripeClient({ apiKey, apiBase, apiVersion, retryPolicy: { maxRetries: 0 }, sharedPace: this.stripePace });
+    const stripe = createStripeClient({ apiKey, apiBase, apiVersion, retryPolicy: { maxRetries: 0 }, sharedPace: this.stripePace, ...this.observer() });
     try {
       await stripe.balance.retrieve();
       return 'verified';

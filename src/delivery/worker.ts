@@ -13,7 +13,7 @@ import { BackgroundLoop, type RoundResult } from '../background/loop.js';
 import type { Store } from '../store/database.js';
 import { claimDueDeliveries, DEFAULT_LEASE_MS, newClaimToken } from '../store/deliveries/claim.js';
 import { releaseClaims } from '../store/deliveries/release.js';
-import type { SubscriptionRow } from '../store/schema.js';
+import type { DeliveryStatus, SubscriptionRow } from '../store/schema.js';
 import { findTriggerEventBodies } from '../store/trigger-events.js';
 import { findSubscriptionsByIds } from '../store/trigger-subscriptions.js';
 import { eventBody } from './event-body.js';
@@ -23,6 +23,7 @@ import { sendDelivery, type SendOptions, type SendResult } from './send.js';
 import { deliverySigner, type DeliverySigner } from './signing.js';
 import { cachedUrlCheck, DEFAULT_URL_CHECK_CACHE_MS } from './url-guard.js';
 import type { BackoffPolicy } from './backoff.js';
+import { NO_METRICS, type MetricsRecorder } from '../metrics/recorder.js';
 
 /** 5 ms: far inside the 60 s lease, and long enough to gather a few hundred outcomes per commit at full speed. */
 export const DEFAULT_RECORD_DELAY_MS = 5;
@@ -69,6 +70,8 @@ export interface DeliveryWorkerOptions {
   random?: () => number;
   backoff?: BackoffPolicy;
   logger?: Logger;
+  /** Counts each recorded attempt by outcome, and the lag of each delivered one. Default none. */
+  metrics?: MetricsRecorder;
 }
 
 export class DeliveryWorker implements DeliveryHandoff {
@@ -212,6 +215,7 @@ export class DeliveryWorker implements DeliveryHandoff {
         this.recordingCount = 0;
         this.settle(); // a claim held back by unrecorded outcomes may go now
       }
+      countAttempts(this.options.metrics ?? NO_METRICS, group, statuses);
       group.forEach((outcome, i) => {
         if (statuses[i] !== 'delivered') {
           this.options.logger?.warn(
@@ -356,4 +360,20 @@ export class DeliveryWorker implements DeliveryHandoff {
       this.options.logger?.warn({ err: error, deliveries: ready.length }, 'claims could not be released on stop');
     }
   }
+}
+
+/**
+ * Counted once recorded, as history has them: an attempt whose outcome could not be recorded is
+ * sent again and counted then. Lag runs from the delivery's created_at, which is its event's
+ * (trigger_events.created_at: both are stamped by the same enqueue; a later subscription's
+ * delivery of an event noticed before runs from when it was queued for that subscription). A
+ * replayed delivery is left out of the lag: its wait was the operator's choice.
+ */
+function countAttempts(metrics: MetricsRecorder, group: readonly AttemptOutcome[], statuses: readonly DeliveryStatus[]): void {
+  group.forEach(({ claimed, endedAtMs }, i) => {
+    const status = statuses[i];
+    if (status === 'delivered') {
+      metrics.deliveryAttempt('delivered', claimed.attempts_before_replay > 0 ? undefined : (endedAtMs - Date.parse(claimed.created_at)) / 1000);
+    } else metrics.deliveryAttempt(status === 'failed' ? 'gave_up' : 'failed_attempt');
+  });
 }

@@ -14,6 +14,7 @@ import { installRequestLog } from './request-log.js';
 import { registerActionRoutes } from './routes/actions.js';
 import { registerConnectionRoutes } from './routes/connections.js';
 import { registerHealthRoutes } from './routes/health.js';
+import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerOperationRoutes } from './routes/operations.js';
 import { registerPowerAutomateRoutes } from './routes/power-automate.js';
 import { registerRunRoutes } from './routes/runs.js';
@@ -79,6 +80,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   registerStripeWebhookRoutes(app, services.inboundWebhooks);
   registerTokenRoutes(app, services);
   registerUserRoutes(app, services);
+  registerMetricsRoutes(app, services);
   // Beyond the cap Node closes a new connection at once, before it costs a parser or a handler.
   app.server.maxConnections = services.config.httpMaxConnections;
   await app.ready();

@@ -129,6 +129,16 @@ export function buildOpenApi(services: Services, version: string): Record<string
         responses: { 201: { description: 'created', ...json(S.CreatedUser) }, ...errors(400, 401, 403, 413) },
       },
     },
+    '/metrics': {
+      get: {
+        summary: "The connector's metrics in Prometheus text format (admins only)",
+        description: 'For a Prometheus scrape with an admin user\'s token (Authorization: Bearer …). The metric names, labels and meanings are in docs/operations.md, "Metrics".',
+        responses: {
+          200: { description: 'Prometheus text exposition format 0.0.4', content: { 'text/plain; version=0.0.4; charset=utf-8': { schema: { type: 'string' } } } },
+          ...errors(401, 403),
+        },
+      },
+    },
     '/webhooks/stripe/{connectionId}': {
       parameters: [idParam('connectionId', 'the connection whose Stripe webhook endpoint this is')],
       post: {

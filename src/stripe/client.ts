@@ -5,6 +5,7 @@ import Stripe from 'stripe';
 import { PacedHttpClient } from './paced-http-client.js';
 import { defaultRequestsPerSecond, sharedLimiterFor, type StartLog } from './rate-limiter.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+import type { StripeAnswer } from '../metrics/recorder.js';
 
 export interface StripeClientOptions {
   apiKey: string;
@@ -30,6 +31,8 @@ export interface StripeClientOptions {
   retryPolicy?: Partial<RetryPolicy>;
   /** SDK-level network retries. Default 0: retries are decided by the connector's own retry policy (paced-http-client.ts says why). */
   maxNetworkRetries?: number;
+  /** Told of every HTTP attempt's answer (MetricsRecorder.stripeRequest). Default none. */
+  observeRequest?: (method: string, path: string, answer: StripeAnswer) => void;
 }
 
 /**
@@ -50,6 +53,7 @@ export function createStripeClient(options: StripeClientOptions): Stripe {
   const httpClient = new PacedHttpClient({
     limiter: requestsPerSecond === false ? null : sharedLimiterFor(base.origin, options.apiKey, requestsPerSecond, options.sharedPace),
     retryPolicy: { ...DEFAULT_RETRY_POLICY, ...options.retryPolicy },
+    ...(options.observeRequest ? { observe: options.observeRequest } : {}),
   });
   const stripe = new Stripe(options.apiKey, {
     host: base.hostname,

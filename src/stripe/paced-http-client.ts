@@ -11,6 +11,7 @@
 import Stripe from 'stripe';
 import { nextRetryDelayMs, type RetryPolicy } from './retry-policy.js';
 import { systemClock, type Clock, type SlidingWindowLimiter } from './rate-limiter.js';
+import type { StripeAnswer } from '../metrics/recorder.js';
 
 type MakeRequest = InstanceType<typeof Stripe.HttpClient>['makeRequest'];
 type HttpClientResponse = Awaited<ReturnType<MakeRequest>>;
@@ -20,6 +21,8 @@ export interface PacedHttpClientOptions {
   limiter: SlidingWindowLimiter | null;
   retryPolicy: RetryPolicy;
   clock?: Clock;
+  /** Told of every attempt's answer (for /metrics). `path` is as sent, ids and query included. Default none. */
+  observe?: (method: string, path: string, answer: StripeAnswer) => void;
 }
 
 export class PacedHttpClient extends Stripe.HttpClient {
@@ -51,11 +54,13 @@ export class PacedHttpClient extends Stripe.HttpClient {
         response = await this.inner.makeRequest(host, port, path, method, headers, requestData, protocol, timeout);
       } catch (error) {
         const timedOut = (error as { code?: unknown }).code === Stripe.HttpClient.TIMEOUT_ERROR_CODE;
+        this.options.observe?.(method, path, timedOut ? 'timeout' : 'network_error');
         const delayMs = nextRetryDelayMs({ kind: 'network_error', timedOut }, retriesSoFar, this.options.retryPolicy);
         if (delayMs === null) throw timedOut ? error : attemptsExhausted(error, retriesSoFar + 1);
         await clock.sleepMs(delayMs);
         continue;
       }
+      this.options.observe?.(method, path, response.getStatusCode());
       const shouldRetryHeader = response.getHeaders()['stripe-should-retry'];
       const delayMs = nextRetryDelayMs(
         { kind: 'response', status: response.getStatusCode(), shouldRetryHeader: typeof shouldRetryHeader === 'string' ? shouldRetryHeader : undefined },

@@ -25,6 +25,7 @@ import { isWellFormedId } from '../ids.js';
 import { forgetStripeEventsBefore, rememberStripeEvents } from '../store/stripe-events.js';
 import { idForLog, RefusalLog } from './refusal-log.js';
 import { ingestStripeEvents } from './webhook-ingest.js';
+import { NO_METRICS, type InboundWebhookOutcome, type MetricsRecorder } from '../metrics/recorder.js';
 
 /** Stripe keeps events 30 days and never resends one older; a seen id need not be kept longer. */
 export const SEEN_EVENT_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -72,6 +73,8 @@ export interface InboundWebhooksOptions {
   logger?: Logger;
   /** At most one "refused" warning per reason per this many ms. Default DEFAULT_REFUSAL_LOG_WINDOW_MS (10 s). */
   refusalLogWindowMs?: number;
+  /** Counts each request by outcome (accepted, duplicate, refused by reason, failed). Default none. */
+  metrics?: MetricsRecorder;
 }
 
 /** Why an inbound webhook was refused, as the (rate-limited) warning says; never in the answer. */
@@ -80,6 +83,12 @@ const REFUSAL_REASONS = {
   noSecret: 'no endpoint secret for this connection (unknown connection, or none registered)',
   signature: 'Stripe-Signature does not verify',
 } as const;
+
+const REFUSAL_OUTCOMES: Record<keyof typeof REFUSAL_REASONS, InboundWebhookOutcome> = {
+  malformedId: 'refused_malformed_id',
+  noSecret: 'refused_no_secret',
+  signature: 'refused_signature',
+};
 
 export interface InboundResult {
   eventId: string;
@@ -120,13 +129,22 @@ export class InboundWebhooks {
   async receive(connectionId: string, rawBody: Buffer | string, signatureHeader: string | string[] | undefined): Promise<InboundResult> {
     const nowMs = this.now();
     const event = await this.verified(connectionId, rawBody, signatureHeader, nowMs);
-    // Only after the signature verified: an unsigned request never costs a Stripe call.
-    const related = await this.options.relatedFor?.(connectionId, event);
-    return this.group.add({ connectionId, event, related });
+    const metrics = this.options.metrics ?? NO_METRICS;
+    try {
+      // Only after the signature verified: an unsigned request never costs a Stripe call.
+      const related = await this.options.relatedFor?.(connectionId, event);
+      const result = await this.group.add({ connectionId, event, related });
+      metrics.inboundWebhook(result.duplicate ? 'duplicate' : 'accepted');
+      return result;
+    } catch (error) {
+      metrics.inboundWebhook('failed');
+      throw error;
+    }
   }
 
   /** The refusal for an id that cannot be a connection's (the route checks its form): no store read. */
   refuseMalformed(connectionId: string): ConnectorError {
+    this.options.metrics?.inboundWebhook(REFUSAL_OUTCOMES.malformedId);
     this.refusals.note(REFUSAL_REASONS.malformedId, { connectionId: idForLog(connectionId, false) }, this.now());
     return new ConnectorError(400, 'invalid_input', SIGNATURE_REFUSED_MESSAGE);
   }
@@ -180,8 +198,10 @@ export class InboundWebhooks {
   private refused(connectionId: string, error: unknown, secret: string | undefined, nowMs: number): ConnectorError {
     // The reason goes to the log for the operator; the answer stays the same for every refusal.
     // The detail is the verifier's own text (fixed sentences and numbers), nothing the caller wrote.
+    const reason = secret === undefined ? 'noSecret' : 'signature';
+    this.options.metrics?.inboundWebhook(REFUSAL_OUTCOMES[reason]);
     this.refusals.note(
-      secret === undefined ? REFUSAL_REASONS.noSecret : REFUSAL_REASONS.signature,
+      REFUSAL_REASONS[reason],
       { connectionId: idForLog(connectionId, isWellFormedId('conn', connectionId)), detail: error instanceof Error ? error.message : String(error) },
       nowMs,
     );

@@ -12,6 +12,7 @@ import { BackgroundLoop } from '../background/loop.js';
 import type { Store } from '../store/database.js';
 import { listDuePollTargets, type PollTarget } from '../store/poll-cursors.js';
 import { pollStep, type PollStepResult } from './poll-step.js';
+import { NO_METRICS, type MetricsRecorder } from '../metrics/recorder.js';
 
 /** First pause after a failed poll; doubles per consecutive failure up to FAILED_POLL_MAX_PAUSE_MS. */
 const FAILED_POLL_FIRST_PAUSE_MS = 5_000;
@@ -31,6 +32,8 @@ export interface PollSchedulerOptions {
   /** Polls run at once. Default 4: each may page through a backlog at Stripe's per-key rate. */
   concurrency?: number;
   logger?: Logger;
+  /** Counts polls by trigger and outcome, and each new object's poll lag. Default none. */
+  metrics?: MetricsRecorder;
 }
 
 type DuePoll = PollTarget;
@@ -80,6 +83,9 @@ export class PollScheduler {
 
   private async runOne(poll: DuePoll, now: () => number): Promise<void> {
     const trigger = (this.options.findTrigger ?? findTrigger)(poll.trigger);
+    const metrics = this.options.metrics ?? NO_METRICS;
+    // The trigger name is from the store; only a defined trigger's name becomes a label.
+    const label = trigger?.name ?? 'unknown';
     try {
       if (!trigger) throw new Error(`unknown trigger ${poll.trigger}`);
       const stripe = await this.options.stripeFor(poll.connectionId);
@@ -93,7 +99,9 @@ export class PollScheduler {
         onCommitted: (part) => {
           if (part.enqueued > 0) for (const listener of this.listeners) listener(part);
         },
+        metrics,
       });
+      metrics.pollRun(label, result.committed ? 'succeeded' : 'superseded');
       this.failures.delete(key(poll));
       if (result.outsideWindow.length > 0) {
         this.options.logger?.warn(
@@ -102,6 +110,7 @@ export class PollScheduler {
         );
       }
     } catch (error) {
+      metrics.pollRun(label, 'failed');
       const count = (this.failures.get(key(poll))?.count ?? 0) + 1;
       const pauseMs = exponentialDelayMs({ failures: count, firstDelayMs: FAILED_POLL_FIRST_PAUSE_MS, maxDelayMs: FAILED_POLL_MAX_PAUSE_MS });
       this.failures.set(key(poll), { count, retryAtMs: now() + pauseMs });

@@ -15,6 +15,7 @@ import { listPollSubscriptions } from '../store/trigger-subscriptions.js';
 import { pollOnce } from './poll-once.js';
 import { startPollCursor, type PollCursorAdvance, type PollCursorState } from './poll-cursor.js';
 import { sinceSeconds, subscriptionsWanting } from './subscriptions-wanting.js';
+import type { MetricsRecorder } from '../metrics/recorder.js';
 
 export interface PollStepInput {
   db: Store;
@@ -28,6 +29,8 @@ export interface PollStepInput {
   /** Called after each committed part of the poll (a backlog slice, the open window) with that
    *  part's figures, e.g. to wake the delivery worker. Default: none. */
   onCommitted?: (part: PollStepResult) => void;
+  /** Told of each new object's poll lag (nowMs − its `created`) once its part is committed. Default none. */
+  metrics?: MetricsRecorder;
 }
 
 export interface PollStepResult {
@@ -116,6 +119,7 @@ export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
       listing.catch(() => {});
       const enqueued = await commit(part.value);
       version = (version ?? 0) + 1;
+      if (input.metrics) for (const object of part.value.fresh) input.metrics.pollNoticed(trigger.name, nowMs / 1000 - trigger.createdOf(object));
       const outsideWindow = part.value.outsideWindow.map((o) => o.id);
       total.fresh += part.value.fresh.length;
       total.enqueued += enqueued;

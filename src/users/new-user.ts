@@ -21,10 +21,11 @@ export interface CreatedUserView {
 /**
  * Refuses a caller who is not an admin. Read from the store on each call, like the token itself,
  * so a change of role applies from the next request. Callers check this before reading the body:
- * a non-admin learns nothing from a body's validation.
+ * a non-admin learns nothing from a body's validation. `what` completes the refusal's "Only an
+ * admin user may …" (default "create users").
  */
-export async function requireAdmin(db: Store, callerId: string): Promise<void> {
-  if (!(await isAdminUser(db, callerId))) throw forbidden('Only an admin user may create users');
+export async function requireAdmin(db: Store, callerId: string, what = 'create users'): Promise<void> {
+  if (!(await isAdminUser(db, callerId))) throw forbidden(`Only an admin user may ${what}`);
 }
 
 /** A new user with one token; the caller must have passed requireAdmin. */

@@ -53,3 +53,11 @@ test('an import circle among source files is a lint error at each import that cl
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('metrics: prom-client only in src/metrics, producers see only the recorder interface, src/metrics imports nothing of the runtime', async () => {
+  assert.match((await problemsOf('src/delivery/probe.ts', "import { Counter } from 'prom-client';\nexport const c = Counter;\n")).join('\n'), /Metrics are made in src\/metrics/);
+  assert.match((await problemsOf('src/action-calls/probe.ts', "import { createMetrics } from '../metrics/registry.js';\nexport const m = createMetrics;\n")).join('\n'), /src\/action-calls may not import src\/metrics\/registry\.ts/);
+  assert.match((await problemsOf('src/metrics/probe.ts', "import type { Store } from '../store/database.js';\nexport type S = Store;\n")).join('\n'), /src\/metrics may not import src\/store\/database\.ts/);
+  assert.deepEqual(await problemsOf('src/delivery/probe.ts', "import type { MetricsRecorder } from '../metrics/recorder.js';\nexport type M = MetricsRecorder;\n"), []);
+  assert.deepEqual(await problemsOf('src/metrics/probe.ts', "import { Counter } from 'prom-client';\nexport const c = Counter;\n"), []);
+});
