@@ -9,6 +9,7 @@ import { openStore, type Store } from '../store/database.js';
 import type { ConnectionRow } from '../store/schema.js';
 import type { ModeWarnings } from '../store/private-files.js';
 import { migrateToLatest } from '../store/migrate.js';
+import { storeReadiness, type StoreReadiness } from '../store/readiness.js';
 import { authenticate } from '../users/tokens.js';
 import type { KeyCipher } from '../connections/key-cipher.js';
 import { masterKeyFromEnvironment, unlockStore } from '../connections/master-key.js';
@@ -49,6 +50,8 @@ export interface Services {
   deliveries: DeliveryHistory;
   /** The address Stripe can reach, once known: a server started on port 0 learns it when it listens. */
   setPublicUrl(url: string): void;
+  /** GET /readyz: the store answers within 2 s and every migration is applied. */
+  readiness(): Promise<StoreReadiness>;
   /** PUBLIC_URL, or the listening address once known: what Location headers point at. */
   publicUrl(): string;
   close(): Promise<void>;
@@ -211,6 +214,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
       publicUrl = url;
     },
     publicUrl: () => publicUrl,
+    readiness: () => storeReadiness(db),
     close: async () => {
       // Producers first, then the worker, so nothing is enqueued after it has stopped.
       await pollScheduler.stop();

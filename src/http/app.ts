@@ -67,7 +67,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   });
   installRequestLog(app);
 
-  registerHealthRoutes(app);
+  registerHealthRoutes(app, services.readiness);
   const openApi = buildOpenApi(services, version);
   app.get('/openapi.json', async () => openApi);
   registerConnectionRoutes(app, services);
