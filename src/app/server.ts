@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { buildApp } from '../http/app.js';
 import { ensureAdmin } from '../users/tokens.js';
+import { runsBackgroundWork } from './roles.js';
 import { composeServices, type ServiceOverrides, type Services } from './services.js';
 
 export interface RunningServer {
@@ -31,9 +32,7 @@ export async function startServer(config: Config, overrides: ServiceOverrides = 
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     // PUBLIC_URL defaults to http://HOST:PORT; with PORT 0 only the listening socket knows the port.
     if (new URL(config.publicUrl).port === '0') services.setPublicUrl(url);
-    services.reconciler.start();
-    services.pollScheduler.start();
-    services.deliveryWorker.start();
+    if (runsBackgroundWork(config.role)) await services.startBackgroundWork();
     let stopping: Promise<void> | undefined;
     return {
       services,
