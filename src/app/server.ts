@@ -19,12 +19,7 @@ export interface RunningServer {
 export async function startServer(config: Config, overrides: ServiceOverrides = {}): Promise<RunningServer> {
   const services = await composeServices(config, overrides);
   try {
-    const admin = await ensureAdmin(services.db, config.adminToken);
-    if (admin.kind === 'generated') {
-      // Printed once, to the terminal only: stderr, because stdout carries the JSON log lines that
-      // log collectors keep, and the token is never stored in clear anywhere.
-      process.stderr.write(`\nAdmin token (shown once, store it now):\n  ${admin.token}\n\n`);
-    }
+    await bootstrapAdmin(services, config);
     const app = await buildApp(services);
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
@@ -46,6 +41,30 @@ export async function startServer(config: Config, overrides: ServiceOverrides = 
   } catch (error) {
     await services.close();
     throw error;
+  }
+}
+
+/** Creates the admin user on the first start (or adds STRIPE_CONNECTOR_ADMIN_TOKEN to it), printing a generated token once. */
+export async function bootstrapAdmin(services: Services, config: Config): Promise<void> {
+  const admin = await ensureAdmin(services.db, config.adminToken);
+  if (admin.kind === 'generated') {
+    // Printed once, to the terminal only: stderr, because stdout carries the JSON log lines that
+    // log collectors keep, and the token is never stored in clear anywhere.
+    process.stderr.write(`\nAdmin token (shown once, store it now):\n  ${admin.token}\n\n`);
+  }
+}
+
+/**
+ * What `serve --workers N` does once in its primary process before forking: migrations, the master
+ * key check (generating the key file on an empty store) and the admin bootstrap, so that N workers
+ * starting together find all of it done and the generated admin token is printed once.
+ */
+export async function prepareStore(config: Config, overrides: ServiceOverrides = {}): Promise<void> {
+  const services = await composeServices(config, overrides);
+  try {
+    await bootstrapAdmin(services, config);
+  } finally {
+    await services.close();
   }
 }
 
