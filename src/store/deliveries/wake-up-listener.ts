@@ -44,8 +44,9 @@ export class WakeUpListener {
 
   private async connect(): Promise<void> {
     // keepAlive: a connection whose server vanished without a FIN (a failover) is noticed and
-    // replaced rather than listening to nothing for ever.
-    const client = new pg.Client({ connectionString: this.options.databaseUrl, keepAlive: true });
+    // replaced rather than listening to nothing for ever. A connect timeout (10 s), so that an
+    // address that swallows packets fails the attempt and the next one is made.
+    const client = new pg.Client({ connectionString: this.options.databaseUrl, keepAlive: true, connectionTimeoutMillis: 10_000 });
     // Listeners before connect(): an 'error' event without one would stop the process.
     client.on('error', (error) => this.lost(client, error));
     client.on('end', () => this.lost(client, undefined));
