@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { apiOriginOf, STRIPE_API_ORIGIN } from './connections/api-base.js';
 import { DEFAULT_SUBSCRIPTIONS_PER_CONNECTION } from './trigger-sources/subscription-cap.js';
+import { DEFAULT_SERVE_ROLE, type ServeRole } from './app/roles.js';
 
 export interface Config {
   /** Server port. Default 4242. */
@@ -59,6 +60,8 @@ export interface Config {
   httpKeepAliveTimeoutSeconds: number;
   /** Open connections at most; further ones are closed at once. Default 1024. */
   httpMaxConnections: number;
+  /** What this process runs (`serve --role`, no variable): default 'all' (src/app/roles.ts). */
+  role: ServeRole;
 }
 
 export type ConfigOverrides = Partial<Config>;
@@ -146,5 +149,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Conf
     deliveryFirstRetrySeconds: overrides.deliveryFirstRetrySeconds ?? intAtLeast(env, 'DELIVERY_FIRST_RETRY_SECONDS', 5, 1),
     deliveryLeaseSeconds: overrides.deliveryLeaseSeconds ?? intAtLeast(env, 'DELIVERY_LEASE_SECONDS', 60, 15),
     ...httpTimeouts(env, overrides),
+    role: overrides.role ?? DEFAULT_SERVE_ROLE,
   };
 }

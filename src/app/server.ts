@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { buildApp } from '../http/app.js';
 import { ensureAdmin } from '../users/tokens.js';
+import { runsBackgroundWork } from './roles.js';
 import { composeServices, type ServiceOverrides, type Services } from './services.js';
 
 export interface RunningServer {
@@ -18,12 +19,7 @@ export interface RunningServer {
 export async function startServer(config: Config, overrides: ServiceOverrides = {}): Promise<RunningServer> {
   const services = await composeServices(config, { defaultMetrics: true, ...overrides });
   try {
-    const admin = await ensureAdmin(services.db, config.adminToken);
-    if (admin.kind === 'generated') {
-      // Printed once, to the terminal only: stderr, because stdout carries the JSON log lines that
-      // log collectors keep, and the token is never stored in clear anywhere.
-      process.stderr.write(`\nAdmin token (shown once, store it now):\n  ${admin.token}\n\n`);
-    }
+    await bootstrapAdmin(services, config);
     const app = await buildApp(services);
     await app.listen({ port: config.port, host: config.host });
     const address = app.server.address();
@@ -31,9 +27,7 @@ export async function startServer(config: Config, overrides: ServiceOverrides = 
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     // PUBLIC_URL defaults to http://HOST:PORT; with PORT 0 only the listening socket knows the port.
     if (new URL(config.publicUrl).port === '0') services.setPublicUrl(url);
-    services.reconciler.start();
-    services.pollScheduler.start();
-    services.deliveryWorker.start();
+    if (runsBackgroundWork(config.role)) await services.startBackgroundWork();
     let stopping: Promise<void> | undefined;
     return {
       services,
@@ -47,6 +41,30 @@ export async function startServer(config: Config, overrides: ServiceOverrides = 
   } catch (error) {
     await services.close();
     throw error;
+  }
+}
+
+/** Creates the admin user on the first start (or adds STRIPE_CONNECTOR_ADMIN_TOKEN to it), printing a generated token once. */
+export async function bootstrapAdmin(services: Services, config: Config): Promise<void> {
+  const admin = await ensureAdmin(services.db, config.adminToken);
+  if (admin.kind === 'generated') {
+    // Printed once, to the terminal only: stderr, because stdout carries the JSON log lines that
+    // log collectors keep, and the token is never stored in clear anywhere.
+    process.stderr.write(`\nAdmin token (shown once, store it now):\n  ${admin.token}\n\n`);
+  }
+}
+
+/**
+ * What `serve --workers N` does once in its primary process before forking: migrations, the master
+ * key check (generating the key file on an empty store) and the admin bootstrap, so that N workers
+ * starting together find all of it done and the generated admin token is printed once.
+ */
+export async function prepareStore(config: Config, overrides: ServiceOverrides = {}): Promise<void> {
+  const services = await composeServices(config, overrides);
+  try {
+    await bootstrapAdmin(services, config);
+  } finally {
+    await services.close();
   }
 }
 

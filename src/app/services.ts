@@ -9,6 +9,8 @@ import { openStore, type Store } from '../store/database.js';
 import type { ConnectionRow } from '../store/schema.js';
 import type { ModeWarnings } from '../store/private-files.js';
 import { migrateToLatest } from '../store/migrate.js';
+import { storeReadiness, type StoreReadiness } from '../store/readiness.js';
+import { WakeUpListener } from '../store/deliveries/wake-up-listener.js';
 import { authenticate } from '../users/tokens.js';
 import type { KeyCipher } from '../connections/key-cipher.js';
 import { masterKeyFromEnvironment, unlockStore } from '../connections/master-key.js';
@@ -53,6 +55,14 @@ export interface Services {
   metrics: ConnectorMetrics;
   /** The address Stripe can reach, once known: a server started on port 0 learns it when it listens. */
   setPublicUrl(url: string): void;
+  /**
+   * Starts the poll scheduler, the reconciler and the delivery worker, and on PostgreSQL the
+   * worker's wake-ups from other processes (resolves once listening, or once that failed and is
+   * retried in the background). startServer calls it for the worker and all roles.
+   */
+  startBackgroundWork(): Promise<void>;
+  /** GET /readyz: the store answers within 2 s and every migration is applied. */
+  readiness(): Promise<StoreReadiness>;
   /** PUBLIC_URL, or the listening address once known: what Location headers point at. */
   publicUrl(): string;
   close(): Promise<void>;
@@ -74,6 +84,8 @@ export interface ServiceOverrides {
    * be stopped, which tests that compose many service sets in one process need not pay for.
    */
   defaultMetrics?: boolean;
+  /** The delivery worker's look at the outbox when idle. Default its own (250 ms). */
+  deliveryIdleIntervalMs?: number;
 }
 
 /** Where the configured store lives, for messages (never a password): re-exported for the CLI, which does not reach into src/store. */
@@ -177,9 +189,13 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     backoff: { ...DEFAULT_BACKOFF, firstDelayMs: config.deliveryFirstRetrySeconds * 1000 },
     leaseMs: config.deliveryLeaseSeconds * 1000,
     ...(overrides.nowMs ? { nowMs: overrides.nowMs } : {}),
+    ...(overrides.deliveryIdleIntervalMs === undefined ? {} : { idleIntervalMs: overrides.deliveryIdleIntervalMs }),
     logger,
     metrics,
   });
+  // Deliveries committed by other processes on the same PostgreSQL store wake this worker
+  // (src/store/deliveries/wake-ups.ts); on SQLite the worker's idle look finds them.
+  const wakeUps = config.databaseUrl ? new WakeUpListener({ databaseUrl: config.databaseUrl, onWake: () => deliveryWorker.wake(), logger }) : undefined;
   const pollScheduler = new PollScheduler({
     db,
     stripeFor: stripeForConnection,
@@ -228,10 +244,18 @@ export async function composeServices(config: Config, overrides: ServiceOverride
       publicUrl = url;
     },
     publicUrl: () => publicUrl,
+    async startBackgroundWork() {
+      reconciler.start();
+      pollScheduler.start();
+      deliveryWorker.start();
+      await wakeUps?.start();
+    },
+    readiness: () => storeReadiness(db),
     close: async () => {
       // Producers first, then the worker, so nothing is enqueued after it has stopped.
       await pollScheduler.stop();
       await reconciler.stop();
+      await wakeUps?.stop();
       await deliveryWorker.stop();
       await db.destroy();
     },

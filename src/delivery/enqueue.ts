@@ -2,10 +2,14 @@
 // subscription that wants it. Idempotent: noticing the same object again (a repeated poll after a
 // crash, a webhook and a poll, Stripe sending an event twice) inserts nothing new. Takes a
 // transaction or the store, so a poller can commit its cursor with the events in one transaction.
+// Deliveries left for any worker to claim are announced to the other processes in that same
+// transaction (src/store/deliveries/wake-ups.ts): every enqueue path (poll, inbound webhook,
+// reconciliation) goes through here.
 // Rows go in batches: a 10,000-object backlog is a few hundred statements, not 30,000.
 import { toIsoTime } from '../time.js';
 import type { Store } from '../store/database.js';
 import { insertNewClaimedDeliveries, insertNewDeliveries } from '../store/deliveries/enqueue.js';
+import { announceDueDeliveries } from '../store/deliveries/wake-ups.js';
 import { newTimeOrderedId } from '../ids.js';
 import type { DeliveryRow, SubscriptionRow, TriggerEventRow } from '../store/schema.js';
 import { statementChunks } from '../store/statement-rows.js';
@@ -115,5 +119,7 @@ export async function enqueueTriggerEvents(
       }
     }
   }
+  // Those handed to this process's worker already claimed need no other process woken.
+  if (deliveriesCreated > claimed.length) await announceDueDeliveries(db);
   return { deliveriesCreated, claimed };
 }

@@ -11,6 +11,7 @@ import { installErrorHandling } from './error-handler.js';
 import { buildOpenApi } from './openapi.js';
 import { acceptJsonBodies, DEFAULT_BODY_LIMIT_BYTES } from './request-body.js';
 import { installRequestLog } from './request-log.js';
+import { answerOnlyWorkerRoutes } from './worker-role.js';
 import { registerActionRoutes } from './routes/actions.js';
 import { registerConnectionRoutes } from './routes/connections.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -62,13 +63,14 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   });
   acceptJsonBodies(app);
   installErrorHandling(app, bodyLimitBytes);
+  if (services.config.role === 'worker') answerOnlyWorkerRoutes(app);
   installAuth(app, {
     authenticate: services.authenticate,
     authenticateWithConnection: (token, connectionId) => authenticateWithConnection(services.db, token, connectionId),
   });
   installRequestLog(app);
 
-  registerHealthRoutes(app);
+  registerHealthRoutes(app, services.readiness);
   const openApi = buildOpenApi(services, version);
   app.get('/openapi.json', async () => openApi);
   registerConnectionRoutes(app, services);

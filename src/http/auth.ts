@@ -45,11 +45,11 @@ const MAX_TOKEN_LENGTH = 512;
 
 /**
  * The only routes answered without a token, as "METHOD pattern" (the router's pattern, so no
- * spelling of a URL can reach them but the one route): liveness, the API description, and Stripe's
+ * spelling of a URL can reach them but the one route): liveness, readiness, the API description, and Stripe's
  * inbound webhooks, which carry their own authentication (the Stripe-Signature over the raw body).
  * HEAD is GET's automatic twin.
  */
-export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['GET /healthz', 'GET /openapi.json', 'POST /webhooks/stripe/:connectionId']);
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['GET /healthz', 'GET /readyz', 'GET /openapi.json', 'POST /webhooks/stripe/:connectionId']);
 
 export function isPublicRoute(method: string, pattern: string | undefined): boolean {
   if (pattern === undefined) return false;

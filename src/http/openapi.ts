@@ -23,6 +23,13 @@ const queryParams = (schema: unknown) =>
 export function buildOpenApi(services: Services, version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {
     '/healthz': { get: { summary: 'Liveness', security: [], responses: { 200: { description: 'ok', ...json(S.Health) } } } },
+    '/readyz': {
+      get: {
+        summary: 'Readiness: the store answers (within 2 s) and every migration is applied',
+        security: [],
+        responses: { 200: { description: 'ready', ...json(S.Ready) }, 503: { description: 'not ready', ...json(S.NotReady) } },
+      },
+    },
     '/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' } } } },
     '/api/connections': {
       post: {

@@ -177,3 +177,5 @@ export const Operation = Type.Object({
 export const OperationList = Type.Object({ data: Type.Array(Operation) });
 
 export const Health = Type.Object({ status: Type.Literal('ok') });
+export const Ready = Type.Object({ status: Type.Literal('ready') });
+export const NotReady = Type.Object({ status: Type.Literal('not_ready'), reason: Type.String({ description: 'why, without connection details' }) });

@@ -2,12 +2,13 @@
 // Services only ever see a Kysely<Database>, so no SQLite-only SQL leaks into them.
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { createLogger } from '../log.js';
 import { ensurePrivateDir, ensurePrivateFile, tightenMode, PRIVATE_FILE_MODE, type ModeWarnings } from './private-files.js';
 import type { Database } from './schema.js';
 import { cachingStatements } from './statement-cache.js';
+import { ImmediateTransactionSqliteDialect } from './sqlite-dialect.js';
 
 export interface StoreOptions {
   /** Directory of the SQLite file (connector.db). */
@@ -67,9 +68,10 @@ export function openStore(options: StoreOptions): Store {
   // nothing, a power cut may lose the last commits. FULL costs an fsync per recorded run, which on
   // this class of disk is more than the 1 ms the whole action path may add.
   sqlite.pragma('synchronous = NORMAL');
-  // A CLI write and a server write may meet; wait up to 5 s for the lock rather than fail at once.
+  // A CLI write and a server write, or two serve --workers processes, may meet; wait up to 5 s for
+  // the lock rather than fail at once (transactions take it at BEGIN: sqlite-dialect.ts).
   sqlite.pragma('busy_timeout = 5000');
-  const store = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachingStatements(sqlite) }) });
+  const store = new Kysely<Database>({ dialect: new ImmediateTransactionSqliteDialect({ database: cachingStatements(sqlite) }) });
   sqliteHandles.set(store, sqlite);
   return store;
 }

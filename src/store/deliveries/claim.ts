@@ -1,13 +1,15 @@
 // Workers claim due deliveries with a lease: a claimed delivery is theirs until `locked_until`,
 // and a worker that dies mid-send simply lets its lease run out, after which another worker sends
 // it again — with the same webhook-id (at least once). Written as one UPDATE … WHERE id IN (…)
-// that repeats its conditions in the outer WHERE: on PostgreSQL two workers racing for a row
-// serialise on the row lock and the loser re-checks the outer conditions and skips it; on SQLite
-// writes are serial anyway. No dialect-specific SQL (no FOR UPDATE SKIP LOCKED), so both stores
-// run it.
+// that repeats its conditions in the outer WHERE. On PostgreSQL the inner select takes its rows
+// FOR UPDATE SKIP LOCKED: workers on several processes claiming at once each lock the next due rows
+// nobody else holds and take disjoint batches, without waiting (plain row locks made the loser
+// wait for the winner's commit, then re-check the outer conditions and come away with nothing).
+// SQLite has no row locks and needs none: its writes are serial, one claim after the other.
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Store } from '../database.js';
+import { isPostgres } from '../dialect.js';
 import type { DeliveryRow, DeliveryStatus } from '../schema.js';
 
 /** Random per claim, so a worker recognises its own claims (deliveries.claim_token). */
@@ -31,7 +33,7 @@ const PENDING = sql.lit<DeliveryStatus>('pending');
 
 /** The ids of the `limit` deliveries due first at `now` (ISO 8601), whose subscriptions are active. */
 export function dueDeliveriesSearch(db: Store, now: string, limit: number) {
-  return (
+  const search = (
     db
       .selectFrom('deliveries')
       .select('id')
@@ -55,6 +57,10 @@ export function dueDeliveriesSearch(db: Store, now: string, limit: number) {
       .orderBy('object_created')
       .limit(limit)
   );
+  // Only the deliveries rows are locked, not the subscriptions the EXISTS reads. The locks do not
+  // change the plan: PostgreSQL still walks the partial index in due order and stops at `limit`,
+  // skipping the rows another claim holds.
+  return isPostgres(db) ? search.forUpdate('deliveries').skipLocked() : search;
 }
 
 export async function claimDueDeliveries(db: Store, options: ClaimOptions): Promise<DeliveryRow[]> {
@@ -68,7 +74,12 @@ export async function claimDueDeliveries(db: Store, options: ClaimOptions): Prom
     .where('status', '=', PENDING)
     .where('next_attempt_at', '<=', now)
     .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-    .where('id', 'in', () => dueDeliveriesSearch(db, now, options.limit))
+    .where((eb) => {
+      const due = dueDeliveriesSearch(db, now, options.limit);
+      // On PostgreSQL `= ANY(ARRAY(…))`, an init plan run once: as `IN (…)` the locking search
+      // became a subplan run again for each row, and one claim of 10 took all 40 due rows.
+      return isPostgres(db) ? sql<boolean>`${eb.ref('id')} = any(array(${due}))` : eb('id', 'in', due);
+    })
     .execute();
 
   return db

@@ -4,6 +4,7 @@
 import type { Store } from '../database.js';
 import type { DeliveryRow } from '../schema.js';
 import { statementChunks } from '../statement-rows.js';
+import { announceDueDeliveries } from './wake-ups.js';
 
 export async function releaseClaims(db: Store, claimed: readonly Pick<DeliveryRow, 'id' | 'claim_token'>[]): Promise<void> {
   for (const chunk of statementChunks(claimed)) {
@@ -14,4 +15,6 @@ export async function releaseClaims(db: Store, claimed: readonly Pick<DeliveryRo
       .where((eb) => eb.or(chunk.map((delivery) => eb.and([eb('id', '=', delivery.id), eb('claim_token', '=', delivery.claim_token)]))))
       .execute();
   }
+  // Due again at once: a worker of another process may take them now rather than at its next look.
+  if (claimed.length > 0) await announceDueDeliveries(db);
 }

@@ -4,6 +4,7 @@
 // caller's check (src/delivery/history.ts answers 404 for another user's delivery).
 import type { Store } from '../database.js';
 import type { DeliveryRow } from '../schema.js';
+import { announceDueDeliveries } from './wake-ups.js';
 
 /** Returns the delivery as now queued, or undefined when there is no such delivery. */
 export async function replayDelivery(
@@ -11,7 +12,13 @@ export async function replayDelivery(
   deliveryId: string,
   nowMs: number = Date.now(),
 ): Promise<DeliveryRow | undefined> {
-  await db
+  // One transaction with its announcement, so a worker woken elsewhere finds it due.
+  const replay = (tx: Store) => replayIn(tx, deliveryId, nowMs);
+  return db.isTransaction ? replay(db) : db.transaction().execute(replay);
+}
+
+async function replayIn(db: Store, deliveryId: string, nowMs: number): Promise<DeliveryRow | undefined> {
+  const replayed = await db
     .updateTable('deliveries')
     .set((eb) => ({
       status: 'pending',
@@ -25,6 +32,7 @@ export async function replayDelivery(
       delivered_at: null,
     }))
     .where('id', '=', deliveryId)
-    .execute();
+    .executeTakeFirst();
+  if (replayed.numUpdatedRows > 0n) await announceDueDeliveries(db);
   return db.selectFrom('deliveries').selectAll().where('id', '=', deliveryId).executeTakeFirst();
 }
