@@ -8,7 +8,8 @@ import cluster, { type Worker } from 'node:cluster';
 import { exponentialDelayMs } from '../backoff.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { DEFAULT_DRAIN_TIMEOUT_MS, prepareStore } from './server.js';
+import { aggregateAcrossWorkers, answerWorkerScrapes } from '../metrics/cluster.js';
+import { DEFAULT_DRAIN_TIMEOUT_MS, prepareStore, type RunningServer } from './server.js';
 
 export interface ClusterOptions {
   workers: number;
@@ -57,6 +58,9 @@ export async function runCluster(config: Config, options: ClusterOptions): Promi
       slot.restartTimer = setTimeout(() => fork(slot, index), restartInMs);
     });
   };
+  // A scrape of GET /metrics reaches one worker at random; the primary gathers every worker's
+  // figures so that one scrape shows the whole machine.
+  answerWorkerScrapes();
   slots.forEach(fork);
   logger.info({ workers: options.workers, role: config.role }, 'stripe-connector cluster started');
 
@@ -77,4 +81,9 @@ export async function runCluster(config: Config, options: ClusterOptions): Promi
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+}
+
+/** In a cluster worker, once its server runs: GET /metrics answers for every worker of the machine. */
+export function joinCluster(server: RunningServer): void {
+  aggregateAcrossWorkers(server.services.metrics);
 }

@@ -64,6 +64,25 @@ test('serve --workers 2 answers on one port from two processes and prints the ad
   assert.equal(server.stderr().match(/Admin token \(shown once/g)?.length, 1);
 });
 
+test('one scrape of /metrics counts what every worker saw', async () => {
+  const server = cluster!;
+  const token = /Admin token \(shown once, store it now\):\n {2}(\S+)/.exec(server.stderr())![1]!;
+  const fromLine = logLines(server).length;
+  // Refused without a store read (the id is malformed): each lands on the next worker.
+  for (let i = 0; i < 10; i += 1) {
+    const res = await fetch(`${server.url}/webhooks/stripe/not-a-connection`, { method: 'POST', headers: { connection: 'close', 'content-type': 'application/json' }, body: '{}' });
+    assert.ok(res.status >= 400 && res.status < 500);
+  }
+  const refusers = new Set(logLines(server).slice(fromLine).filter((l) => l.msg === 'request' && l.method === 'POST').map((l) => l.pid));
+  assert.equal(refusers.size, 2, 'both workers refused some');
+  for (let i = 0; i < 4; i += 1) {
+    const res = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${token}`, connection: 'close' } });
+    assert.equal(res.status, 200);
+    const line = (await res.text()).split('\n').find((l) => l.startsWith('stripe_connector_inbound_webhooks_total{') && l.includes('outcome="refused_malformed_id"'));
+    assert.equal(Number(line?.split(' ').at(-1)), 10, line);
+  }
+});
+
 test('two worker processes writing at once to one store all succeed', async () => {
   const server = cluster!;
   const token = /Admin token \(shown once, store it now\):\n {2}(\S+)/.exec(server.stderr())![1]!;

@@ -65,6 +65,7 @@ export function registerServeCommand(program: Command): void {
       }
       // One process, or one of the cluster's workers (the primary prepared the store already).
       const server = await startServer(config);
+      if (cluster.isWorker) (await import('../../app/cluster.js')).joinCluster(server);
       // Handlers first: whoever sees the line below and stops the server at once finds them in place.
       stopOnSignals(server, server.services.logger);
       server.services.logger.info({ url: server.url, role: config.role }, 'stripe-connector listening');
