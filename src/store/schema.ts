@@ -208,6 +208,18 @@ export interface PowerAutomatePollStatesTable {
   used_at: string;
 }
 
+/** One row per named lease (migration 009_leases, src/store/leases.ts). */
+export interface LeasesTable {
+  /** e.g. poll:<connectionId>:<trigger>, reconcile:<connectionId>, webhook-endpoint:<connectionId>. */
+  name: string;
+  /** The holding process's random id. */
+  holder: string;
+  /** The fencing token: raised on every grant. */
+  token: number;
+  /** Free from this time on (ms since the epoch; the database's clock on PostgreSQL). */
+  expires_at_ms: number;
+}
+
 export interface Database {
   users: UsersTable;
   tokens: TokensTable;
@@ -223,6 +235,7 @@ export interface Database {
   stripe_events_seen: StripeEventsSeenTable;
   event_reconcile_cursors: EventReconcileCursorsTable;
   power_automate_poll_states: PowerAutomatePollStatesTable;
+  leases: LeasesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

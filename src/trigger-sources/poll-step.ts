@@ -28,6 +28,11 @@ export interface PollStepInput {
   /** Called after each committed part of the poll (a backlog slice, the open window) with that
    *  part's figures, e.g. to wake the delivery worker. Default: none. */
   onCommitted?: (part: PollStepResult) => void;
+  /**
+   * Called first in each part's transaction: false when this poll may no longer commit (its lease
+   * was granted to another process), and the poll stops there. Default: none (always commits).
+   */
+  fence?: (trx: Store) => Promise<boolean>;
 }
 
 export interface PollStepResult {
@@ -37,7 +42,8 @@ export interface PollStepResult {
   fresh: number;
   /** Deliveries created (fresh objects × subscriptions that want them). */
   enqueued: number;
-  /** False when another poller saved this cursor meanwhile: the parts from then on were not kept. */
+  /** False when another poller saved this cursor meanwhile, or the poll's lease was lost: the
+   *  parts from then on were not kept. */
   committed: boolean;
   /** Parts committed: backlog slices and the open window (1 for an ordinary poll). */
   commits: number;
@@ -45,7 +51,8 @@ export interface PollStepResult {
   outsideWindow: string[];
 }
 
-class CursorMoved extends Error {}
+/** This poll may not commit: another poller moved the cursor, or took the lease over. */
+class Superseded extends Error {}
 
 export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
   const { db, trigger, connectionId, nowMs } = input;
@@ -72,6 +79,7 @@ export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
   /** One part in one transaction: the cursor (if nobody else moved it) and its events. */
   const commit = (advance: PollCursorAdvance<StripeObjectRef>) =>
     db.transaction().execute(async (tx) => {
+      if (input.fence && !(await input.fence(tx))) throw new Superseded();
       if (version === undefined) {
         const inserted = await insertPollCursor(tx, {
           connection_id: connectionId,
@@ -81,7 +89,7 @@ export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
           next_poll_at: nextPollAt,
           updated_at: now,
         });
-        if (!inserted) throw new CursorMoved();
+        if (!inserted) throw new Superseded();
       } else {
         const saved = await updatePollCursor(tx, version, {
           connection_id: connectionId,
@@ -90,7 +98,7 @@ export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
           next_poll_at: nextPollAt,
           updated_at: now,
         });
-        if (!saved) throw new CursorMoved();
+        if (!saved) throw new Superseded();
       }
 
       const objects = advance.fresh.flatMap((object) => {
@@ -127,7 +135,7 @@ export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
   } catch (error) {
     // Stop the listing: its pending part is dropped, the cursor stays at the last commit.
     void parts.return(undefined).catch(() => {});
-    if (error instanceof CursorMoved) return { ...total, committed: false };
+    if (error instanceof Superseded) return { ...total, committed: false };
     throw error;
   }
 }
