@@ -72,3 +72,20 @@ test('migration names sort in the order they must run', () => {
   assert.deepEqual(names, [...names].sort());
   for (const name of names) assert.match(name, /^\d{3}_[a-z_]+$/);
 });
+
+test('three processes migrating a fresh store at once: every migration is applied once and all three start', async () => {
+  const place = await newStorePlace('sc-store-');
+  const stores = await Promise.all([0, 1, 2].map(() => openStoreIn(place.dataDir)));
+  try {
+    const outcomes = await Promise.allSettled(stores.map((store) => migrateToLatest(store)));
+    assert.deepEqual(
+      outcomes.map((o) => (o.status === 'rejected' ? String(o.reason) : o.status)),
+      ['fulfilled', 'fulfilled', 'fulfilled'],
+    );
+    const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(stores[0]!);
+    assert.deepEqual(applied.rows.map((r) => r.name), Object.keys(migrations).sort());
+  } finally {
+    await Promise.all(stores.map((store) => store.destroy()));
+    await place.remove();
+  }
+});
