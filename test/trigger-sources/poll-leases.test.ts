@@ -82,9 +82,9 @@ describe('polls across processes sharing one store', () => {
     await h.subscribe('sub_2', 'customerAdded');
     // Created in the subscription's second: one unsliced poll, 30 pages listed one after another.
     await h.control('/_emulator/bulk', `type=customers&count=3000&created_from=${T0}&created_to=${T0}`);
-    // 80 ms a list call: the poll (≥ 2.4 s) outlasts its lease's 1.5 s TTL many times over, so it
-    // only keeps the lease by renewing it (every 150 ms).
-    const stopDelay = h.emulator.state.addInterceptor((request) => (request.path.startsWith('/v1/customers') ? { delayMs: 80 } : undefined));
+    // 120 ms a list call: the poll (≥ 3.6 s) outlasts its lease's 3 s TTL, so it keeps the lease
+    // only by renewing it (every 150 ms: twenty renewals would have to fail in a row to lose it).
+    const stopDelay = h.emulator.state.addInterceptor((request) => (request.path.startsWith('/v1/customers') ? { delayMs: 120 } : undefined));
     const enqueuedBy = [0, 0];
     const schedulers = [0, 1].map((i) => {
       const s = new PollScheduler({
@@ -92,7 +92,7 @@ describe('polls across processes sharing one store', () => {
         stripeFor: async () => h.stripe,
         nowMs: () => T0 * 1000,
         tickMs: 50,
-        leases: new Leases({ db: h.db, ttlMs: 1_500, renewEveryMs: 150 }),
+        leases: new Leases({ db: h.db, ttlMs: 3_000, renewEveryMs: 150 }),
       });
       s.onEnqueued((part) => (enqueuedBy[i]! += part.enqueued));
       return s;
