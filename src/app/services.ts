@@ -24,6 +24,7 @@ import { RelatedObjectReader } from '../trigger-sources/related-objects.js';
 import { SubscriptionService } from '../trigger-sources/subscriptions.js';
 import { PollScheduler } from '../trigger-sources/poll-scheduler.js';
 import { DeliveryWorker } from '../delivery/worker.js';
+import { Leases } from '../background/leases.js';
 import { DEFAULT_BACKOFF } from '../delivery/backoff.js';
 import { DeliveryHistory } from '../delivery/history.js';
 import { findConnection } from '../store/connections.js';
@@ -119,6 +120,9 @@ export async function composeServices(config: Config, overrides: ServiceOverride
   }
   const metrics = createMetrics({ outbox: outboxGaugeSources(db, overrides.nowMs), defaultMetrics: overrides.defaultMetrics ?? false });
   let publicUrl = config.publicUrl;
+  // One holder id for this process's leases: its polls, reconciliations and endpoint changes are
+  // this process's, whichever part runs them (several processes may share the store).
+  const leases = new Leases({ db, logger });
   // Deleting a connection deletes its Stripe webhook endpoint first. If Stripe
   // cannot be asked (key revoked, Stripe down), the connection is still deleted: an endpoint left
   // behind only has its events refused here (no secret any more), and its id is logged for removal.
@@ -146,6 +150,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     stripeFor: (row): Stripe => connections.stripeFor(row),
     publicUrl: () => publicUrl,
     defaultApiVersion: config.stripeApiVersion,
+    leases,
     logger,
   });
   const stripeForConnection = async (connectionId: string): Promise<Stripe | undefined> => {
@@ -170,6 +175,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     stripeFor: stripeForConnection,
     relatedFor: (connectionId, events, stripe) => relatedObjects.forEvents(connectionId, events, stripe),
     ...(overrides.reconcileIntervalSeconds === undefined ? {} : { intervalSeconds: overrides.reconcileIntervalSeconds }),
+    leases,
     logger,
   });
   const subscriptions = new SubscriptionService({
@@ -200,6 +206,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     db,
     stripeFor: stripeForConnection,
     ...(overrides.nowMs ? { nowMs: overrides.nowMs } : {}),
+    leases,
     logger,
     metrics,
   });

@@ -26,6 +26,17 @@ export async function listDuePollTargets(db: Store, now: string): Promise<PollTa
     .execute();
 }
 
+/** Whether the poll of (connection, trigger) is still due at `now` (ISO 8601): its cursor is missing or due. */
+export async function isPollDue(db: Store, connectionId: string, trigger: string, now: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('poll_cursors')
+    .select('next_poll_at')
+    .where('connection_id', '=', connectionId)
+    .where('trigger', '=', trigger)
+    .executeTakeFirst();
+  return row === undefined || row.next_poll_at <= now;
+}
+
 export async function findPollCursor(db: Store, connectionId: string, trigger: string): Promise<PollCursorRow | undefined> {
   return db
     .selectFrom('poll_cursors')

@@ -228,6 +228,18 @@ export interface LimitWindowStartsTable {
   started_at_ms: number;
 }
 
+/** One row per named lease (migration 009_leases, src/store/leases.ts). */
+export interface LeasesTable {
+  /** e.g. poll:<connectionId>:<trigger>, reconcile:<connectionId>, webhook-endpoint:<connectionId>. */
+  name: string;
+  /** The holding process's random id. */
+  holder: string;
+  /** The fencing token: raised on every grant. */
+  token: number;
+  /** Free from this time on (ms since the epoch; the database's clock on PostgreSQL). */
+  expires_at_ms: number;
+}
+
 export interface Database {
   users: UsersTable;
   tokens: TokensTable;
@@ -245,6 +257,7 @@ export interface Database {
   power_automate_poll_states: PowerAutomatePollStatesTable;
   limit_windows: LimitWindowsTable;
   limit_window_starts: LimitWindowStartsTable;
+  leases: LeasesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -3,14 +3,20 @@
 // default 120 s as the original connector, down to 1 s). A poll that fails — Stripe down, 429 after
 // the client's own retries, Orders retired — is tried again after a growing pause instead of every
 // tick, so a broken connection cannot turn into a stream of calls to Stripe.
+//
+// Several processes may share the store: each poll runs under the lease `poll:<connectionId>:
+// <trigger>` (src/background/leases.ts), so one process at a time polls a (connection, trigger) —
+// the others skip it while the lease is held — and every commit of the poll checks the lease's
+// fencing token in its transaction.
 import type Stripe from 'stripe';
 import type { TriggerDefinition } from '../connector/define.js';
 import { findTrigger } from '../connector/triggers/index.js';
 import { exponentialDelayMs } from '../backoff.js';
 import type { Logger } from '../log.js';
 import { BackgroundLoop } from '../background/loop.js';
+import { Leases, type HeldLease } from '../background/leases.js';
 import type { Store } from '../store/database.js';
-import { listDuePollTargets, type PollTarget } from '../store/poll-cursors.js';
+import { isPollDue, listDuePollTargets, type PollTarget } from '../store/poll-cursors.js';
 import { pollStep, type PollStepResult } from './poll-step.js';
 import { NO_METRICS, type MetricsRecorder } from '../metrics/recorder.js';
 
@@ -31,9 +37,16 @@ export interface PollSchedulerOptions {
   tickMs?: number;
   /** Polls run at once. Default 4: each may page through a backlog at Stripe's per-key rate. */
   concurrency?: number;
+  /** This process's leases (one holder id per process). Default: leases of a holder of its own. */
+  leases?: Leases;
   logger?: Logger;
   /** Counts polls by trigger and outcome, and each new object's poll lag. Default none. */
   metrics?: MetricsRecorder;
+}
+
+/** The lease one poll of a (connection, trigger) runs under, whichever process runs it. */
+export function pollLeaseName(poll: PollTarget): string {
+  return `poll:${poll.connectionId}:${poll.trigger}`;
 }
 
 type DuePoll = PollTarget;
@@ -43,8 +56,10 @@ export class PollScheduler {
   private readonly listeners: ((part: PollStepResult) => void)[] = [];
   /** A round runs every due poll, then waits tickMs (or a wake()). */
   private readonly loop: BackgroundLoop;
+  private readonly leases: Leases;
 
   constructor(private readonly options: PollSchedulerOptions) {
+    this.leases = options.leases ?? new Leases({ db: options.db, logger: options.logger });
     this.loop = new BackgroundLoop({
       round: async () => {
         await this.runDue();
@@ -86,10 +101,17 @@ export class PollScheduler {
     const metrics = this.options.metrics ?? NO_METRICS;
     // The trigger name is from the store; only a defined trigger's name becomes a label.
     const label = trigger?.name ?? 'unknown';
+    let lease: HeldLease | undefined;
     try {
       if (!trigger) throw new Error(`unknown trigger ${poll.trigger}`);
+      // Another process polls it now; its commit moves the cursor on, or its lease runs out.
+      lease = await this.leases.tryTake(pollLeaseName(poll));
+      if (!lease) return;
+      // The list of due polls was read before: another process may have polled it since.
+      if (!(await isPollDue(this.options.db, poll.connectionId, poll.trigger, new Date(now()).toISOString()))) return;
       const stripe = await this.options.stripeFor(poll.connectionId);
       if (!stripe) return;
+      const held = lease;
       const result = await pollStep({
         db: this.options.db,
         stripe,
@@ -100,8 +122,10 @@ export class PollScheduler {
           if (part.enqueued > 0) for (const listener of this.listeners) listener(part);
         },
         metrics,
+        fence: (trx) => held.fence(trx),
       });
       metrics.pollRun(label, result.committed ? 'succeeded' : 'superseded');
+      if (!result.committed) this.options.logger?.warn({ ...poll, commits: result.commits }, 'poll stopped: another process polls this trigger now');
       this.failures.delete(key(poll));
       if (result.outsideWindow.length > 0) {
         this.options.logger?.warn(
@@ -118,6 +142,8 @@ export class PollScheduler {
         { ...poll, failures: count, retryInMs: pauseMs, err: error },
         'poll failed',
       );
+    } finally {
+      await lease?.release();
     }
   }
 

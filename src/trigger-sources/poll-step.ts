@@ -31,6 +31,11 @@ export interface PollStepInput {
   onCommitted?: (part: PollStepResult) => void;
   /** Told of each new object's poll lag (nowMs − its `created`) once its part is committed. Default none. */
   metrics?: MetricsRecorder;
+  /**
+   * Called first in each part's transaction: false when this poll may no longer commit (its lease
+   * was granted to another process), and the poll stops there. Default: none (always commits).
+   */
+  fence?: (trx: Store) => Promise<boolean>;
 }
 
 export interface PollStepResult {
@@ -40,7 +45,8 @@ export interface PollStepResult {
   fresh: number;
   /** Deliveries created (fresh objects × subscriptions that want them). */
   enqueued: number;
-  /** False when another poller saved this cursor meanwhile: the parts from then on were not kept. */
+  /** False when another poller saved this cursor meanwhile, or the poll's lease was lost: the
+   *  parts from then on were not kept. */
   committed: boolean;
   /** Parts committed: backlog slices and the open window (1 for an ordinary poll). */
   commits: number;
@@ -48,7 +54,8 @@ export interface PollStepResult {
   outsideWindow: string[];
 }
 
-class CursorMoved extends Error {}
+/** This poll may not commit: another poller moved the cursor, or took the lease over. */
+class Superseded extends Error {}
 
 export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
   const { db, trigger, connectionId, nowMs } = input;
@@ -75,6 +82,7 @@ export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
   /** One part in one transaction: the cursor (if nobody else moved it) and its events. */
   const commit = (advance: PollCursorAdvance<StripeObjectRef>) =>
     db.transaction().execute(async (tx) => {
+      if (input.fence && !(await input.fence(tx))) throw new Superseded();
       if (version === undefined) {
         const inserted = await insertPollCursor(tx, {
           connection_id: connectionId,
@@ -84,7 +92,7 @@ export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
           next_poll_at: nextPollAt,
           updated_at: now,
         });
-        if (!inserted) throw new CursorMoved();
+        if (!inserted) throw new Superseded();
       } else {
         const saved = await updatePollCursor(tx, version, {
           connection_id: connectionId,
@@ -93,7 +101,7 @@ export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
           next_poll_at: nextPollAt,
           updated_at: now,
         });
-        if (!saved) throw new CursorMoved();
+        if (!saved) throw new Superseded();
       }
 
       const objects = advance.fresh.flatMap((object) => {
@@ -131,7 +139,7 @@ export async function pollStep(input: PollStepInput): Promise<PollStepResult> {
   } catch (error) {
     // Stop the listing: its pending part is dropped, the cursor stays at the last commit.
     void parts.return(undefined).catch(() => {});
-    if (error instanceof CursorMoved) return { ...total, committed: false };
+    if (error instanceof Superseded) return { ...total, committed: false };
     throw error;
   }
 }

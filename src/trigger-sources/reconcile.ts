@@ -4,11 +4,15 @@
 // in exactly as if its webhook had arrived. An event whose webhook never came is thus delivered;
 // one whose webhook did come adds nothing (ingest is idempotent by Stripe object), so each object
 // is still delivered once. The cursor advances in the same transaction as the events are stored.
+// Several processes may share the store: a connection is reconciled under the lease
+// `reconcile:<connectionId>` (src/background/leases.ts), by one process at a time, and the commit
+// checks the lease's fencing token in its transaction.
 import Stripe from 'stripe';
 import type { RelatedObjects } from '../connector/define.js';
 import { findTrigger } from '../connector/triggers/index.js';
 import type { Logger } from '../log.js';
 import { BackgroundLoop } from '../background/loop.js';
+import { Leases, type HeldLease } from '../background/leases.js';
 import type { Store } from '../store/database.js';
 import { findReconcileCursor, listDueReconcileConnections, saveReconcileCursor } from '../store/event-reconcile-cursors.js';
 import type { EventReconcileCursorRow } from '../store/schema.js';
@@ -39,8 +43,18 @@ export interface EventReconcilerOptions {
   tickMs?: number;
   /** Clock, ms since the epoch. Default Date.now. */
   nowMs?: () => number;
+  /** This process's leases (one holder id per process). Default: leases of a holder of its own. */
+  leases?: Leases;
   logger?: Logger;
 }
+
+/** The lease one connection's reconciliation runs under, whichever process runs it. */
+export function reconcileLeaseName(connectionId: string): string {
+  return `reconcile:${connectionId}`;
+}
+
+/** The reconciliation's lease was granted to another process: it commits nothing. */
+class Superseded extends Error {}
 
 export interface ReconcileResult {
   /** Events listed since the cursor. */
@@ -53,8 +67,10 @@ export class EventReconciler {
   private readonly listeners: (() => void)[] = [];
   /** A round reconciles every due connection, then waits tickMs. */
   private readonly loop: BackgroundLoop;
+  private readonly leases: Leases;
 
   constructor(private readonly options: EventReconcilerOptions) {
+    this.leases = options.leases ?? new Leases({ db: options.db, logger: options.logger });
     this.loop = new BackgroundLoop({
       round: async () => {
         await this.runDue();
@@ -79,23 +95,49 @@ export class EventReconciler {
     this.listeners.push(listener);
   }
 
-  /** Reconciles every connection that is due; returns how many were. A failure is logged and retried next interval. */
+  /**
+   * Reconciles every connection that is due and whose lease no other process holds; returns how
+   * many were due. A failure is logged and retried next interval.
+   */
   async runDue(): Promise<number> {
     const nowIso = new Date(this.now()).toISOString();
     const due = await listDueReconcileConnections(this.options.db, nowIso);
     for (const connectionId of due) {
+      const lease = await this.leases.tryTake(reconcileLeaseName(connectionId));
+      if (!lease) continue;
       try {
-        await this.reconcile(connectionId);
+        // The list of due connections was read before: another process may have reconciled it since.
+        const cursor = await this.cursorOf(connectionId);
+        if (cursor && cursor.next_run_at > new Date(this.now()).toISOString()) continue;
+        await this.reconcileUnder(connectionId, lease);
       } catch (error) {
+        if (error instanceof Superseded) continue;
         this.options.logger?.warn({ err: error, connectionId }, 'reconciliation of Stripe events failed; retried next interval');
-        await this.saveCursor(this.options.db, connectionId, await this.cursorOf(connectionId), undefined);
+        await this.options.db.transaction().execute(async (trx) => {
+          if (await lease.fence(trx)) await this.saveCursor(trx, connectionId, await findReconcileCursor(trx, connectionId), undefined);
+        });
+      } finally {
+        await lease.release();
       }
     }
     return due.length;
   }
 
-  /** One reconciliation of one connection, now, whether due or not. */
+  /**
+   * One reconciliation of one connection, now, whether due or not; under its lease, so it is
+   * refused while another process reconciles the connection.
+   */
   async reconcile(connectionId: string): Promise<ReconcileResult> {
+    const lease = await this.leases.tryTake(reconcileLeaseName(connectionId));
+    if (!lease) throw new Error(`the reconciliation of ${connectionId} runs in another process now`);
+    try {
+      return await this.reconcileUnder(connectionId, lease);
+    } finally {
+      await lease.release();
+    }
+  }
+
+  private async reconcileUnder(connectionId: string, lease: HeldLease): Promise<ReconcileResult> {
     const { db } = this.options;
     const hybrid = await listHybridSubscriptions(db, connectionId);
     const types = [...new Set(hybrid.flatMap((s) => findTrigger(s.trigger)?.eventTypes ?? []))].sort();
@@ -120,6 +162,7 @@ export class EventReconciler {
     const newest = events.at(-1);
     const related = await this.options.relatedFor?.(connectionId, events, stripe);
     const enqueued = await db.transaction().execute(async (tx) => {
+      if (!(await lease.fence(tx))) throw new Superseded();
       let created = 0;
       for (const event of events) {
         created += (await ingestStripeEvent({ db: tx, connectionId, event, related, nowMs })).enqueued;

@@ -3,10 +3,15 @@
 // created when the first one appears, its enabled_events the union of their triggers' event types,
 // deleted when the last one goes. Idempotent against Stripe's own list: the connector's endpoints
 // carry the connection id in their metadata, so a lost local record never leads to a second one.
+// Every sync and removal runs under the lease `webhook-endpoint:<connectionId>`
+// (src/background/leases.ts), so processes sharing the store change a connection's endpoint one at
+// a time: two that start at once, or two subscriptions made on two processes at once, cannot both
+// find no endpoint at Stripe and both create one.
 import Stripe from 'stripe';
 import { findTrigger } from '../connector/triggers/index.js';
 import type { KeyCipher } from '../connections/key-cipher.js';
 import { ConnectorError } from '../errors.js';
+import { Leases } from '../background/leases.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/database.js';
 import type { ConnectionRow, WebhookEndpointRow } from '../store/schema.js';
@@ -18,6 +23,18 @@ import { toConnectorError } from '../stripe/errors.js';
 export const ENDPOINT_METADATA_KEY = 'stripe_connector_connection';
 /** Stripe's limit of webhook endpoints per account (test and live mode alike). */
 export const STRIPE_MAX_WEBHOOK_ENDPOINTS = 16;
+/**
+ * How long a sync waits while another process changes the same connection's endpoint: 20 s. A
+ * sync is two to four Stripe calls, well under a second as a rule; this leaves room for a few
+ * queued behind each other and for Stripe's slow moments, yet answers the request before a
+ * client's or proxy's usual 30 s timeout.
+ */
+export const DEFAULT_ENDPOINT_LEASE_WAIT_MS = 20_000;
+
+/** The lease a connection's endpoint is changed under, whichever process changes it. */
+export function webhookEndpointLeaseName(connectionId: string): string {
+  return `webhook-endpoint:${connectionId}`;
+}
 
 export interface WebhookEndpointsOptions {
   db: Store;
@@ -29,6 +46,10 @@ export interface WebhookEndpointsOptions {
   defaultApiVersion?: string | undefined;
   /** Clock, ms since the epoch. Default Date.now. */
   nowMs?: () => number;
+  /** This process's leases (one holder id per process). Default: leases of a holder of its own. */
+  leases?: Leases;
+  /** Default DEFAULT_ENDPOINT_LEASE_WAIT_MS (20 s). */
+  leaseWaitMs?: number;
   logger?: Logger;
 }
 
@@ -56,8 +77,11 @@ export class WebhookEndpoints {
   // One sync at a time per connection in this process, so two subscriptions created at once do not
   // both find no endpoint and both create one.
   private readonly running = new Map<string, Promise<unknown>>();
+  private readonly leases: Leases;
 
-  constructor(private readonly options: WebhookEndpointsOptions) {}
+  constructor(private readonly options: WebhookEndpointsOptions) {
+    this.leases = options.leases ?? new Leases({ db: options.db, logger: options.logger });
+  }
 
   private now(): string {
     return new Date((this.options.nowMs ?? Date.now)()).toISOString();
@@ -101,12 +125,29 @@ export class WebhookEndpoints {
 
   private async serialised<T>(connectionId: string, work: () => Promise<T>): Promise<T> {
     const previous = this.running.get(connectionId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(work);
+    const next = previous.catch(() => undefined).then(() => this.underLease(connectionId, work));
     this.running.set(connectionId, next);
     try {
       return await next;
     } finally {
       if (this.running.get(connectionId) === next) this.running.delete(connectionId);
+    }
+  }
+
+  /** `work` under the connection's endpoint lease, waiting for another process that holds it. */
+  private async underLease<T>(connectionId: string, work: () => Promise<T>): Promise<T> {
+    const lease = await this.leases.take(webhookEndpointLeaseName(connectionId), this.options.leaseWaitMs ?? DEFAULT_ENDPOINT_LEASE_WAIT_MS);
+    if (!lease) {
+      throw new ConnectorError(
+        409,
+        'conflict',
+        "Another server process is still changing this connection's Stripe webhook endpoint. Try again in a few seconds.",
+      );
+    }
+    try {
+      return await work();
+    } finally {
+      await lease.release();
     }
   }
 

@@ -5,6 +5,7 @@ import type { Store } from '../store/database.js';
 import { newId } from '../ids.js';
 import { findAdminUser, insertUser } from '../store/users.js';
 import { findTokenByHash, insertToken } from '../store/tokens.js';
+import { lockUntilCommit } from '../store/leases.js';
 import { findTokenWithOwnedConnection } from '../store/connections.js';
 import type { ConnectionRow } from '../store/schema.js';
 
@@ -31,15 +32,24 @@ export async function createUserWithToken(
   db: Store,
   options: { name: string; isAdmin?: boolean; token?: string; now?: Date },
 ): Promise<CreatedUser> {
+  return db.transaction().execute((trx) => insertUserWithToken(trx, options));
+}
+
+/** createUserWithToken inside the caller's transaction. */
+async function insertUserWithToken(
+  trx: Store,
+  options: { name: string; isAdmin?: boolean; token?: string; now?: Date },
+): Promise<CreatedUser> {
   const token = options.token ?? generateToken();
   const userId = newId('usr');
   const createdAt = (options.now ?? new Date()).toISOString();
-  await db.transaction().execute(async (trx) => {
-    await insertUser(trx, { id: userId, name: options.name, is_admin: options.isAdmin ? 1 : 0, created_at: createdAt });
-    await insertToken(trx, { id: newId('tok'), user_id: userId, token_hash: hashToken(token), created_at: createdAt });
-  });
+  await insertUser(trx, { id: userId, name: options.name, is_admin: options.isAdmin ? 1 : 0, created_at: createdAt });
+  await insertToken(trx, { id: newId('tok'), user_id: userId, token_hash: hashToken(token), created_at: createdAt });
   return { userId, token };
 }
+
+/** The lock the admin bootstrap runs under (src/store/leases.ts, lockUntilCommit). */
+const ADMIN_BOOTSTRAP_LOCK = 'startup:admin-bootstrap';
 
 // The lookup is by hash already; the constant-time comparison keeps the final check free of an
 // early-exit timing signal should the lookup ever become a prefix or case-insensitive match.
@@ -77,19 +87,28 @@ export type AdminBootstrap =
 /**
  * The first start creates the admin user. Its token is STRIPE_CONNECTOR_ADMIN_TOKEN when set
  * (also added to an existing admin on a later start, so the variable keeps working), otherwise a
- * generated one that the caller prints once.
+ * generated one that the caller prints once. Processes starting together on one store run this
+ * one after the other (a lock held until the commit), so they create one admin between them, and
+ * the variable's token once.
  */
 export async function ensureAdmin(db: Store, adminToken: string | undefined): Promise<AdminBootstrap> {
   if (adminToken !== undefined && adminToken.length < MIN_TOKEN_LENGTH) {
     throw new Error(`STRIPE_CONNECTOR_ADMIN_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters`);
   }
+  return db.transaction().execute(async (trx) => {
+    await lockUntilCommit(trx, ADMIN_BOOTSTRAP_LOCK);
+    return bootstrapAdmin(trx, adminToken);
+  });
+}
+
+async function bootstrapAdmin(db: Store, adminToken: string | undefined): Promise<AdminBootstrap> {
   const admin = await findAdminUser(db);
   if (!admin) {
     if (adminToken !== undefined) {
-      await createUserWithToken(db, { name: 'admin', isAdmin: true, token: adminToken });
+      await insertUserWithToken(db, { name: 'admin', isAdmin: true, token: adminToken });
       return { kind: 'from-environment' };
     }
-    const created = await createUserWithToken(db, { name: 'admin', isAdmin: true });
+    const created = await insertUserWithToken(db, { name: 'admin', isAdmin: true });
     return { kind: 'generated', token: created.token };
   }
   if (adminToken !== undefined && !(await findTokenByHash(db, hashToken(adminToken)))) {

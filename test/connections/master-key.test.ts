@@ -190,6 +190,16 @@ describe('the master key and the store it sealed', () => {
     assert.ok(refusal(p)(refused.reason));
   });
 
+  test('three processes starting at once on a fresh store with the same key all start, over one check value', async () => {
+    const p = await place();
+    const key = randomBytes(32);
+    // Not migrated first: the starts race on the migrations and on the check value together.
+    const outcomes = await Promise.allSettled([start(p, key), start(p, key), start(p, key)]);
+    assert.deepEqual(outcomes.map((o) => (o.status === 'rejected' ? String(o.reason) : o.status)), ['fulfilled', 'fulfilled', 'fulfilled']);
+    const services = (outcomes[0] as PromiseFulfilledResult<Services>).value;
+    assert.equal((await services.db.selectFrom('master_key_check').selectAll().execute()).length, 1);
+  });
+
   test('keys rotate re-seals every secret: actions work under the new key, and the old key is refused from then on', async () => {
     const p = await place();
     const oldKey = randomBytes(32);

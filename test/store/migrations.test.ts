@@ -7,7 +7,10 @@ import { sql } from 'kysely';
 import { openStore, sqliteFile } from '../../src/store/database.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import { migrations } from '../../src/store/migrations/index.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { newStorePlace, openStoreIn, openTestStore } from '../support/store-fixture.js';
+import { ensureBuiltCli, ROOT } from '../support/built-cli.js';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'sc-store-'));
@@ -71,4 +74,49 @@ test('migration names sort in the order they must run', () => {
   const names = Object.keys(migrations);
   assert.deepEqual(names, [...names].sort());
   for (const name of names) assert.match(name, /^\d{3}_[a-z_]+$/);
+});
+
+test('three processes migrating a fresh store at once: every migration is applied once and all three start', async () => {
+  const place = await newStorePlace('sc-store-');
+  const stores = await Promise.all([0, 1, 2].map(() => openStoreIn(place.dataDir)));
+  try {
+    const outcomes = await Promise.allSettled(stores.map((store) => migrateToLatest(store)));
+    assert.deepEqual(
+      outcomes.map((o) => (o.status === 'rejected' ? String(o.reason) : o.status)),
+      ['fulfilled', 'fulfilled', 'fulfilled'],
+    );
+    const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(stores[0]!);
+    assert.deepEqual(applied.rows.map((r) => r.name), Object.keys(migrations).sort());
+  } finally {
+    await Promise.all(stores.map((store) => store.destroy()));
+    await place.remove();
+  }
+});
+
+test('three separate OS processes migrating a fresh store at once all start, each migration applied once', async () => {
+  await ensureBuiltCli();
+  const place = await newStorePlace('sc-store-');
+  // What a `serve` start does first, in a process of its own (the built code, as users run it).
+  const script = `
+    const { openStore } = await import(${JSON.stringify(join(ROOT, 'dist/store/database.js'))});
+    const { migrateToLatest } = await import(${JSON.stringify(join(ROOT, 'dist/store/migrate.js'))});
+    const db = openStore({ dataDir: process.env.DATA_DIR, databaseUrl: process.env.DATABASE_URL });
+    try { await migrateToLatest(db); } finally { await db.destroy(); }`;
+  try {
+    const run = () => promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...place.env }, timeout: 60_000 });
+    const outcomes = await Promise.allSettled([run(), run(), run()]);
+    assert.deepEqual(
+      outcomes.map((o) => (o.status === 'rejected' ? String((o.reason as { stderr?: string }).stderr ?? o.reason) : o.status)),
+      ['fulfilled', 'fulfilled', 'fulfilled'],
+    );
+    const db = await openStoreIn(place.dataDir);
+    try {
+      const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+      assert.deepEqual(applied.rows.map((r) => r.name), Object.keys(migrations).sort());
+    } finally {
+      await db.destroy();
+    }
+  } finally {
+    await place.remove();
+  }
 });

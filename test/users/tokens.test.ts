@@ -63,3 +63,27 @@ test('a short STRIPE_CONNECTOR_ADMIN_TOKEN is refused, naming the variable', asy
     assert.equal((await db.selectFrom('users').selectAll().execute()).length, 0);
   });
 });
+
+test('four processes starting at once on an empty store create one admin between them, and print one generated token', async () => {
+  await withStore(async (db) => {
+    const outcomes = await Promise.all([0, 1, 2, 3].map(() => ensureAdmin(db, undefined)));
+    assert.deepEqual(outcomes.map((o) => o.kind).sort(), ['existing', 'existing', 'existing', 'generated']);
+    assert.equal((await db.selectFrom('users').select('id').where('is_admin', '=', 1).execute()).length, 1);
+    assert.equal((await db.selectFrom('tokens').select('id').execute()).length, 1);
+  });
+});
+
+test('four processes starting at once with STRIPE_CONNECTOR_ADMIN_TOKEN: one admin, the token stored once, no start fails', async () => {
+  await withStore(async (db) => {
+    const token = 'sct_operator_chosen_token_0123456789';
+    const outcomes = await Promise.allSettled([0, 1, 2, 3].map(() => ensureAdmin(db, token)));
+    assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    assert.equal((await db.selectFrom('users').select('id').where('is_admin', '=', 1).execute()).length, 1);
+    // A later start of four with a new token adds it to the existing admin once.
+    const next = 'sct_operator_chosen_token_abcdefghij';
+    const again = await Promise.allSettled([0, 1, 2, 3].map(() => ensureAdmin(db, next)));
+    assert.deepEqual(again.map((o) => o.status), ['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);
+    assert.equal((await db.selectFrom('tokens').select('id').execute()).length, 2);
+    assert.ok(await authenticate(db, next));
+  });
+});

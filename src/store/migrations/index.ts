@@ -8,6 +8,7 @@ import * as masterKeyCheck from './005_master_key_check.js';
 import * as powerAutomate from './006_power_automate.js';
 import * as deliveryAttemptNumbers from './007_delivery_attempt_numbers.js';
 import * as sharedLimits from './008_shared_limits.js';
+import * as leases from './009_leases.js';
 
 export const migrations: Record<string, Migration> = {
   '001_core': core,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '006_power_automate': powerAutomate,
   '007_delivery_attempt_numbers': deliveryAttemptNumbers,
   '008_shared_limits': sharedLimits,
+  '009_leases': leases,
 };
