@@ -18,8 +18,12 @@ const ACTION_CALLS = 330;
 /** Stripe's rate for a test key: 25 requests per second. */
 const STRIPE_TEST_RATE = 25;
 const BACKLOG = 20_000;
-/** Everything the backlog run may take here (2 shared cores), kill and restart included. */
-const BACKLOG_DEADLINE_MS = 180_000;
+/**
+ * Everything the backlog run may take, kill and restart included: 51 s here (2 shared cores, load
+ * 2.5); the bound leaves room for a loaded machine inside the runner's 240 s per file, so a slow
+ * run fails naming what is missing rather than being cancelled.
+ */
+const BACKLOG_DEADLINE_MS = 150_000;
 /** Stripe's list endpoints the connector's pollers and reconciler read. */
 const LIST_PATHS = new Set(['/v1/charges', '/v1/customers', '/v1/invoiceitems', '/v1/orders', '/v1/events']);
 
@@ -129,11 +133,11 @@ describe(`${PROCESSES} serve processes on one PostgreSQL store`, { skip }, () =>
         while (!holds() && Date.now() < deadline) await sleep(50);
       };
 
-      await until(() => delivered() >= BACKLOG / 5, 60_000);
+      await until(() => delivered() >= BACKLOG / 5, 40_000);
       t.diagnostic(`${delivered()} deliveries after ${Date.now() - startedAtMs} ms: SIGKILL process 1`);
       await cluster.kill(1);
       const killedAt = delivered();
-      await until(() => delivered() >= killedAt + BACKLOG / 5, 30_000);
+      await until(() => delivered() >= killedAt + BACKLOG / 5, 20_000);
       const restartAtMs = Date.now();
       await cluster.restart(1);
       t.diagnostic(`${delivered()} deliveries: process 1 restarted in ${Date.now() - restartAtMs} ms`);
@@ -159,7 +163,8 @@ describe(`${PROCESSES} serve processes on one PostgreSQL store`, { skip }, () =>
 
       // The connector's requests, read before the test lists the charges itself (the same account's log).
       const log = await emulatorRequests(cluster.emulator.url, apiKey);
-      const charges = (await stripe.charges.list({ limit: 100 }).autoPagingToArray({ limit: BACKLOG + 1 })).map((c) => c.id);
+      const charges: string[] = [];
+      for await (const charge of stripe.charges.list({ limit: 100 })) charges.push(charge.id);
       assert.equal(charges.length, BACKLOG);
       const expected = { charges: new Set(charges), customers: new Set(customers) };
       assert.deepEqual([...expected.charges].filter((id) => !arrived('charges').has(id)).slice(0, 5), [], `every one of the ${BACKLOG} charges delivered within ${BACKLOG_DEADLINE_MS / 1000} s`);
