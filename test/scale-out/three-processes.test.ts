@@ -27,6 +27,8 @@ const BACKLOG_DEADLINE_MS = 150_000;
 /** When this file started: its runs must end within the runner's 240 s per file (scripts/run-tests.mjs). */
 const FILE_STARTED_MS = Date.now();
 const FILE_BUDGET_MS = 220_000;
+/** How long the emulator holds each charge list (a real Stripe list takes 100 ms and more). */
+const LIST_DELAY_MS = 50;
 /** Stripe's list endpoints the connector's pollers and reconciler read. */
 const LIST_PATHS = new Set(['/v1/charges', '/v1/customers', '/v1/invoiceitems', '/v1/orders', '/v1/events']);
 
@@ -113,6 +115,13 @@ describe(`${PROCESSES} serve processes on one PostgreSQL store`, { skip }, () =>
       body: JSON.stringify({ type: 'charges', count: BACKLOG, created_from: nowSeconds - 60, created_to: nowSeconds - 1 }),
     });
     assert.equal(bulk.status, 200, await bulk.clone().text());
+    // The emulator answers a list in well under a millisecond, on one event loop, so two polls at
+    // once would rarely show as overlapping in its log; Stripe takes 100 ms and more. Every charge
+    // list is held 50 ms here, so two list requests in flight at once cannot hide.
+    const faults = `${cluster.emulator.url}/_emulator/faults`;
+    const withKey = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+    const delay = await fetch(faults, { method: 'POST', headers: withKey, body: JSON.stringify({ kind: 'delay', delay_ms: LIST_DELAY_MS, share: 1, path_prefix: '/v1/charges' }) });
+    assert.equal(delay.status, 200, await delay.clone().text());
     await clearEmulatorRequests(cluster.emulator.url, apiKey);
 
     const subscriber: Subscriber = await startSubscriber();
@@ -174,6 +183,7 @@ describe(`${PROCESSES} serve processes on one PostgreSQL store`, { skip }, () =>
 
       // The connector's requests, read before the test lists the charges itself (the same account's log).
       const log = await emulatorRequests(cluster.emulator.url, apiKey);
+      await fetch(faults, { method: 'DELETE', headers: withKey });
       const charges: string[] = [];
       for await (const charge of stripe.charges.list({ limit: 100 })) charges.push(charge.id);
       assert.equal(charges.length, BACKLOG);
