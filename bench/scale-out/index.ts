@@ -176,6 +176,27 @@ async function measured(where: Measure, work: () => Promise<{ events: number; an
   return { events: done.events, seconds, answeredPerSecond: done.answered / (done.loadMs / 1000), perSecond: done.events / seconds, failed: done.failed, connectorCpuUs, postgres };
 }
 
+/** What the idle processes cost PostgreSQL per second (their poll, delivery and reconcile loops), for subtracting. */
+interface IdleBackground {
+  processes: number;
+  commitsPerSecond: number;
+  statementsPerSecond: number | undefined;
+  cpuUsPerSecond: number;
+}
+
+const idle: IdleBackground[] = [];
+const IDLE_MS = 10_000;
+
+async function idleBackground(where: Measure): Promise<Omit<IdleBackground, 'processes'>> {
+  const { admin, database, server } = where.postgres!;
+  await sleep(STATS_SETTLE_MS);
+  const before = await readPostgres(admin, database, server.pid);
+  await sleep(IDLE_MS);
+  const d = postgresBetween(before, await readPostgres(admin, database, server.pid));
+  const perSecond = (n: number) => n / (IDLE_MS / 1000);
+  return { commitsPerSecond: perSecond(d.commits), statementsPerSecond: d.statements === undefined ? undefined : perSecond(d.statements), cpuUsPerSecond: perSecond(d.cpuUs) };
+}
+
 async function webhookRun(
   nodes: ConnectorNode[],
   inboundPath: string,
@@ -295,9 +316,11 @@ async function scenario(
       customerId = (await stripe.customers.create({ email: 'bench@example.com' })).id;
       await api(url, adminToken, 'POST', `/api/connections/${connectionId}/subscriptions`, { trigger: 'chargeAdded', url: shared.subscriber.ready.url, mode: 'webhook' });
       const secret = await endpointSecret(place, masterKey, connectionId);
+      const w = where(serveNodes);
+      if (w.postgres) idle.push({ processes, ...(await idleBackground(w)) });
       // One `serve --workers N` listens on one port: its workers share it, so N generators aim at it.
       const targets = workers ? Array.from({ length: processes }, () => serveNodes[0]!) : serveNodes;
-      const figures = await webhookRun(targets, `/webhooks/stripe/${connectionId}`, shared.generators, shared.subscriber, { secret, template }, `${store[0]}${processes}`, where(serveNodes));
+      const figures = await webhookRun(targets, `/webhooks/stripe/${connectionId}`, shared.generators, shared.subscriber, { secret, template }, `${store[0]}${processes}`, w);
       rows.push({ store: place.label, processes, how: workers ? `serve --workers ${processes}` : `${processes} × serve`, workload: 'webhook events', figures });
     } finally {
       await Promise.all(serveNodes.map((n) => n.stop()));
@@ -372,6 +395,11 @@ async function main(): Promise<number> {
   );
   console.log('');
   printRows(rows);
+  for (const i of idle) {
+    console.log(
+      `\nPostgreSQL, ${i.processes} idle serve process(es) (loops only, no load): ${i.commitsPerSecond.toFixed(1)} commits/s, ${i.statementsPerSecond?.toFixed(1) ?? '—'} statements/s, server CPU ${(i.cpuUsPerSecond / 1000).toFixed(1)} ms/s — included in the per-event figures above over the run and the ${STATS_SETTLE_MS / 1000} s settle`,
+    );
+  }
   if (ceiling !== undefined) console.log(`\nPostgreSQL ceiling here: ${ceiling.toFixed(0)} one-row commits/s (16 connections, 5 s)`);
   return rows.every((r) => r.figures.failed === 0) ? 0 : 1;
 }
