@@ -95,9 +95,9 @@ describe(`${PROCESSES} serve processes on one PostgreSQL store`, { skip }, () =>
 
     const revoked = await cluster.api(1, 'DELETE', `/api/tokens/${created.body.id}`);
     assert.ok(revoked.status >= 200 && revoked.status < 300, `revoked through process 1: ${revoked.status} ${JSON.stringify(revoked.body)}`);
-    const after = await useEverywhere();
-    assert.deepEqual(after.map((a) => a.status), Array(PROCESSES).fill(401), 'refused by every process at once');
-    for (const answer of after) assert.equal(typeof (answer.body as { error?: { code?: unknown } }).error?.code, 'string', 'in the error shape');
+    const afterRevoking = await useEverywhere();
+    assert.deepEqual(afterRevoking.map((a) => a.status), Array(PROCESSES).fill(401), 'refused by every process at once');
+    for (const answer of afterRevoking) assert.equal(typeof (answer.body as { error?: { code?: unknown } }).error?.code, 'string', 'in the error shape');
     const admin = await Promise.all(cluster.urls.map((_, i) => cluster.api(i, 'GET', '/api/connections')));
     assert.deepEqual(admin.map((a) => a.status), Array(PROCESSES).fill(200), "the caller's other token still works");
   });
