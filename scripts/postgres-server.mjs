@@ -1,7 +1,8 @@
 // A throwaway PostgreSQL server for the test run: a fresh cluster in a temp dir, listening on
 // 127.0.0.1 only, trusted without a password (nothing else can reach it), thrown away by stop().
 //
-//   const server = await startPostgres();   // { url, stop } or { skipped: 'why' }
+//   const server = await startPostgres();   // { url, pid, stop } or { skipped: 'why' }
+//   startPostgres({ settings: { shared_preload_libraries: 'pg_stat_statements' } })  // more -c settings (benchmarks)
 //   ... TEST_DATABASE_URL = server.url ...
 //   await server.stop();                      // idempotent; removes the temp dir
 //
@@ -129,7 +130,7 @@ function lastLines(path, count) {
  *   { skipped }: why, when this machine has no PostgreSQL binaries or no user to run them as.
  * Rejects (after cleaning up) when the binaries are there but the server does not come up.
  */
-export async function startPostgres() {
+export async function startPostgres(options = {}) {
   const binDir = findBinDir();
   if (!binDir) {
     return { skipped: `no PostgreSQL server binaries (initdb, postgres, pg_isready) in /usr/lib/postgresql/${WANTED_MAJOR}/bin, pg_config --bindir or PATH` };
@@ -180,7 +181,7 @@ export async function startPostgres() {
 
     for (let attempt = 1; ; attempt += 1) {
       const port = await freeLoopbackPort();
-      const settings = Object.entries({ ...SERVER_SETTINGS, port: String(port), unix_socket_directories: dir });
+      const settings = Object.entries({ ...SERVER_SETTINGS, ...options.settings, port: String(port), unix_socket_directories: dir });
       const logFd = openSync(logFile, 'a');
       // detached: its own process group, so a terminal's Ctrl-C reaches the runner (which stops the
       // tests, then this server, in that order) rather than the server in the middle of a test.
@@ -196,7 +197,7 @@ export async function startPostgres() {
       closeSync(logFd);
       if (await acceptsConnections(binDir, port, hasExited)) {
         const logProblems = (lineCount = 30) => problemLines(logFile, lineCount);
-        return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, binDir, logProblems, stop };
+        return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, binDir, pid: postmaster.pid, logProblems, stop };
       }
       if (spawnError) throw new Error(`postgres could not be started: ${spawnError.message}`);
       // Only a port taken between choosing it and postgres binding it is worth another port.
