@@ -13,6 +13,7 @@ import { acceptJsonBodies, DEFAULT_BODY_LIMIT_BYTES } from './request-body.js';
 import { installRequestLog } from './request-log.js';
 import { registerActionRoutes } from './routes/actions.js';
 import { registerConnectionRoutes } from './routes/connections.js';
+import { registerDeliveryRoutes } from './routes/deliveries.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerOperationRoutes } from './routes/operations.js';
 import { registerPowerAutomateRoutes } from './routes/power-automate.js';
@@ -75,6 +76,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   registerOperationRoutes(app, services);
   registerRunRoutes(app, services);
   registerSubscriptionRoutes(app, services);
+  registerDeliveryRoutes(app, services);
   registerPowerAutomateRoutes(app, services);
   registerStripeWebhookRoutes(app, services.inboundWebhooks);
   registerTokenRoutes(app, services);
