@@ -25,6 +25,7 @@ import { DeliveryWorker } from '../delivery/worker.js';
 import { DEFAULT_BACKOFF } from '../delivery/backoff.js';
 import { DeliveryHistory } from '../delivery/history.js';
 import { UserDeliveries } from '../delivery/user-deliveries.js';
+import { Overview } from '../overview/service.js';
 import { findConnection } from '../store/connections.js';
 
 export interface Services {
@@ -50,6 +51,8 @@ export interface Services {
   deliveries: DeliveryHistory;
   /** The caller's deliveries across subscriptions (GET /api/deliveries, GET /api/deliveries/{id}). */
   userDeliveries: UserDeliveries;
+  /** GET /api/overview. */
+  overview: Overview;
   /** The address Stripe can reach, once known: a server started on port 0 learns it when it listens. */
   setPublicUrl(url: string): void;
   /** PUBLIC_URL, or the listening address once known: what Location headers point at. */
@@ -211,6 +214,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     deliveryWorker,
     deliveries,
     userDeliveries: new UserDeliveries(db),
+    overview: new Overview({ db, nowMs: overrides.nowMs }),
     setPublicUrl(url) {
       publicUrl = url;
     },

@@ -16,6 +16,7 @@ import { registerConnectionRoutes } from './routes/connections.js';
 import { registerDeliveryRoutes } from './routes/deliveries.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerOperationRoutes } from './routes/operations.js';
+import { registerOverviewRoutes } from './routes/overview.js';
 import { registerPowerAutomateRoutes } from './routes/power-automate.js';
 import { registerRunRoutes } from './routes/runs.js';
 import { registerSubscriptionRoutes } from './routes/subscriptions.js';
@@ -77,6 +78,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   registerRunRoutes(app, services);
   registerSubscriptionRoutes(app, services);
   registerDeliveryRoutes(app, services);
+  registerOverviewRoutes(app, services);
   registerPowerAutomateRoutes(app, services);
   registerStripeWebhookRoutes(app, services.inboundWebhooks);
   registerTokenRoutes(app, services);

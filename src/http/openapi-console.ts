@@ -1,6 +1,7 @@
 // The web console's routes in /openapi.json (OpenAPI 3.1), from the schemas that validate them:
 // the caller's deliveries across subscriptions, bulk retry, the overview, one run, the event stream.
 import { UserDeliverySchema } from '../delivery/delivery-view.js';
+import { OverviewSchema } from '../overview/service.js';
 import * as S from './schemas.js';
 
 function plain(schema: unknown): Record<string, unknown> {
@@ -29,6 +30,12 @@ export function consoleOpenApiPaths(): Record<string, Record<string, unknown>> {
     '/api/deliveries/{id}': {
       parameters: [idParam('id', 'delivery id (the webhook-id)')],
       get: { summary: 'One delivery with every attempt', responses: { 200: { description: 'found', ...json(UserDeliverySchema) }, ...errors(401, 404) } },
+    },
+    '/api/overview': {
+      get: {
+        summary: "The caller's connections with their last success, last error and key refusal; deliveries per minute over the last hour; the oldest pending delivery's age",
+        responses: { 200: { description: 'the overview', ...json(OverviewSchema) }, ...errors(401) },
+      },
     },
   };
 }
