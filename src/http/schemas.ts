@@ -112,6 +112,8 @@ export const BulkRetryBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const BulkRetryPreview = Type.Object({ count: Type.Integer({ minimum: 0, description: 'deliveries matching now' }) });
+
 export const UserDeliveryList = Type.Object({
   data: Type.Array(UserDeliverySchema, { description: 'newest first; without attemptsHistory' }),
   hasMore: Type.Boolean({ description: 'older deliveries follow: ask again with startingAfter = the last id' }),
