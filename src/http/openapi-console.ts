@@ -2,6 +2,7 @@
 // the caller's deliveries across subscriptions, bulk retry, the overview, one run, the event stream.
 import { UserDeliverySchema } from '../delivery/delivery-view.js';
 import { BulkRetrySchema } from '../delivery/bulk-retry.js';
+import { RunSchema } from '../run-history/run-view.js';
 import { OverviewSchema } from '../overview/service.js';
 import * as S from './schemas.js';
 
@@ -49,6 +50,13 @@ export function consoleOpenApiPaths(): Record<string, Record<string, unknown>> {
     '/api/deliveries/retry/{id}': {
       parameters: [idParam('id', 'bulk retry id (bulkretry_…)')],
       get: { summary: "A bulk retry's progress", responses: { 200: { description: 'found', ...json(BulkRetrySchema) }, ...errors(401, 404) } },
+    },
+    '/api/runs/{id}': {
+      parameters: [idParam('id', 'run id (an action run or a delivery attempt)')],
+      get: {
+        summary: 'One run: an action call with its stored input, output and error (secrets redacted), or a delivery attempt',
+        responses: { 200: { description: 'found', ...json(RunSchema) }, ...errors(401, 404) },
+      },
     },
     '/api/overview': {
       get: {
