@@ -86,4 +86,23 @@ describe('the run history by time, and one run', () => {
     assert.equal((await h.request('GET', '/api/runs/att_early', { token: h.bob.token })).statusCode, 404);
     assert.equal((await h.request('GET', '/api/runs/run_nope')).statusCode, 404);
   });
+
+  test('an action\'s answer names its run in Run-Id, on success and on a Stripe failure', async () => {
+    const h = world!.harness;
+    const ok = await world!.action('createCustomer', { email: 'd@example.com' });
+    assert.equal(ok.statusCode, 200);
+    const okRun = (await h.request('GET', `/api/runs/${String(ok.headers['run-id'])}`)).json() as RunJson;
+    assert.equal(okRun.status, 'succeeded');
+    assert.equal((okRun.input as { email: string }).email, 'd@example.com');
+    const missing = await world!.action('getCustomer', { id: 'cus_missing' });
+    assert.equal(missing.statusCode, 404);
+    assert.match(String(missing.headers['run-id']), /^run_/);
+    const failedRun = (await h.request('GET', `/api/runs/${String(missing.headers['run-id'])}`)).json() as RunJson;
+    assert.equal(failedRun.status, 'failed');
+    assert.equal((failedRun.error as { code: string }).code, 'not_found');
+    // Refused before the call (bad input): no run, no Run-Id.
+    const refused = await world!.action('getCustomer', {});
+    assert.equal(refused.statusCode, 400);
+    assert.equal(refused.headers['run-id'], undefined);
+  });
 });
