@@ -7,6 +7,7 @@ import { DeliverySchema } from '../delivery/delivery-view.js';
 import { newSubscriptionBody } from '../trigger-sources/subscription-body.js';
 import { MAX_TOKENS_PER_USER } from '../users/own-tokens.js';
 import { powerAutomateOpenApiPaths } from './openapi-power-automate.js';
+import { consoleOpenApiPaths } from './openapi-console.js';
 
 function plain(schema: unknown): Record<string, unknown> {
   return JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
@@ -172,7 +173,11 @@ export function buildOpenApi(services: Services, version: string): Record<string
         ],
         requestBody: { required: true, content: { 'application/json': { schema: operation.input } } },
         responses: {
-          200: { description: 'the action output', content: { 'application/json': { schema: operation.output } } },
+          200: {
+            description: 'the action output',
+            headers: { 'Run-Id': { description: 'the run recorded for this call (GET /api/runs/{id}); also sent on a Stripe failure', schema: { type: 'string' } } },
+            content: { 'application/json': { schema: operation.output } },
+          },
           429: { description: 'throttled', headers: { 'Retry-After': { schema: { type: 'integer' } } }, ...json(S.ErrorBody) },
           ...errors(400, 401, 404, 409, 413, 502, 504),
         },
@@ -180,6 +185,7 @@ export function buildOpenApi(services: Services, version: string): Record<string
     };
   }
   Object.assign(paths, powerAutomateOpenApiPaths());
+  Object.assign(paths, consoleOpenApiPaths());
   return {
     openapi: '3.1.0',
     info: { title: 'stripe-connector', version },

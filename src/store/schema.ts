@@ -36,6 +36,9 @@ export interface ConnectionsTable {
   /** 'verified' (balance read worked) or 'restricted' (a restricted key without balance access). */
   key_check: 'verified' | 'restricted';
   created_at: string;
+  /** When Stripe last answered 401 to a call with this key; null once a later call succeeded (migration 010). */
+  key_refused_at: ColumnType<string | null, string | null | undefined, string | null>;
+  key_refused_message: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RunsTable {
@@ -240,6 +243,38 @@ export interface LeasesTable {
   expires_at_ms: number;
 }
 
+/** A bulk retry (POST /api/deliveries/retry) and its progress (migration 010). */
+export interface BulkRetriesTable {
+  /** bulkretry_… */
+  id: string;
+  user_id: string;
+  /** JSON of the filter as accepted (src/delivery/delivery-filter.ts). */
+  filter: string;
+  /** Deliveries created after this (ISO 8601) are not part of it: the set is fixed when it is accepted. */
+  cutoff: string;
+  /** JSON of where the next chunk starts; null before the first. */
+  cursor: string | null;
+  /** 'running' or 'done'; a running one without progress for 60 s is reported interrupted. */
+  status: 'running' | 'done';
+  total: number;
+  retried: number;
+  created_at: string;
+  /** Last progress: a chunk committed. */
+  updated_at: string;
+  finished_at: string | null;
+}
+
+/** A subscription's final deliveries counted up to a time (src/store/deliveries/counts.ts, migration 010). */
+export interface SubscriptionDeliveryCountsTable {
+  subscription_id: string;
+  /** Bumped by every replay: a count made before it is not written over the reset. */
+  generation: number;
+  /** The counts cover deliveries created before this (ISO 8601; '' for none). */
+  counted_before: string;
+  delivered: number;
+  failed: number;
+}
+
 export interface Database {
   users: UsersTable;
   tokens: TokensTable;
@@ -258,6 +293,8 @@ export interface Database {
   limit_windows: LimitWindowsTable;
   limit_window_starts: LimitWindowStartsTable;
   leases: LeasesTable;
+  bulk_retries: BulkRetriesTable;
+  subscription_delivery_counts: SubscriptionDeliveryCountsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -273,4 +310,5 @@ export type TriggerEventRow = Selectable<TriggerEventsTable>;
 export type DeliveryRow = Selectable<DeliveriesTable>;
 export type DeliveryAttemptRow = Selectable<DeliveryAttemptsTable>;
 export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+export type BulkRetryRow = Selectable<BulkRetriesTable>;
 export type EventReconcileCursorRow = Selectable<EventReconcileCursorsTable>;

@@ -9,6 +9,7 @@ import * as powerAutomate from './006_power_automate.js';
 import * as deliveryAttemptNumbers from './007_delivery_attempt_numbers.js';
 import * as sharedLimits from './008_shared_limits.js';
 import * as leases from './009_leases.js';
+import * as consoleReads from './010_console.js';
 
 export const migrations: Record<string, Migration> = {
   '001_core': core,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '007_delivery_attempt_numbers': deliveryAttemptNumbers,
   '008_shared_limits': sharedLimits,
   '009_leases': leases,
+  '010_console': consoleReads,
 };
