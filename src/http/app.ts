@@ -13,6 +13,7 @@ import { acceptJsonBodies, DEFAULT_BODY_LIMIT_BYTES } from './request-body.js';
 import { installRequestLog } from './request-log.js';
 import { registerActionRoutes } from './routes/actions.js';
 import { registerConnectionRoutes } from './routes/connections.js';
+import { registerConsoleRoutes } from './routes/console.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerOperationRoutes } from './routes/operations.js';
 import { registerPowerAutomateRoutes } from './routes/power-automate.js';
@@ -79,6 +80,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   registerStripeWebhookRoutes(app, services.inboundWebhooks);
   registerTokenRoutes(app, services);
   registerUserRoutes(app, services);
+  registerConsoleRoutes(app);
   // Beyond the cap Node closes a new connection at once, before it costs a parser or a handler.
   app.server.maxConnections = services.config.httpMaxConnections;
   await app.ready();
