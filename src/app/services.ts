@@ -24,6 +24,8 @@ import { PollScheduler } from '../trigger-sources/poll-scheduler.js';
 import { DeliveryWorker } from '../delivery/worker.js';
 import { DEFAULT_BACKOFF } from '../delivery/backoff.js';
 import { DeliveryHistory } from '../delivery/history.js';
+import { UserDeliveries } from '../delivery/user-deliveries.js';
+import { Overview } from '../overview/service.js';
 import { findConnection } from '../store/connections.js';
 
 export interface Services {
@@ -47,6 +49,10 @@ export interface Services {
   deliveryWorker: DeliveryWorker;
   /** A subscription's deliveries and their replay (GET /api/subscriptions/{id}/deliveries, POST /api/deliveries/{id}/retry). */
   deliveries: DeliveryHistory;
+  /** The caller's deliveries across subscriptions (GET /api/deliveries, GET /api/deliveries/{id}). */
+  userDeliveries: UserDeliveries;
+  /** GET /api/overview. */
+  overview: Overview;
   /** The address Stripe can reach, once known: a server started on port 0 learns it when it listens. */
   setPublicUrl(url: string): void;
   /** PUBLIC_URL, or the listening address once known: what Location headers point at. */
@@ -207,6 +213,8 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     pollScheduler,
     deliveryWorker,
     deliveries,
+    userDeliveries: new UserDeliveries(db),
+    overview: new Overview({ db, nowMs: overrides.nowMs }),
     setPublicUrl(url) {
       publicUrl = url;
     },

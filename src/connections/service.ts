@@ -12,6 +12,7 @@ import {
   insertConnection,
   listOwnedConnections,
 } from '../store/connections.js';
+import { clearKeyRefused, markKeyRefused } from '../store/key-refusals.js';
 import { createStripeClient } from '../stripe/client.js';
 import { asConnectorError, stripeStatusOf } from '../stripe/errors.js';
 import { allowedApiOrigins, checkApiBase } from './api-base.js';
@@ -39,6 +40,8 @@ export interface ConnectionView {
   /** 'restricted': a restricted key that may not read the balance; accepted, actions may still be refused by Stripe. */
   keyCheck: 'verified' | 'restricted';
   createdAt: string;
+  /** Set when Stripe last answered 401 to a call made with the key (action, poll, reconcile, endpoint sync); null once a later call succeeded. */
+  keyRefused: { at: string; message: string } | null;
 }
 
 export function toView(row: ConnectionRow): ConnectionView {
@@ -52,8 +55,12 @@ export function toView(row: ConnectionRow): ConnectionView {
     rateLimit: row.rate_limit,
     keyCheck: row.key_check,
     createdAt: row.created_at,
+    keyRefused: row.key_refused_at === null ? null : { at: row.key_refused_at, message: row.key_refused_message ?? KEY_REFUSED_MESSAGE },
   };
 }
+
+/** What keyRefused says: the SDK's response event carries the status, not Stripe's text. */
+export const KEY_REFUSED_MESSAGE = 'Stripe refused the API key (401): check that it is current and complete, or add the connection again with a new key';
 
 export interface ConnectionServiceOptions {
   db: Store;
@@ -76,6 +83,9 @@ export class ConnectionService {
   // One Stripe client per connection, built on first use: the SDK keeps an HTTP agent with
   // keep-alive sockets per client, which is most of what makes a repeated call cheap.
   private readonly clients = new Map<string, Stripe>();
+  // Whether each connection's key is marked refused in the store, as last read with its row: a
+  // success writes (clears it) only when it was, so the action path pays no write per call.
+  private readonly refused = new Map<string, boolean>();
   private readonly clock: () => Date;
   private readonly allowedApiOrigins: ReadonlySet<string>;
 
@@ -103,6 +113,8 @@ export class ConnectionService {
       rate_limit: input.rateLimit ?? null,
       key_check: keyCheck,
       created_at: this.clock().toISOString(),
+      key_refused_at: null,
+      key_refused_message: null,
     };
     await insertConnection(this.options.db, row);
     this.options.logger.info({ connectionId: id, mode: form.mode, keyCheck }, 'connection added');
@@ -124,6 +136,7 @@ export class ConnectionService {
     }
     if (!(await deleteOwnedConnection(this.options.db, userId, id))) throw notFound('connection', id);
     this.clients.delete(id);
+    this.refused.delete(id);
     this.options.logger.info({ connectionId: id }, 'connection removed');
   }
 
@@ -136,6 +149,8 @@ export class ConnectionService {
 
   /** The Stripe client for a connection row already checked for ownership. */
   stripeFor(row: ConnectionRow): Stripe {
+    // Every caller passes a row it has just read, so this follows other processes' marks too.
+    this.refused.set(row.id, row.key_refused_at !== null);
     let client = this.clients.get(row.id);
     if (!client) {
       client = createStripeClient({
@@ -144,9 +159,29 @@ export class ConnectionService {
         apiVersion: row.api_version ?? this.options.defaultApiVersion,
         ...(this.options.stripeRequestsPerSecond === undefined ? {} : { requestsPerSecond: this.options.stripeRequestsPerSecond }),
       });
+      this.watchKeyRefusals(row.id, client);
       this.clients.set(row.id, client);
     }
     return client;
+  }
+
+  /**
+   * Every answer to a call with the key (actions, polls, reconciliation, endpoint sync all use this
+   * client): a 401 marks the key refused, any 2xx clears the mark. Failures to write are logged,
+   * never thrown into the call.
+   */
+  private watchKeyRefusals(connectionId: string, client: Stripe): void {
+    client.on('response', (event: { status: number }) => {
+      let write: Promise<void> | undefined;
+      if (event.status === 401) {
+        this.refused.set(connectionId, true);
+        write = markKeyRefused(this.options.db, connectionId, this.clock().toISOString(), KEY_REFUSED_MESSAGE);
+      } else if (event.status >= 200 && event.status < 300 && this.refused.get(connectionId) === true) {
+        this.refused.set(connectionId, false);
+        write = clearKeyRefused(this.options.db, connectionId);
+      }
+      write?.catch((error: unknown) => this.options.logger.warn({ err: error, connectionId }, 'the key refusal of a connection could not be recorded'));
+    });
   }
 
   // One cheap read (GET /v1/balance) proves the key works before it is stored.

@@ -68,3 +68,20 @@ export function toDeliveryView(row: DeliveryRow, attempts?: readonly DeliveryAtt
     ...(attempts === undefined ? {} : { attemptsHistory: attempts.map(toDeliveryAttemptView) }),
   };
 }
+
+/** A delivery in the caller's lists across subscriptions (GET /api/deliveries…): with its connection and trigger. */
+export const UserDeliverySchema = Type.Object({
+  ...DeliverySchema.properties,
+  connection: Type.String({ description: "the subscription's connection" }),
+  trigger: Type.String({ description: "the subscription's trigger, e.g. customerAdded" }),
+});
+
+export type UserDeliveryView = Static<typeof UserDeliverySchema>;
+
+export function toUserDeliveryView(
+  row: DeliveryRow,
+  subscription: { connection_id: string; trigger: string },
+  attempts?: readonly DeliveryAttemptRow[],
+): UserDeliveryView {
+  return { ...toDeliveryView(row, attempts), connection: subscription.connection_id, trigger: subscription.trigger };
+}

@@ -7,6 +7,7 @@ import { DeliverySchema } from '../delivery/delivery-view.js';
 import { newSubscriptionBody } from '../trigger-sources/subscription-body.js';
 import { MAX_TOKENS_PER_USER } from '../users/own-tokens.js';
 import { powerAutomateOpenApiPaths } from './openapi-power-automate.js';
+import { consoleOpenApiPaths } from './openapi-console.js';
 
 function plain(schema: unknown): Record<string, unknown> {
   return JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
@@ -178,6 +179,7 @@ export function buildOpenApi(services: Services, version: string): Record<string
     };
   }
   Object.assign(paths, powerAutomateOpenApiPaths());
+  Object.assign(paths, consoleOpenApiPaths());
   return {
     openapi: '3.1.0',
     info: { title: 'stripe-connector', version },

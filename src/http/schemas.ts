@@ -3,7 +3,7 @@
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../page-size.js';
 import { Type, type Static } from '@sinclair/typebox';
 import type { CreatedSubscription as CreatedSubscriptionView, SubscriptionView } from '../trigger-sources/subscriptions.js';
-import { DeliverySchema } from '../delivery/delivery-view.js';
+import { DeliverySchema, UserDeliverySchema } from '../delivery/delivery-view.js';
 import { RunSchema } from '../run-history/run-view.js';
 import type { IssuedToken as IssuedTokenView, TokenView } from '../users/own-tokens.js';
 import type { CreatedUserView } from '../users/new-user.js';
@@ -35,6 +35,11 @@ export const NewConnectionBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const KeyRefused = Type.Object({
+  at: Type.String({ format: 'date-time' }),
+  message: Type.String(),
+});
+
 export const Connection = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -45,6 +50,7 @@ export const Connection = Type.Object({
   rateLimit: Type.Union([Type.Integer(), Type.Null()]),
   keyCheck: Type.Union([Type.Literal('verified'), Type.Literal('restricted')]),
   createdAt: Type.String({ format: 'date-time' }),
+  keyRefused: Type.Union([KeyRefused, Type.Null()], { description: 'set when Stripe answered 401 to a call with the key; null once a later call succeeded' }),
 });
 
 export const ConnectionList = Type.Object({ data: Type.Array(Connection) });
@@ -77,6 +83,39 @@ export const DeliveriesQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const deliveryFilterFields = {
+  status: Type.Optional(Type.Union([Type.Literal('pending'), Type.Literal('delivered'), Type.Literal('failed')])),
+  connection: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'one of your connections' })),
+  subscription: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'one of your subscriptions' })),
+  trigger: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'a trigger name, e.g. customerAdded' })),
+  from: Type.Optional(Type.String({ format: 'date-time', description: 'created at or after this time' })),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'created before this time' })),
+};
+
+export const UserDeliveriesQuery = Type.Object(
+  {
+    ...deliveryFilterFields,
+    limit: Type.Optional(PageLimit),
+    startingAfter: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, description: 'A delivery id from the previous page (its last): the next, older page. Default: the newest' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const BulkRetryBody = Type.Object(
+  {
+    ...deliveryFilterFields,
+    preview: Type.Optional(Type.Boolean({ description: 'true: answer how many deliveries match now, and change nothing' })),
+  },
+  { additionalProperties: false },
+);
+
+export const UserDeliveryList = Type.Object({
+  data: Type.Array(UserDeliverySchema, { description: 'newest first; without attemptsHistory' }),
+  hasMore: Type.Boolean({ description: 'older deliveries follow: ask again with startingAfter = the last id' }),
+});
 
 export const DeliveryList = Type.Object({
   data: Type.Array(DeliverySchema, { description: 'newest first' }),

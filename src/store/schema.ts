@@ -36,6 +36,9 @@ export interface ConnectionsTable {
   /** 'verified' (balance read worked) or 'restricted' (a restricted key without balance access). */
   key_check: 'verified' | 'restricted';
   created_at: string;
+  /** When Stripe last answered 401 to a call with this key; null once a later call succeeded (migration 010). */
+  key_refused_at: ColumnType<string | null, string | null | undefined, string | null>;
+  key_refused_message: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RunsTable {
@@ -208,6 +211,27 @@ export interface PowerAutomatePollStatesTable {
   used_at: string;
 }
 
+/** A bulk retry (POST /api/deliveries/retry) and its progress (migration 010). */
+export interface BulkRetriesTable {
+  /** bulkretry_… */
+  id: string;
+  user_id: string;
+  /** JSON of the filter as accepted (src/delivery/delivery-filter.ts). */
+  filter: string;
+  /** Deliveries created after this (ISO 8601) are not part of it: the set is fixed when it is accepted. */
+  cutoff: string;
+  /** JSON of where the next chunk starts; null before the first. */
+  cursor: string | null;
+  /** 'running' or 'done'; a running one without progress for 60 s is reported interrupted. */
+  status: 'running' | 'done';
+  total: number;
+  retried: number;
+  created_at: string;
+  /** Last progress: a chunk committed. */
+  updated_at: string;
+  finished_at: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   tokens: TokensTable;
@@ -223,6 +247,7 @@ export interface Database {
   stripe_events_seen: StripeEventsSeenTable;
   event_reconcile_cursors: EventReconcileCursorsTable;
   power_automate_poll_states: PowerAutomatePollStatesTable;
+  bulk_retries: BulkRetriesTable;
 }
 
 export type UserRow = Selectable<UsersTable>;
@@ -238,4 +263,5 @@ export type TriggerEventRow = Selectable<TriggerEventsTable>;
 export type DeliveryRow = Selectable<DeliveriesTable>;
 export type DeliveryAttemptRow = Selectable<DeliveryAttemptsTable>;
 export type WebhookEndpointRow = Selectable<WebhookEndpointsTable>;
+export type BulkRetryRow = Selectable<BulkRetriesTable>;
 export type EventReconcileCursorRow = Selectable<EventReconcileCursorsTable>;

@@ -7,6 +7,7 @@ import * as deliveryIndexes from './004_delivery_indexes.js';
 import * as masterKeyCheck from './005_master_key_check.js';
 import * as powerAutomate from './006_power_automate.js';
 import * as deliveryAttemptNumbers from './007_delivery_attempt_numbers.js';
+import * as consoleReads from './010_console.js';
 
 export const migrations: Record<string, Migration> = {
   '001_core': core,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '005_master_key_check': masterKeyCheck,
   '006_power_automate': powerAutomate,
   '007_delivery_attempt_numbers': deliveryAttemptNumbers,
+  '010_console': consoleReads,
 };

@@ -1,0 +1,41 @@
+// The web console's routes in /openapi.json (OpenAPI 3.1), from the schemas that validate them:
+// the caller's deliveries across subscriptions, bulk retry, the overview, one run, the event stream.
+import { UserDeliverySchema } from '../delivery/delivery-view.js';
+import { OverviewSchema } from '../overview/service.js';
+import * as S from './schemas.js';
+
+function plain(schema: unknown): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
+}
+
+const json = (schema: unknown) => ({ content: { 'application/json': { schema: plain(schema) } } });
+const errorRef = { $ref: '#/components/responses/Error' };
+const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [String(s), errorRef]));
+const idParam = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
+const queryParams = (schema: unknown) =>
+  Object.entries(plain(schema).properties as Record<string, unknown>).map(([name, property]) => ({ name, in: 'query', required: false, schema: property }));
+
+export function consoleOpenApiPaths(): Record<string, Record<string, unknown>> {
+  return {
+    '/api/deliveries': {
+      get: {
+        summary: "The caller's deliveries across subscriptions, newest first",
+        description:
+          '`from` is inclusive and `to` exclusive, on createdAt. A connection or subscription that is not the caller\'s is a 404. ' +
+          'Pages of `limit`; while `hasMore`, ask again with `startingAfter` = the last id of the page.',
+        parameters: queryParams(S.UserDeliveriesQuery),
+        responses: { 200: { description: 'a page', ...json(S.UserDeliveryList) }, ...errors(400, 401, 404) },
+      },
+    },
+    '/api/deliveries/{id}': {
+      parameters: [idParam('id', 'delivery id (the webhook-id)')],
+      get: { summary: 'One delivery with every attempt', responses: { 200: { description: 'found', ...json(UserDeliverySchema) }, ...errors(401, 404) } },
+    },
+    '/api/overview': {
+      get: {
+        summary: "The caller's connections with their last success, last error and key refusal; deliveries per minute over the last hour; the oldest pending delivery's age",
+        responses: { 200: { description: 'the overview', ...json(OverviewSchema) }, ...errors(401) },
+      },
+    },
+  };
+}
