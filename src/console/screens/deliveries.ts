@@ -146,9 +146,11 @@ export function DeliveryScreen({ id }: { id: string }): VNode {
   const [retried, setRetried] = useState(false);
   const d = delivery.data;
   useEffect(() => {
-    // While it is pending its next attempt is coming: show it when it lands.
+    // While it is pending its next attempt is coming: ask again soon after it is due (every 2 s
+    // once due, as the worker may be busy), so the attempt shows when it lands.
     if (d?.status !== 'pending') return;
-    const timer = setTimeout(delivery.reload, 2_000);
+    const dueInMs = d.nextAttemptAt === null ? 0 : Date.parse(d.nextAttemptAt) - Date.now();
+    const timer = setTimeout(delivery.reload, Math.min(Math.max(dueInMs + 500, 2_000), 60_000));
     return () => clearTimeout(timer);
   }, [d]);
   const retry = async () => {
