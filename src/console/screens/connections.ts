@@ -100,7 +100,7 @@ export function ConnectionsScreen(): VNode {
                 <td data-label="Id"><code>${c.id}</code></td>
                 <td data-label="Added">${time(c.createdAt)}</td>
                 <td data-label="">
-                  <a href=${`#/actions?connection=${c.id}`}>Actions</a> · <a href=${`#/subscriptions?connection=${c.id}`}>Subscriptions</a> ·
+                  <a href=${`#/actions?connection=${c.id}`}>Actions</a> · <a href=${`#/subscriptions?connection=${c.id}`}>Subscriptions</a> ·${' '}
                   <button type="button" class="link danger" onClick=${() => setDeleting(c.id)} aria-label=${`Delete ${c.name}`}>Delete</button>
                   ${deleting === c.id
                     ? html`<${ConfirmDelete} connection=${c} onCancel=${() => setDeleting(null)} onDone=${() => {
