@@ -132,6 +132,10 @@ export const Subscription = Type.Object({
   since: Type.String({ format: 'date-time' }),
   status: Type.Union([Type.Literal('active'), Type.Literal('paused')]),
   createdAt: Type.String({ format: 'date-time' }),
+  counts: Type.Object(
+    { delivered: Type.Integer({ minimum: 0 }), failed: Type.Integer({ minimum: 0 }), pending: Type.Integer({ minimum: 0 }) },
+    { description: 'its deliveries by status now' },
+  ),
 });
 
 export const CreatedSubscription = Type.Composite([
@@ -141,6 +145,7 @@ export const CreatedSubscription = Type.Composite([
 
 export const SubscriptionsQuery = Type.Object(
   {
+    connection: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "only this connection's (one of yours)" })),
     limit: Type.Optional(PageLimit),
     startingAfter: Type.Optional(
       Type.String({ minLength: 1, maxLength: 100, description: 'A subscription id from the previous page (its last): the next, older page. Default: the newest' }),

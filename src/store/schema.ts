@@ -232,6 +232,17 @@ export interface BulkRetriesTable {
   finished_at: string | null;
 }
 
+/** A subscription's final deliveries counted up to a time (src/store/deliveries/counts.ts, migration 010). */
+export interface SubscriptionDeliveryCountsTable {
+  subscription_id: string;
+  /** Bumped by every replay: a count made before it is not written over the reset. */
+  generation: number;
+  /** The counts cover deliveries created before this (ISO 8601; '' for none). */
+  counted_before: string;
+  delivered: number;
+  failed: number;
+}
+
 export interface Database {
   users: UsersTable;
   tokens: TokensTable;
@@ -248,6 +259,7 @@ export interface Database {
   event_reconcile_cursors: EventReconcileCursorsTable;
   power_automate_poll_states: PowerAutomatePollStatesTable;
   bulk_retries: BulkRetriesTable;
+  subscription_delivery_counts: SubscriptionDeliveryCountsTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

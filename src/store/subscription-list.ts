@@ -11,6 +11,8 @@ export type SubscriptionCursor = Pick<SubscriptionRow, 'id' | 'created_at'>;
 
 export interface SubscriptionPageFilter {
   userId: string;
+  /** Only this connection's. */
+  connectionId?: string | undefined;
   /** Default 100, at most 1000 (src/page-size.ts). */
   limit?: number | undefined;
   /** A subscription of this user (from findSubscriptionCursor): the page starts after it. Default: the newest. */
@@ -31,6 +33,7 @@ export async function findSubscriptionCursor(db: Store, userId: string, subscrip
 export async function listSubscriptionPage(db: Store, filter: SubscriptionPageFilter): Promise<SubscriptionPage> {
   const limit = pageSize(filter.limit);
   let query = db.selectFrom('subscriptions').selectAll().where('user_id', '=', filter.userId);
+  if (filter.connectionId !== undefined) query = query.where('connection_id', '=', filter.connectionId);
   const after = filter.startingAfter;
   if (after) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.created_at, after.id)));
   const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();

@@ -16,6 +16,7 @@ import type { Store } from '../store/database.js';
 import { newId } from '../ids.js';
 import type { ConnectionRow, SubscriptionMode, SubscriptionRow } from '../store/schema.js';
 import { findSubscriptionCursor, listSubscriptionPage, type SubscriptionCursor, type SubscriptionPageFilter } from '../store/subscription-list.js';
+import { deliveryCounts, type DeliveryCounts } from '../store/deliveries/counts.js';
 import { deleteOwnedSubscription, deleteSubscription, findOwnedSubscription, setOwnedSubscriptionStatus } from '../store/subscriptions.js';
 import { toConnectorError } from '../stripe/errors.js';
 import { DEFAULT_MODE, DEFAULT_POLL_INTERVAL_SECONDS, newSubscriptionBody, type NewSubscription } from './subscription-body.js';
@@ -36,6 +37,8 @@ export interface SubscriptionView {
   since: string;
   status: 'active' | 'paused';
   createdAt: string;
+  /** Its deliveries by status now (src/store/deliveries/counts.ts). */
+  counts: DeliveryCounts;
 }
 
 export interface CreatedSubscription extends SubscriptionView {
@@ -70,7 +73,9 @@ export interface SubscriptionServiceOptions {
 }
 
 
-function toView(row: SubscriptionRow): SubscriptionView {
+const NO_DELIVERIES: DeliveryCounts = { delivered: 0, failed: 0, pending: 0 };
+
+function toView(row: SubscriptionRow, counts: DeliveryCounts = NO_DELIVERIES): SubscriptionView {
   return {
     id: row.id,
     trigger: row.trigger,
@@ -81,6 +86,7 @@ function toView(row: SubscriptionRow): SubscriptionView {
     since: row.since,
     status: row.status,
     createdAt: row.created_at,
+    counts,
   };
 }
 
@@ -188,12 +194,23 @@ export class SubscriptionService {
 
   /** A page of the caller's subscriptions, newest first (src/store/subscription-list.ts). */
   async list(userId: string, page: Omit<SubscriptionPageFilter, 'userId'> = {}): Promise<{ subscriptions: SubscriptionView[]; hasMore: boolean }> {
+    if (page.connectionId !== undefined) await this.options.connections.owned(userId, page.connectionId);
     const { rows, hasMore } = await listSubscriptionPage(this.options.db, { userId, ...page });
-    return { subscriptions: rows.map(toView), hasMore };
+    return { subscriptions: await this.withCounts(rows), hasMore };
   }
 
   async get(userId: string, id: string): Promise<SubscriptionView> {
-    return toView(await this.owned(userId, id));
+    return (await this.withCounts([await this.owned(userId, id)]))[0]!;
+  }
+
+  /** The ownership check alone (404 for another user's), without the counts a view carries. */
+  async ownedId(userId: string, id: string): Promise<{ id: string }> {
+    return { id: (await this.owned(userId, id)).id };
+  }
+
+  private async withCounts(rows: SubscriptionRow[]): Promise<SubscriptionView[]> {
+    const counts = await deliveryCounts(this.options.db, rows.map((row) => row.id), this.now());
+    return rows.map((row) => toView(row, counts.get(row.id)));
   }
 
   /** Deletes the subscription with its deliveries and their history. */
@@ -229,7 +246,7 @@ export class SubscriptionService {
   private async setStatus(userId: string, id: string, status: 'active' | 'paused'): Promise<SubscriptionView> {
     await this.owned(userId, id);
     await setOwnedSubscriptionStatus(this.options.db, userId, id, status);
-    return toView(await this.owned(userId, id));
+    return this.get(userId, id);
   }
 
   /** Another user's subscription is a 404, like an unknown id. */

@@ -74,6 +74,7 @@ describe('subscriptions', () => {
         since: iso(T0),
         status: 'active',
         createdAt: new Date(T0 * 1000 + 500).toISOString(),
+        counts: { delivered: 0, failed: 0, pending: 0 },
       },
     );
     const row = await store.db.selectFrom('subscriptions').selectAll().where('id', '=', created.id).executeTakeFirstOrThrow();

@@ -28,6 +28,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, services: Servi
       if (!startingAfter) throw invalidInput([{ field: 'query.startingAfter', message: 'is not one of your subscriptions' }]);
     }
     const page = await services.subscriptions.list(request.userId, {
+      connectionId: query.connection,
       limit: query.limit === undefined ? undefined : Number(query.limit),
       startingAfter,
     });
@@ -53,8 +54,8 @@ export function registerSubscriptionRoutes(app: FastifyInstance, services: Servi
 
   app.get<{ Params: { id: string } }>('/api/subscriptions/:id/deliveries', async (request) => {
     const query = deliveriesQuery.check({ ...(request.query as object) });
-    // get() is the ownership check: 404 for another user's subscription.
-    const subscription = await services.subscriptions.get(request.userId, request.params.id);
+    // The ownership check: 404 for another user's subscription.
+    const subscription = await services.subscriptions.ownedId(request.userId, request.params.id);
     let startingAfter: DeliveryCursor | undefined;
     if (query.startingAfter !== undefined) {
       startingAfter = await services.deliveries.cursor(subscription, query.startingAfter);

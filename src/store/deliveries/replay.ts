@@ -4,6 +4,7 @@
 // caller's check (src/delivery/history.ts answers 404 for another user's delivery).
 import type { Store } from '../database.js';
 import type { DeliveryRow } from '../schema.js';
+import { forgetDeliveryCounts } from './counts.js';
 
 /** Returns the delivery as now queued, or undefined when there is no such delivery. */
 export async function replayDelivery(
@@ -26,5 +27,7 @@ export async function replayDelivery(
     }))
     .where('id', '=', deliveryId)
     .execute();
+  const replayed = await db.selectFrom('deliveries').select('subscription_id').where('id', '=', deliveryId).executeTakeFirst();
+  if (replayed) await forgetDeliveryCounts(db, [replayed.subscription_id]);
   return db.selectFrom('deliveries').selectAll().where('id', '=', deliveryId).executeTakeFirst();
 }

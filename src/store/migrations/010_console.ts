@@ -6,6 +6,7 @@
 //   overview's last hour by status are index-only range scans;
 // - runs by connection and status, newest last, for the overview's last success and last error of
 //   each connection without walking the user's whole history;
+// - each subscription's delivered and failed counts up to a point in time (src/store/deliveries/counts.ts);
 // - bulk retries' progress, kept in the store so any process can answer for it;
 // - the connection's key refusal (a 401 from Stripe), set and cleared by the calls made with the key.
 // Schema builder only: both stores run it.
@@ -40,6 +41,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('finished_at', 'text')
     .execute();
 
+  await db.schema
+    .createTable('subscription_delivery_counts')
+    .addColumn('subscription_id', 'text', (c) => c.primaryKey().references('subscriptions.id').onDelete('cascade'))
+    .addColumn('generation', 'integer', (c) => c.notNull())
+    .addColumn('counted_before', 'text', (c) => c.notNull())
+    .addColumn('delivered', 'integer', (c) => c.notNull())
+    .addColumn('failed', 'integer', (c) => c.notNull())
+    .execute();
+
   await db.schema.alterTable('connections').addColumn('key_refused_at', 'text').execute();
   await db.schema.alterTable('connections').addColumn('key_refused_message', 'text').execute();
 }
@@ -47,6 +57,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('connections').dropColumn('key_refused_message').execute();
   await db.schema.alterTable('connections').dropColumn('key_refused_at').execute();
+  await db.schema.dropTable('subscription_delivery_counts').execute();
   await db.schema.dropTable('bulk_retries').execute();
   await db.schema.dropIndex('runs_connection_status_created').execute();
   await db.schema.dropIndex('deliveries_subscription_status_order').execute();
