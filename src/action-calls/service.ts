@@ -97,7 +97,16 @@ export class ActionService {
     return (await this.execute(call)).outputJson;
   }
 
-  private async execute(call: ActionCall): Promise<{ output: unknown; outputJson: string }> {
+  /**
+   * The same, with the id of the run recorded for it, so a client can find the run (the HTTP
+   * route's Run-Id header). A failure that was recorded carries it as a `run-id` header of its error.
+   */
+  async runAsJsonWithRunId(call: ActionCall): Promise<{ outputJson: string; runId: string }> {
+    const { outputJson, runId } = await this.execute(call);
+    return { outputJson, runId };
+  }
+
+  private async execute(call: ActionCall): Promise<{ output: unknown; outputJson: string; runId: string }> {
     const action = this.published.get(call.operation);
     if (!action) throw unknownAction(call.operation, call.connectionId);
     const connection = call.connection === undefined ? await this.options.connections.owned(call.userId, call.connectionId) : call.connection;
@@ -138,8 +147,9 @@ export class ActionService {
     const durationMs = Math.round(performance.now() - started);
     const outputJson = JSON.stringify(output ?? null);
 
+    const runId = newId('run');
     await this.runs.record({
-      id: newId('run'),
+      id: runId,
       kind: 'action',
       user_id: call.userId,
       connection_id: connection.id,
@@ -153,7 +163,7 @@ export class ActionService {
         : { output: { value: output ?? null, json: outputJson } }),
       created_at: createdAt,
     });
-    if (failure) throw failure;
-    return { output, outputJson };
+    if (failure) throw new ConnectorError(failure.status, failure.code, failure.message, failure.details, { ...failure.headers, 'run-id': runId });
+    return { output, outputJson, runId };
   }
 }

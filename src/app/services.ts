@@ -26,6 +26,7 @@ import { DEFAULT_BACKOFF } from '../delivery/backoff.js';
 import { DeliveryHistory } from '../delivery/history.js';
 import { UserDeliveries } from '../delivery/user-deliveries.js';
 import { Overview } from '../overview/service.js';
+import { BulkRetries } from '../delivery/bulk-retry.js';
 import { findConnection } from '../store/connections.js';
 
 export interface Services {
@@ -51,6 +52,8 @@ export interface Services {
   deliveries: DeliveryHistory;
   /** The caller's deliveries across subscriptions (GET /api/deliveries, GET /api/deliveries/{id}). */
   userDeliveries: UserDeliveries;
+  /** POST /api/deliveries/retry and its progress. */
+  bulkRetries: BulkRetries;
   /** GET /api/overview. */
   overview: Overview;
   /** The address Stripe can reach, once known: a server started on port 0 learns it when it listens. */
@@ -68,6 +71,8 @@ export interface ServiceOverrides {
   nowMs?: () => number;
   /** Outgoing Stripe requests per second per key. Default: Stripe's rate for the key's mode; false: off (benchmarks only). */
   stripeRequestsPerSecond?: number | false;
+  /** Deliveries per bulk-retry transaction. Default DEFAULT_CHUNK_SIZE (500). */
+  bulkRetryChunkSize?: number;
   /** Hybrid mode's reconciliation interval. Default DEFAULT_RECONCILE_INTERVAL_SECONDS (300). */
   reconcileIntervalSeconds?: number;
 }
@@ -190,6 +195,8 @@ export async function composeServices(config: Config, overrides: ServiceOverride
   // A replayed delivery is due at once.
   const deliveries = new DeliveryHistory({ db });
   deliveries.onReplayed(() => deliveryWorker.wake());
+  const bulkRetries = new BulkRetries({ db, logger, nowMs: overrides.nowMs, chunkSize: overrides.bulkRetryChunkSize });
+  bulkRetries.onChunkRetried(() => deliveryWorker.wake());
   const actions = new ActionService({
     db,
     connections,
@@ -214,6 +221,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
     deliveryWorker,
     deliveries,
     userDeliveries: new UserDeliveries(db),
+    bulkRetries,
     overview: new Overview({ db, nowMs: overrides.nowMs }),
     setPublicUrl(url) {
       publicUrl = url;
@@ -223,6 +231,7 @@ export async function composeServices(config: Config, overrides: ServiceOverride
       // Producers first, then the worker, so nothing is enqueued after it has stopped.
       await pollScheduler.stop();
       await reconciler.stop();
+      await bulkRetries.settle();
       await deliveryWorker.stop();
       await db.destroy();
     },

@@ -1,6 +1,8 @@
 // The web console's routes in /openapi.json (OpenAPI 3.1), from the schemas that validate them:
 // the caller's deliveries across subscriptions, bulk retry, the overview, one run, the event stream.
 import { UserDeliverySchema } from '../delivery/delivery-view.js';
+import { BulkRetrySchema } from '../delivery/bulk-retry.js';
+import { RunSchema } from '../run-history/run-view.js';
 import { OverviewSchema } from '../overview/service.js';
 import * as S from './schemas.js';
 
@@ -30,6 +32,31 @@ export function consoleOpenApiPaths(): Record<string, Record<string, unknown>> {
     '/api/deliveries/{id}': {
       parameters: [idParam('id', 'delivery id (the webhook-id)')],
       get: { summary: 'One delivery with every attempt', responses: { 200: { description: 'found', ...json(UserDeliverySchema) }, ...errors(401, 404) } },
+    },
+    '/api/deliveries/retry': {
+      post: {
+        summary: 'Retry every delivery of the caller matching a filter (the same filters as GET /api/deliveries)',
+        description:
+          '`preview: true` answers `{count}` and changes nothing. Otherwise the matching set is fixed now (deliveries made later are not in it) ' +
+          'and retried in the server in chunks, each as POST /api/deliveries/{id}/retry would; follow it with GET /api/deliveries/retry/{id}. An empty filter takes every delivery of the caller.',
+        requestBody: { required: false, ...json(S.BulkRetryBody) },
+        responses: {
+          200: { description: 'preview', ...json(S.BulkRetryPreview) },
+          202: { description: 'accepted', ...json(BulkRetrySchema) },
+          ...errors(400, 401, 404, 413),
+        },
+      },
+    },
+    '/api/deliveries/retry/{id}': {
+      parameters: [idParam('id', 'bulk retry id (bulkretry_…)')],
+      get: { summary: "A bulk retry's progress", responses: { 200: { description: 'found', ...json(BulkRetrySchema) }, ...errors(401, 404) } },
+    },
+    '/api/runs/{id}': {
+      parameters: [idParam('id', 'run id (an action run or a delivery attempt)')],
+      get: {
+        summary: 'One run: an action call with its stored input, output and error (secrets redacted), or a delivery attempt',
+        responses: { 200: { description: 'found', ...json(RunSchema) }, ...errors(401, 404) },
+      },
     },
     '/api/overview': {
       get: {

@@ -65,6 +65,8 @@ export const RunsQuery = Type.Object(
     connection: Type.Optional(Type.String({ maxLength: 100 })),
     operation: Type.Optional(Type.String({ maxLength: 100 })),
     status: Type.Optional(Type.Union([Type.Literal('succeeded'), Type.Literal('failed')])),
+    from: Type.Optional(Type.String({ format: 'date-time', description: 'started at or after this time' })),
+    to: Type.Optional(Type.String({ format: 'date-time', description: 'started before this time' })),
     limit: Type.Optional(PageLimit),
     startingAfter: Type.Optional(
       Type.String({ minLength: 1, maxLength: 100, description: 'A run id from the previous page (its last): the next, older page. Default: the newest' }),
@@ -111,6 +113,8 @@ export const BulkRetryBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+export const BulkRetryPreview = Type.Object({ count: Type.Integer({ minimum: 0, description: 'deliveries matching now' }) });
 
 export const UserDeliveryList = Type.Object({
   data: Type.Array(UserDeliverySchema, { description: 'newest first; without attemptsHistory' }),

@@ -8,7 +8,7 @@ import { findTrigger } from '../connector/triggers/index.js';
 import { isDeliveredStatus } from '../delivery/send.js';
 import type { Store } from '../store/database.js';
 import { findDeliveryAttemptOfUser, listDeliveryAttemptsOfUser } from '../store/delivery-attempts.js';
-import { findRunOfUser, listRuns as listActionRuns } from '../store/runs.js';
+import { findRunOfUser, findWholeRunOfUser, listRuns as listActionRuns } from '../store/runs.js';
 import { toActionRunView, type ActionRunView, type DeliveryRunView } from './run-view.js';
 
 export interface RunHistoryFilter {
@@ -17,6 +17,10 @@ export interface RunHistoryFilter {
   /** An action or a trigger name. */
   operation?: string | undefined;
   status?: 'succeeded' | 'failed' | undefined;
+  /** Runs started at or after this (ISO 8601 as stored). */
+  from?: string | undefined;
+  /** Runs started before this. */
+  to?: string | undefined;
   /** Default 100, at most 1000 (src/page-size.ts). */
   limit?: number | undefined;
   /** A run of this user (from findRunCursor): the page starts after it. Default: the newest. */
@@ -37,12 +41,15 @@ export interface RunPage {
 
 export type AnyRunView = ActionRunView | DeliveryRunView;
 
-export async function listDeliveryRuns(db: Store, filter: RunHistoryFilter & { limit: number }): Promise<DeliveryRunView[]> {
+export async function listDeliveryRuns(db: Store, filter: RunHistoryFilter & { limit: number; id?: string | undefined }): Promise<DeliveryRunView[]> {
   const rows = await listDeliveryAttemptsOfUser(db, {
     userId: filter.userId,
     connectionId: filter.connectionId,
     trigger: filter.operation,
     status: filter.status,
+    from: filter.from,
+    to: filter.to,
+    id: filter.id,
     limit: filter.limit,
     startingAfter: filter.startingAfter,
   });
@@ -91,4 +98,11 @@ export async function listRunHistory(db: Store, filter: RunHistoryFilter): Promi
   const merged: AnyRunView[] = [...actionRuns.map(toActionRunView), ...deliveryRuns];
   merged.sort(newestFirst);
   return { runs: merged.slice(0, limit), hasMore: merged.length > limit };
+}
+
+/** One of the user's runs — an action call with its stored (redacted) input, output and error, or a delivery attempt — or undefined. */
+export async function findRun(db: Store, userId: string, runId: string): Promise<AnyRunView | undefined> {
+  const action = await findWholeRunOfUser(db, userId, runId);
+  if (action) return toActionRunView(action);
+  return (await listDeliveryRuns(db, { userId, id: runId, limit: 1 }))[0];
 }

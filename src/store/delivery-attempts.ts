@@ -10,6 +10,12 @@ export interface DeliveryAttemptFilter {
   trigger?: string | undefined;
   /** succeeded: the subscriber answered 2xx (isDeliveredStatus, src/delivery/send.ts). */
   status?: 'succeeded' | 'failed' | undefined;
+  /** started_at at or after this (ISO 8601). */
+  from?: string | undefined;
+  /** started_at before this. */
+  to?: string | undefined;
+  /** Only this attempt. */
+  id?: string | undefined;
   limit: number;
   /** Only attempts older than this one in the newest-first order (started_at, then id). */
   startingAfter?: { id: string; createdAt: string } | undefined;
@@ -34,6 +40,9 @@ export async function listDeliveryAttemptsOfUser(db: Store, filter: DeliveryAtte
   if (filter.status === 'failed') {
     query = query.where((eb) => eb.or([eb('a.status_code', 'is', null), eb('a.status_code', '<', 200), eb('a.status_code', '>=', 300)]));
   }
+  if (filter.from !== undefined) query = query.where('a.started_at', '>=', filter.from);
+  if (filter.to !== undefined) query = query.where('a.started_at', '<', filter.to);
+  if (filter.id !== undefined) query = query.where('a.id', '=', filter.id);
   const after = filter.startingAfter;
   if (after) {
     query = query.where((eb) => eb(eb.refTuple('a.started_at', 'a.id'), '<', eb.tuple(after.createdAt, after.id)));

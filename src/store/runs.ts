@@ -8,6 +8,10 @@ export interface RunFilter {
   connectionId?: string | undefined;
   operation?: string | undefined;
   status?: string | undefined;
+  /** created_at at or after this (ISO 8601, as stored). */
+  from?: string | undefined;
+  /** created_at before this. */
+  to?: string | undefined;
   /** Newest first; default 100, at most 1001 (a page of 1000 and whether more follow). */
   limit?: number | undefined;
   /** Only runs older than this one in the newest-first order (created_at, then id). */
@@ -63,6 +67,8 @@ export async function listRuns(db: Store, filter: RunFilter): Promise<RunRow[]> 
   if (filter.connectionId !== undefined) query = query.where('connection_id', '=', filter.connectionId);
   if (filter.operation !== undefined) query = query.where('operation', '=', filter.operation);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status as RunRow['status']);
+  if (filter.from !== undefined) query = query.where('created_at', '>=', filter.from);
+  if (filter.to !== undefined) query = query.where('created_at', '<', filter.to);
   const after = filter.startingAfter;
   if (after) {
     query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(after.createdAt, after.id)));
@@ -77,4 +83,9 @@ export async function listRuns(db: Store, filter: RunFilter): Promise<RunRow[]> 
 /** The run when it is one of this user's; undefined for an unknown id or another user's. */
 export async function findRunOfUser(db: Store, userId: string, id: string): Promise<Pick<RunRow, 'id' | 'created_at'> | undefined> {
   return db.selectFrom('runs').select(['id', 'created_at']).where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+}
+
+/** The whole run when it is one of this user's; undefined for an unknown id or another user's. */
+export async function findWholeRunOfUser(db: Store, userId: string, id: string): Promise<RunRow | undefined> {
+  return db.selectFrom('runs').selectAll().where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
 }

@@ -8,7 +8,7 @@ export function registerActionRoutes(app: FastifyInstance, services: Services): 
   app.post<{ Params: { id: string; operation: string } }>('/api/connections/:id/actions/:operation', { config: { ownedConnectionParam: 'id' } }, async (request, reply) => {
     const header = request.headers['idempotency-key'];
     if (Array.isArray(header)) throw invalidInput([{ field: 'Idempotency-Key', message: 'must be sent once' }]);
-    const json = await services.actions.runAsJson({
+    const { outputJson: json, runId } = await services.actions.runAsJsonWithRunId({
       userId: request.userId,
       connectionId: request.params.id,
       operation: request.params.operation,
@@ -17,6 +17,7 @@ export function registerActionRoutes(app: FastifyInstance, services: Services): 
       connection: request.ownedConnection,
     });
     // Already JSON (the text recorded in the run history); fastify sends a string as it is.
-    return reply.type('application/json; charset=utf-8').send(json);
+    // Run-Id finds the call in GET /api/runs/{id}; a failure recorded as a run carries it too (its error's headers).
+    return reply.header('run-id', runId).type('application/json; charset=utf-8').send(json);
   });
 }

@@ -6,8 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import type { Services } from '../../app/services.js';
 import { compileValidator } from '../../input-validator.js';
-import { UserDeliveriesQuery } from '../schemas.js';
+import { BulkRetryBody, UserDeliveriesQuery } from '../schemas.js';
 
+const bulkRetryBody = compileValidator<Static<typeof BulkRetryBody>>(BulkRetryBody, { prefix: 'body' });
 const deliveriesQuery = compileValidator<Static<typeof UserDeliveriesQuery>>(UserDeliveriesQuery, { prefix: 'query' });
 
 export function registerDeliveryRoutes(app: FastifyInstance, services: Services): void {
@@ -15,6 +16,14 @@ export function registerDeliveryRoutes(app: FastifyInstance, services: Services)
     const query = deliveriesQuery.check({ ...(request.query as object) });
     return services.userDeliveries.list(request.userId, { ...query, limit: query.limit === undefined ? undefined : Number(query.limit) });
   });
+
+  app.post('/api/deliveries/retry', async (request, reply) => {
+    const { preview, ...filter } = bulkRetryBody.check(request.body === undefined ? {} : request.body);
+    if (preview === true) return services.bulkRetries.preview(request.userId, filter);
+    return reply.code(202).send(await services.bulkRetries.start(request.userId, filter));
+  });
+
+  app.get<{ Params: { id: string } }>('/api/deliveries/retry/:id', async (request) => services.bulkRetries.get(request.userId, request.params.id));
 
   app.get<{ Params: { id: string } }>('/api/deliveries/:id', async (request) => services.userDeliveries.get(request.userId, request.params.id));
 }
