@@ -18,6 +18,7 @@ import { registerDeliveryRoutes } from './routes/deliveries.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerOperationRoutes } from './routes/operations.js';
 import { registerOverviewRoutes } from './routes/overview.js';
+import { registerStreamRoutes } from './routes/stream.js';
 import { registerPowerAutomateRoutes } from './routes/power-automate.js';
 import { registerRunRoutes } from './routes/runs.js';
 import { registerSubscriptionRoutes } from './routes/subscriptions.js';
@@ -80,6 +81,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   registerSubscriptionRoutes(app, services);
   registerDeliveryRoutes(app, services);
   registerOverviewRoutes(app, services);
+  registerStreamRoutes(app, services);
   registerPowerAutomateRoutes(app, services);
   registerStripeWebhookRoutes(app, services.inboundWebhooks);
   registerTokenRoutes(app, services);

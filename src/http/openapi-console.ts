@@ -58,6 +58,22 @@ export function consoleOpenApiPaths(): Record<string, Record<string, unknown>> {
         responses: { 200: { description: 'found', ...json(RunSchema) }, ...errors(401, 404) },
       },
     },
+    '/api/stream': {
+      get: {
+        summary: "The caller's activity as Server-Sent Events",
+        description:
+          '`event: delivery` (data: a delivery as in GET /api/deliveries) when one is created, attempted or retried; `event: run` (data: a run as in GET /api/runs) when one is recorded; ' +
+          'a `: keep-alive` comment every 15 s. Changes made by any process on the same store appear within about 2 s. Send the Bearer token (read it with fetch: EventSource cannot send headers).',
+        parameters: queryParams(S.StreamQuery),
+        responses: {
+          200: {
+            description: 'the stream (until the client or the server closes it)',
+            content: { 'text/event-stream': { schema: { type: 'string', description: 'event: delivery|run, data: JSON of UserDelivery or Run' } } },
+          },
+          ...errors(400, 401, 404),
+        },
+      },
+    },
     '/api/overview': {
       get: {
         summary: "The caller's connections with their last success, last error and key refusal; deliveries per minute over the last hour; the oldest pending delivery's age",

@@ -171,7 +171,11 @@ export function buildOpenApi(services: Services, version: string): Record<string
         ],
         requestBody: { required: true, content: { 'application/json': { schema: operation.input } } },
         responses: {
-          200: { description: 'the action output', content: { 'application/json': { schema: operation.output } } },
+          200: {
+            description: 'the action output',
+            headers: { 'Run-Id': { description: 'the run recorded for this call (GET /api/runs/{id}); also sent on a Stripe failure', schema: { type: 'string' } } },
+            content: { 'application/json': { schema: operation.output } },
+          },
           429: { description: 'throttled', headers: { 'Retry-After': { schema: { type: 'integer' } } }, ...json(S.ErrorBody) },
           ...errors(400, 401, 404, 409, 413, 502, 504),
         },

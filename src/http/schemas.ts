@@ -114,6 +114,14 @@ export const BulkRetryBody = Type.Object(
   { additionalProperties: false },
 );
 
+export const StreamQuery = Type.Object(
+  {
+    connection: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'only this connection (one of yours)' })),
+    subscription: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "only this subscription's deliveries and attempts (one of yours)" })),
+  },
+  { additionalProperties: false },
+);
+
 export const BulkRetryPreview = Type.Object({ count: Type.Integer({ minimum: 0, description: 'deliveries matching now' }) });
 
 export const UserDeliveryList = Type.Object({

@@ -41,7 +41,7 @@ export interface RunPage {
 
 export type AnyRunView = ActionRunView | DeliveryRunView;
 
-export async function listDeliveryRuns(db: Store, filter: RunHistoryFilter & { limit: number; id?: string | undefined }): Promise<DeliveryRunView[]> {
+export async function listDeliveryRuns(db: Store, filter: RunHistoryFilter & { limit: number; id?: string | undefined; idAfter?: string | undefined }): Promise<DeliveryRunView[]> {
   const rows = await listDeliveryAttemptsOfUser(db, {
     userId: filter.userId,
     connectionId: filter.connectionId,
@@ -50,6 +50,7 @@ export async function listDeliveryRuns(db: Store, filter: RunHistoryFilter & { l
     from: filter.from,
     to: filter.to,
     id: filter.id,
+    idAfter: filter.idAfter,
     limit: filter.limit,
     startingAfter: filter.startingAfter,
   });

@@ -16,6 +16,8 @@ export interface DeliveryAttemptFilter {
   to?: string | undefined;
   /** Only this attempt. */
   id?: string | undefined;
+  /** Only attempts with a greater id: att_ ids begin with the time they were recorded (src/ids.ts). */
+  idAfter?: string | undefined;
   limit: number;
   /** Only attempts older than this one in the newest-first order (started_at, then id). */
   startingAfter?: { id: string; createdAt: string } | undefined;
@@ -43,6 +45,7 @@ export async function listDeliveryAttemptsOfUser(db: Store, filter: DeliveryAtte
   if (filter.from !== undefined) query = query.where('a.started_at', '>=', filter.from);
   if (filter.to !== undefined) query = query.where('a.started_at', '<', filter.to);
   if (filter.id !== undefined) query = query.where('a.id', '=', filter.id);
+  if (filter.idAfter !== undefined) query = query.where('a.id', '>', filter.idAfter);
   const after = filter.startingAfter;
   if (after) {
     query = query.where((eb) => eb(eb.refTuple('a.started_at', 'a.id'), '<', eb.tuple(after.createdAt, after.id)));

@@ -20,6 +20,8 @@ export interface DeliveryCounts {
   pending: number;
 }
 
+const STATUSES: DeliveryStatus[] = ['pending', 'delivered', 'failed'];
+
 /** Rows younger than this are always counted live: no transaction inserting a delivery lasts longer. */
 const SETTLE_MARGIN_MS = 5 * 60_000;
 
@@ -28,6 +30,10 @@ async function countByStatus(db: Store, subscriptionId: string, from: string, to
     .selectFrom('deliveries')
     .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
     .where('subscription_id', '=', subscriptionId)
+    // Every status named: SQLite then seeks the (subscription, status, created_at) index once per
+    // status and reads only the range. Without it, it walked the subscription's whole index in
+    // status order to save the GROUP BY a sort (bench/console: 40 ms a subscription at 170,000).
+    .where('status', 'in', STATUSES)
     .where('created_at', '>=', from);
   if (to !== undefined) query = query.where('created_at', '<', to);
   const counts: DeliveryCounts = { delivered: 0, failed: 0, pending: 0 };

@@ -5,6 +5,7 @@
 // migration 010) in the lists' newest-first order — created_at, object_created, id — and the pages
 // are merged. One range read per subscription instead of one read over every delivery of the
 // store: the user's share of a shared store never costs a scan of the other users' rows.
+import { sql } from 'kysely';
 import { pageSize } from '../../page-size.js';
 import type { Store } from '../database.js';
 import type { DeliveryAttemptRow, DeliveryRow, DeliveryStatus, SubscriptionRow } from '../schema.js';
@@ -114,4 +115,27 @@ export async function findDeliveryOfUserWithSubscription(db: Store, userId: stri
 /** Every attempt of the delivery, oldest first, replays included. */
 export async function attemptsOfDelivery(db: Store, deliveryId: string): Promise<DeliveryAttemptRow[]> {
   return db.selectFrom('delivery_attempts').selectAll().where('delivery_id', '=', deliveryId).orderBy('attempt').orderBy('started_at').execute();
+}
+
+/** Pending deliveries of these subscriptions not yet attempted, due at or after `since`: new ones and replayed ones (a replay makes one due now). */
+export async function freshlyDueDeliveries(db: Store, subscriptionIds: readonly string[], since: string, limit: number): Promise<DeliveryRow[]> {
+  if (subscriptionIds.length === 0) return [];
+  return (
+    db
+      .selectFrom('deliveries')
+      .selectAll()
+      // 'pending' as a literal: the partial index of pending rows (migration 004) serves it.
+      .where('status', '=', sql.lit<DeliveryStatus>('pending'))
+      .where('next_attempt_at', '>=', since)
+      .where('attempts', '=', 0)
+      .where('subscription_id', 'in', subscriptionIds)
+      .orderBy('next_attempt_at')
+      .limit(limit)
+      .execute()
+  );
+}
+
+export async function deliveriesByIds(db: Store, ids: readonly string[]): Promise<DeliveryRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('deliveries').selectAll().where('id', 'in', ids).execute();
 }
