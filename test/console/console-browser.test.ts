@@ -140,6 +140,8 @@ describe('the web console in a browser', { skip: missing }, () => {
     await page().getByText('2 deliveries match these filters').waitFor({ timeout: STEP_MS });
     await page().getByRole('button', { name: 'Retry all 2 matching' }).click();
     await page().getByTestId('bulk-progress').getByText('2 of 2 retried — done').waitFor({ timeout: STEP_MS });
+    // The rows on screen turn delivered as the stream reports their new attempts, without a reload.
+    await eventually(() => page().locator('[data-testid=deliveries] tr[data-status=delivered]').count(), (n) => n === 2, STEP_MS);
     await screenshot(page(), 'deliveries');
     await eventually(() => world.subscriber.waitFor(4, STEP_MS).then((d) => d.length), (n) => n >= 4, STEP_MS);
     noProblems();

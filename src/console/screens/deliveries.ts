@@ -100,11 +100,11 @@ export function DeliveriesScreen({ route }: { route: Route }): VNode {
       setState,
     );
   }, [filterKey, startingAfter]);
-  // Stream updates replace the loaded rows with the same id; new ones go on top.
+  // A stream update replaces the loaded row with the same id (so a row shows its status now, even
+  // one the filter would no longer pick); new deliveries that match the filters go on top.
   const loaded = list.data?.data ?? [];
-  const fresh = live.filter((d) => matches(d, filters));
-  const byId = new Map(fresh.map((d) => [d.id, d]));
-  const rows = [...fresh.filter((d) => !loaded.some((l) => l.id === d.id)), ...loaded.map((d) => byId.get(d.id) ?? d)];
+  const byId = new Map(live.map((d) => [d.id, d]));
+  const rows = [...live.filter((d) => matches(d, filters) && !loaded.some((l) => l.id === d.id)), ...loaded.map((d) => byId.get(d.id) ?? d)];
   const nameOf = (id: string | undefined) => connections.data?.data.find((c) => c.id === id)?.name ?? id ?? '—';
   return html`<section>
     <h1>Deliveries ${startingAfter === '' ? html`<${LiveState} state=${state} />` : null}</h1>
@@ -192,7 +192,7 @@ export function DeliveryScreen({ id }: { id: string }): VNode {
                       <td data-label="Status code">${a.statusCode ?? 'no answer'}</td>
                       <td data-label="Duration">${a.durationMs} ms</td>
                       <td data-label="Error" class="wrap">${a.error ?? '—'}</td>
-                      <td data-label="Response"><pre class="snippet">${a.responseSnippet ?? ''}</pre></td>
+                      <td data-label="Response">${a.responseSnippet ? html`<pre class="snippet">${a.responseSnippet}</pre>` : '—'}</td>
                     </tr>`,
                   )}
                 </tbody>
