@@ -20,6 +20,7 @@ export function DeliveriesChart({ minutes }: { minutes: Overview['deliveriesPerM
   const summary = `Last ${minutes.length} minutes: ${SERIES.map((s) => `${sum(s.key)} ${s.label}`).join(', ')}; at most ${Math.max(0, ...totals)} in one minute.`;
   return html`<figure class="chart">
     <svg viewBox=${`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-label=${summary} preserveAspectRatio="none">
+      <line class="axis" x1="0" y1=${HEIGHT - 0.5} x2=${WIDTH} y2=${HEIGHT - 0.5} />
       ${minutes.map((m, i) => {
         let y = HEIGHT;
         return SERIES.map((s) => {
