@@ -24,6 +24,18 @@ export default tseslint.config(
     },
   },
   {
+    // The web console runs in the browser (src/console/tsconfig.json: lib dom): its globals, not Node's.
+    files: ['src/console/**/*.ts'],
+    languageOptions: {
+      globals: {
+        window: 'readonly', document: 'readonly', navigator: 'readonly', crypto: 'readonly', Headers: 'readonly', URLSearchParams: 'readonly',
+        TextDecoder: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', HTMLElement: 'readonly', HTMLInputElement: 'readonly',
+        HTMLSelectElement: 'readonly', Event: 'readonly', Storage: 'readonly', ReadableStream: 'readonly',
+      },
+    },
+    rules: { 'no-restricted-globals': ['error', 'process', 'Buffer', 'require'] },
+  },
+  {
     // All SQL lives in src/store/ (one module per table or operation); the rest of the connector
     // calls those modules and sees only the Store type and row types, never the query builder or
     // a driver. Type-only imports count too: a kysely type outside the store is SQL leaking out.
@@ -82,6 +94,11 @@ export default tseslint.config(
             forbid: ['src/store', 'src/action-calls', 'src/trigger-sources', 'src/delivery'],
             allowTypeImports: true,
             because: 'the CLI calls the HTTP API, or the services for the commands that run locally',
+          },
+          {
+            from: 'src/console',
+            onlyWithin: ['src/console'],
+            because: 'the web console runs in the browser and reaches the server only through its HTTP API',
           },
           {
             from: 'src/emulator',

@@ -1,2 +1,2 @@
-/** Whether dist/cli/main.js is missing or older than any file under src/, in the repository at `root`. */
+/** Whether dist/cli/main.js or dist/console/app.js is missing or older than the source it is built from, in the repository at `root`. */
 export function distIsStale(root: string): boolean;

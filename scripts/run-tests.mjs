@@ -8,7 +8,7 @@
 // both). A machine without PostgreSQL binaries skips the PostgreSQL pass with one line saying so,
 // except under CI (CI=true), where a pass that cannot start fails the run: a CI image that lost its
 // binaries must not turn green on half the checks. The exit status fails if either pass fails.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { distIsStale } from './dist-freshness.mjs';
@@ -134,6 +134,20 @@ if (distIsStale('.')) {
   if (build.status !== 0) {
     console.error('npm run build failed');
     process.exit(1);
+  }
+}
+// The web console's browser tests (test/console/) drive Debian's Chromium through playwright-core,
+// which never downloads a browser. Missing, it is installed here once when the runner is root
+// (apt-get, quietly); otherwise those tests skip themselves and say why.
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (files.some((f) => f.startsWith(join('test', 'console'))) && !existsSync(chromiumPath)) {
+  if (process.getuid?.() === 0 && process.env.CHROMIUM_PATH === undefined) {
+    console.log('Chromium is missing: apt-get install -y chromium (for the console browser tests)');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    const install = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+    if (install.status !== 0) console.log('apt-get install chromium failed: the console browser tests will be skipped');
+  } else {
+    console.log(`No Chromium at ${chromiumPath} and not root: the console browser tests will be skipped (apt-get install chromium, or set CHROMIUM_PATH)`);
   }
 }
 const sqliteStatus = process.env.TEST_POSTGRES === 'only' ? 0 : await runNodeTest(longestFirst(files), {}, CONCURRENCY.sqlite);

@@ -1,6 +1,6 @@
 // `serve --demo`: the connector and the Stripe emulator in one process, on a throwaway data
 // directory (removed on stop), with a demo token and a connection ready to use. What it prints is
-// what a first try needs: a curl line that runs an action, and for a trigger, the watch command
+// what a first try needs: the web console's link that signs in, a curl line that runs an action, and for a trigger, the watch command
 // with its environment and a curl line that makes the emulator create a charge for it to see.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,6 +113,8 @@ export async function startDemo(config: Config, handSignalsTo: (demo: RunningDem
     [
       '',
       `stripe-connector demo: server ${server.url}, Stripe emulator ${emulator.url}, data ${dataDir} (removed on exit)`,
+      // The console first: a newcomer's first step is a page. The link signs in (docs/console.md).
+      `  console:    ${server.url}/#token=${token}  (open it in a browser: it signs you in)`,
       `  token:      ${token}`,
       `  connection: ${connection.id}`,
       '  try:',

@@ -14,6 +14,7 @@ import { installRequestLog } from './request-log.js';
 import { answerOnlyWorkerRoutes } from './worker-role.js';
 import { registerActionRoutes } from './routes/actions.js';
 import { registerConnectionRoutes } from './routes/connections.js';
+import { registerConsoleRoutes } from './routes/console.js';
 import { registerDeliveryRoutes } from './routes/deliveries.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerMetricsRoutes } from './routes/metrics.js';
@@ -89,6 +90,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   registerTokenRoutes(app, services);
   registerUserRoutes(app, services);
   registerMetricsRoutes(app, services);
+  registerConsoleRoutes(app);
   // Beyond the cap Node closes a new connection at once, before it costs a parser or a handler.
   app.server.maxConnections = services.config.httpMaxConnections;
   await app.ready();

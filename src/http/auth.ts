@@ -45,11 +45,20 @@ const MAX_TOKEN_LENGTH = 512;
 
 /**
  * The only routes answered without a token, as "METHOD pattern" (the router's pattern, so no
- * spelling of a URL can reach them but the one route): liveness, readiness, the API description, and Stripe's
- * inbound webhooks, which carry their own authentication (the Stripe-Signature over the raw body).
+ * spelling of a URL can reach them but the one route): liveness, readiness, the API description, Stripe's
+ * inbound webhooks, which carry their own authentication (the Stripe-Signature over the raw body),
+ * and the web console's static files.
  * HEAD is GET's automatic twin.
  */
-export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['GET /healthz', 'GET /readyz', 'GET /openapi.json', 'POST /webhooks/stripe/:connectionId']);
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set([
+  'GET /healthz',
+  'GET /readyz',
+  'GET /openapi.json',
+  'POST /webhooks/stripe/:connectionId',
+  // The web console's page, script and styles: they hold no data (the page asks the API with the user's token).
+  'GET /',
+  'GET /console/:file',
+]);
 
 export function isPublicRoute(method: string, pattern: string | undefined): boolean {
   if (pattern === undefined) return false;

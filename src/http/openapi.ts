@@ -32,6 +32,21 @@ export function buildOpenApi(services: Services, version: string): Record<string
       },
     },
     '/openapi.json': { get: { summary: 'This document', security: [], responses: { 200: { description: 'OpenAPI 3.1' } } } },
+    '/': {
+      get: {
+        summary: 'The web console: its HTML page (it signs in with an API token and calls this API)',
+        security: [],
+        responses: { 200: { description: 'the page', content: { 'text/html': {} } }, 304: { description: 'unchanged (If-None-Match)' } },
+      },
+    },
+    '/console/{file}': {
+      parameters: [idParam('file', "one of the console's built files (app.js, app.css)")],
+      get: {
+        summary: "The web console's script and styles",
+        security: [],
+        responses: { 200: { description: 'the file' }, 304: { description: 'unchanged (If-None-Match)' }, ...errors(404) },
+      },
+    },
     '/api/connections': {
       post: {
         summary: 'Add a connection (a Stripe secret or restricted key, checked with Stripe and stored encrypted)',

@@ -67,6 +67,23 @@ test('serve --demo prints a token (on stderr), a connection and a curl line that
   }
 });
 
+test("serve --demo prints the web console's link first: it answers the page, and its #token= is the demo token", async () => {
+  const server = await startServerProcess(['serve', '--demo', '--port', '0'], {});
+  try {
+    const [, link] = await server.waitFor(/console: +(http:\/\/127\.0\.0\.1:\d+\/#token=sct_\S+)/);
+    const printed = server.stderr();
+    assert.ok(printed.indexOf('console:') < printed.indexOf('token:'), 'the link comes before everything else the demo prints');
+    const url = new URL(link as string);
+    assert.equal(url.origin, server.url);
+    assert.equal(url.hash, `#token=${printed.match(/token: +(sct_\S+)/)?.[1]}`);
+    const page = await fetch(url.origin + url.pathname);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+  } finally {
+    await server.stop();
+  }
+});
+
 test('serve --demo shows a trigger fire: its watch line prints the charge its curl line creates; orderAdded is refused at once as on today\'s Stripe', async () => {
   const server = await startServerProcess(['serve', '--demo', '--port', '0'], {});
   let watch: ReturnType<typeof pasted> | undefined;

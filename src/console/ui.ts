@@ -1,0 +1,87 @@
+// Pieces every screen uses: loading an API answer, showing an error as the API gave it, the
+// keyset pager, status badges, labelled form fields.
+import { html } from 'htm/preact';
+import { useEffect, useState } from 'preact/hooks';
+import type { ComponentChildren, VNode } from 'preact';
+import { ApiError, get, type FieldProblem } from './api.js';
+import type { StreamState } from './stream.js';
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: ApiError | Error | undefined;
+  reload(): void;
+  set(data: T): void;
+}
+
+/** GETs `path` (again whenever it changes or reload() is called); null `path` loads nothing. */
+export function useLoad<T>(path: string | null): Loaded<T> {
+  const [state, setState] = useState<{ data?: T; error?: ApiError | Error }>({});
+  const [round, setRound] = useState(0);
+  useEffect(() => {
+    if (path === null) return;
+    const stopper = new AbortController();
+    get<T>(path, stopper.signal).then(
+      (data) => setState({ data }),
+      (error: Error) => {
+        if (!stopper.signal.aborted) setState({ error });
+      },
+    );
+    return () => stopper.abort();
+  }, [path, round]);
+  return { data: state.data, error: state.error, reload: () => setRound((r) => r + 1), set: (data) => setState({ data }) };
+}
+
+export function ErrorBox({ error }: { error: ApiError | Error | undefined | null }): VNode | null {
+  if (!error) return null;
+  const api = error instanceof ApiError ? error : undefined;
+  return html`<div class="error" role="alert">
+    <strong>${api ? `${api.status} ${api.code}` : 'Error'}</strong>: ${error.message}
+    ${api && api.details.length > 0 ? html`<ul>${api.details.map((d) => html`<li><code>${d.field}</code> ${d.message}</li>`)}</ul>` : null}
+  </div>`;
+}
+
+/** The problems an error names for `field` (the API names body fields bare, query fields as query.x). */
+export function problemsFor(error: unknown, field: string): FieldProblem[] {
+  if (!(error instanceof ApiError)) return [];
+  return error.details.filter((d) => d.field.replace(/^(body|query)\./, '') === field || d.field.startsWith(`${field}[`) || d.field.startsWith(`${field}.`));
+}
+
+let fieldCounter = 0;
+
+/** A labelled control with its hint and the API's problems for it, linked by aria-describedby. */
+export function Field(props: { label: string; hint?: string | undefined; problems?: FieldProblem[]; required?: boolean; children: (id: string, describedBy: string | undefined) => ComponentChildren }): VNode {
+  const [id] = useState(() => `f${++fieldCounter}`);
+  const problems = props.problems ?? [];
+  const describedBy = [props.hint ? `${id}-hint` : '', problems.length > 0 ? `${id}-problem` : ''].filter(Boolean).join(' ') || undefined;
+  return html`<div class=${`field${problems.length > 0 ? ' invalid' : ''}`}>
+    <label for=${id}>${props.label}${props.required ? html`<span class="required" aria-hidden="true"> *</span>` : null}</label>
+    ${props.children(id, describedBy)}
+    ${props.hint ? html`<small id=${`${id}-hint`}>${props.hint}</small>` : null}
+    ${problems.length > 0 ? html`<small class="problem" id=${`${id}-problem`}>${problems.map((p) => `${p.field} ${p.message}`).join('; ')}</small>` : null}
+  </div>`;
+}
+
+export function Badge({ status }: { status: string }): VNode {
+  return html`<span class=${`badge ${status}`}>${status}</span>`;
+}
+
+/**
+ * Keyset pages: "Older →" asks for the page after this one's last id (kept in the URL, so the page
+ * can be bookmarked); "← Newer" goes back the way it came, or to the newest page.
+ */
+export function Pager({ hasMore, lastId, onPage, atNewest }: { hasMore: boolean; lastId: string | undefined; onPage: (startingAfter: string | null) => void; atNewest: boolean }): VNode {
+  return html`<nav class="pager" aria-label="Pages">
+    <button type="button" disabled=${atNewest} onClick=${() => onPage(null)}>← Newer</button>
+    <button type="button" disabled=${!hasMore || lastId === undefined} onClick=${() => onPage(lastId ?? null)}>Older →</button>
+  </nav>`;
+}
+
+export function Empty({ children }: { children: ComponentChildren }): VNode {
+  return html`<p class="empty">${children}</p>`;
+}
+
+/** Whether the live stream is flowing. */
+export function LiveState({ state }: { state: StreamState }): VNode {
+  const words = { connecting: 'connecting…', live: 'live', waiting: 'reconnecting…' };
+  return html`<span class=${`live ${state}`} role="status" aria-live="polite">● ${words[state]}</span>`;
+}
