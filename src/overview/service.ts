@@ -1,6 +1,6 @@
 // GET /api/overview: the console's first page. Per connection, when a call last succeeded, the
-// last error and whether Stripe refuses the key; deliveries per minute over the last 60 whole
-// minutes by their status now; how long the oldest pending delivery has waited. Every figure is one
+// last error and whether Stripe refuses the key; deliveries per minute over the last 60
+// minutes (the current one last) by their status now; how long the oldest pending delivery has waited. Every figure is one
 // index range read (src/store/overview.ts), so the page costs the same at a million deliveries.
 import { Type, type Static } from '@sinclair/typebox';
 import { toView } from '../connections/service.js';
@@ -40,7 +40,7 @@ export const OverviewSchema = Type.Object({
       failed: Type.Integer({ minimum: 0 }),
       pending: Type.Integer({ minimum: 0 }),
     }),
-    { description: `the last ${OVERVIEW_MINUTES} whole minutes, oldest first, each present: deliveries created in it, by their status now` },
+    { description: `the last ${OVERVIEW_MINUTES} minutes, the current one last, oldest first, each present: deliveries created in it, by their status now` },
   ),
   oldestPendingAgeSeconds: nullable(Type.Integer({ minimum: 0, description: 'age of the oldest pending delivery; null when none is pending' })),
 });
@@ -62,7 +62,8 @@ export class Overview {
   async of(userId: string): Promise<OverviewView> {
     const { db } = this.options;
     const nowMs = (this.options.nowMs ?? Date.now)();
-    const endMs = Math.floor(nowMs / MINUTE_MS) * MINUTE_MS;
+    // The current minute is the chart's last bar, still filling: what just happened shows at once.
+    const endMs = Math.floor(nowMs / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
     const startMs = endMs - OVERVIEW_MINUTES * MINUTE_MS;
     const [rows, subscriptions] = await Promise.all([listOwnedConnections(db, userId), subscriptionsInScope(db, { userId })]);
     const ids = subscriptions.map((s) => s.id);

@@ -37,31 +37,32 @@ describe('GET /api/overview', () => {
     await insertSubscriptionRow(db, 'sub_bob', bob.userId, 'conn_bob', 'customerAdded');
     const seed = (startIso: string, count: number, status: 'delivered' | 'failed' | 'pending', subscriptionId = 'sub_alice', connectionId = world!.connectionId) =>
       seedDeliveries(db, { subscriptionId, connectionId, trigger: 'customerAdded', count, startMs: at(startIso), stepMs: 1000, status: () => status });
-    await seed('2026-11-26T04:59:59.000Z', 1, 'delivered'); // before the hour: not counted
-    await seed('2026-11-26T05:00:00.000Z', 1, 'delivered'); // the first minute of the hour
+    await seed('2026-11-26T05:00:59.000Z', 1, 'delivered'); // before the hour: not counted
+    await seed('2026-11-26T05:01:00.000Z', 1, 'delivered'); // the first minute of the hour
     await seed('2026-11-26T05:30:10.000Z', 2, 'failed');
     await seed('2026-11-26T05:59:00.000Z', 3, 'delivered');
     await seed('2026-11-26T05:59:30.000Z', 1, 'failed');
     await seed('2026-11-26T05:59:00.500Z', 2, 'pending'); // the oldest pending: 90 s before now
-    await seed('2026-11-26T06:00:10.000Z', 1, 'pending'); // this minute is not whole yet: not in the chart
+    await seed('2026-11-26T06:00:10.000Z', 1, 'pending'); // the current minute: the chart's last bar
     await seed('2026-11-26T05:59:00.000Z', 5, 'delivered', 'sub_bob', 'conn_bob');
     await seed('2026-11-26T03:00:00.000Z', 1, 'pending', 'sub_bob', 'conn_bob');
   });
 
   after(() => closeAll(() => world?.close()));
 
-  test('counts the last 60 whole minutes of the caller\'s deliveries by status, oldest minute first, every minute present', async () => {
+  test('counts the last 60 minutes of the caller\'s deliveries by status, the current one last, oldest minute first, every minute present', async () => {
     const res = await world!.harness.request('GET', '/api/overview');
     assert.equal(res.statusCode, 200, res.body);
     const body = res.json() as OverviewJson;
     assert.equal(body.deliveriesPerMinute.length, 60);
-    assert.equal(body.deliveriesPerMinute[0]!.minute, '2026-11-26T05:00:00.000Z');
-    assert.equal(body.deliveriesPerMinute[59]!.minute, '2026-11-26T05:59:00.000Z');
+    assert.equal(body.deliveriesPerMinute[0]!.minute, '2026-11-26T05:01:00.000Z');
+    assert.equal(body.deliveriesPerMinute[59]!.minute, '2026-11-26T06:00:00.000Z');
     const nonZero = body.deliveriesPerMinute.filter((m) => m.delivered + m.failed + m.pending > 0);
     assert.deepEqual(nonZero, [
-      { minute: '2026-11-26T05:00:00.000Z', delivered: 1, failed: 0, pending: 0 },
+      { minute: '2026-11-26T05:01:00.000Z', delivered: 1, failed: 0, pending: 0 },
       { minute: '2026-11-26T05:30:00.000Z', delivered: 0, failed: 2, pending: 0 },
       { minute: '2026-11-26T05:59:00.000Z', delivered: 3, failed: 1, pending: 2 },
+      { minute: '2026-11-26T06:00:00.000Z', delivered: 0, failed: 0, pending: 1 },
     ]);
     assert.equal(body.oldestPendingAgeSeconds, 89);
   });
