@@ -10,7 +10,7 @@
 // in front of every attempt. The SDK's maxNetworkRetries stays 0.
 import Stripe from 'stripe';
 import { nextRetryDelayMs, type RetryPolicy } from './retry-policy.js';
-import { systemClock, type Clock, type SlidingWindowLimiter } from './rate-limiter.js';
+import { MAX_STALE_ADMISSIONS, systemClock, type Clock, type SlidingWindowLimiter } from './rate-limiter.js';
 import type { StripeAnswer } from '../metrics/recorder.js';
 
 type MakeRequest = InstanceType<typeof Stripe.HttpClient>['makeRequest'];
@@ -48,7 +48,7 @@ export class PacedHttpClient extends Stripe.HttpClient {
   ): Promise<HttpClientResponse> {
     const clock = this.options.clock ?? systemClock;
     for (let retriesSoFar = 0; ; retriesSoFar += 1) {
-      await this.options.limiter?.acquire();
+      if (this.options.limiter) await admitFresh(this.options.limiter);
       let response: HttpClientResponse;
       try {
         response = await this.inner.makeRequest(host, port, path, method, headers, requestData, protocol, timeout);
@@ -107,5 +107,12 @@ class ErrorBodyGuard extends Stripe.HttpClientResponse {
     const body = (await this.inner.toJSON()) as { error?: unknown } | null;
     if (body && typeof body === 'object' && body.error) return body;
     return { error: { type: 'api_error', message: `HTTP ${this.getStatusCode()} without a Stripe error body` } };
+  }
+}
+
+/** Waits for an admission that is still fresh when the request goes out (MAX_ADMISSION_AGE_MS). */
+async function admitFresh(limiter: SlidingWindowLimiter): Promise<void> {
+  for (let stale = 0; ; stale += 1) {
+    if (limiter.isFresh(await limiter.acquire()) || stale >= MAX_STALE_ADMISSIONS) return;
   }
 }

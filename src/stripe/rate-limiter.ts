@@ -62,9 +62,18 @@ export function memoryStartLog(clock: Clock = systemClock): StartLog {
  */
 export const SHARED_LOG_MARGIN_MS = 250;
 
+/**
+ * An admission older than this when its request is about to be sent (a lagging event loop held it
+ * back) is not used: the request asks again, so the time between admission and sending stays within
+ * the margin, leaving 100 ms of it for the network. The stale slot stays counted, which only slows
+ * the pace. After MAX_STALE_ADMISSIONS in a row the request goes anyway rather than never.
+ */
+export const MAX_ADMISSION_AGE_MS = SHARED_LOG_MARGIN_MS - 100;
+export const MAX_STALE_ADMISSIONS = 3;
+
 export class SlidingWindowLimiter {
   /** Callers waiting for a slot, first come, first served. */
-  private readonly waiting: Array<{ resolve(): void; reject(error: unknown): void }> = [];
+  private readonly waiting: Array<{ resolve(askedAtMs: number): void; reject(error: unknown): void }> = [];
   private pumping = false;
 
   constructor(
@@ -82,14 +91,19 @@ export class SlidingWindowLimiter {
   }
 
   /**
-   * Resolves when this request may start; callers are let through in the order they called.
-   * Rejects when the log cannot be read (the store is gone): the request is not sent unpaced.
+   * Resolves when this request may start, with the clock's time at which its admission was asked
+   * (see MAX_ADMISSION_AGE_MS); callers are let through in the order they called. Rejects when the log cannot be read (the store is gone): the request is not sent unpaced.
    */
-  acquire(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  acquire(): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
       this.waiting.push({ resolve, reject });
       void this.pump();
     });
+  }
+
+  /** Whether an admission asked at `askedAtMs` (acquire's answer) may still be used now. */
+  isFresh(askedAtMs: number): boolean {
+    return this.clock.nowMs() - askedAtMs <= MAX_ADMISSION_AGE_MS;
   }
 
   // One loop per limiter asks the log to admit everyone waiting, lets the admitted through in
@@ -103,8 +117,9 @@ export class SlidingWindowLimiter {
     try {
       while (this.waiting.length > 0) {
         const wanted = Math.min(this.waiting.length, this.limit);
+        const askedAtMs = this.clock.nowMs();
         const { admitted, waitMs } = await this.log.admit(this.keyId, wanted, this.limit, this.windowMs);
-        for (const caller of this.waiting.splice(0, admitted)) caller.resolve();
+        for (const caller of this.waiting.splice(0, admitted)) caller.resolve(askedAtMs);
         if (admitted < wanted) await this.clock.sleepMs(waitMs);
       }
     } catch (error) {

@@ -2,7 +2,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createStripeClient } from '../../src/stripe/client.js';
-import { defaultRequestsPerSecond, SlidingWindowLimiter, type Clock } from '../../src/stripe/rate-limiter.js';
+import { defaultRequestsPerSecond, MAX_ADMISSION_AGE_MS, SlidingWindowLimiter, type Clock } from '../../src/stripe/rate-limiter.js';
 import { customerJson, startScriptedStripe } from './scripted-stripe.js';
 
 /** A clock that only moves when a sleeper asks it to: every start time is exact. */
@@ -22,6 +22,17 @@ describe('outgoing rate limiter', () => {
     assert.equal(defaultRequestsPerSecond('rk_test_abc'), 25);
     assert.equal(defaultRequestsPerSecond('sk_live_abc'), 100);
     assert.equal(defaultRequestsPerSecond('rk_live_abc'), 100);
+  });
+
+  test('an admission held back longer than MAX_ADMISSION_AGE_MS (a lagging event loop) is no longer fresh', async () => {
+    let nowMs = 0;
+    const clock: Clock = { nowMs: () => nowMs, sleepMs: async (ms) => void (nowMs += ms) };
+    const limiter = new SlidingWindowLimiter(3, 1000, clock);
+    const askedAtMs = await limiter.acquire();
+    nowMs += MAX_ADMISSION_AGE_MS;
+    assert.equal(limiter.isFresh(askedAtMs), true);
+    nowMs += 1;
+    assert.equal(limiter.isFresh(askedAtMs), false);
   });
 
   test('a burst is let through up to the limit, then one window later, never more per window', async () => {
