@@ -4,9 +4,15 @@
 //     `node dist/cli/main.js serve` processes (each process its own generator, 64 requests in
 //     flight in all), delivered to a subscriber process; events/s is distinct deliveries over the
 //     time from the first send to the last delivery;
-//   - action calls/s: getCustomer through POST /api/connections/{id}/actions/getCustomer, 20 in
-//     flight in all, round-robin over the processes, Stripe's pace raised (node-process.ts) and
-//     the emulator's limit off, so the connector's and the store's cost shows, not Stripe's limit.
+//   - action calls/s: getCustomer through POST /api/connections/{id}/actions/getCustomer of the
+//     same `serve` processes, 20 in flight in all, round-robin over the processes and over
+//     ACTION_CONNECTIONS connections, each with its own key (an emulated account of its own). As an
+//     operator runs it: the action throttle on and kept in the store, raised (ACTION_RATE_LIMIT) so
+//     it never refuses but still costs its transaction per call; Stripe's pace on at its default
+//     for the key and kept in the store, each key far under it (see ACTION_CONNECTIONS), so it
+//     costs its transaction per request but never waits. BENCH_SCALE_OUT_PACE=off runs the calls
+//     on node-process.ts instead (the same server with Stripe's pace switched off, no store
+//     transaction for it): the difference is what the shared pace costs.
 // The 1-process run on the same store in the same run is the baseline of the 2-process run.
 // CPU µs per event: the connector processes (and their workers) from /proc, utime + stime; on
 // PostgreSQL also statements (pg_stat_statements), WAL bytes and commits per event, commits/s,
@@ -17,6 +23,8 @@
 //   BENCH_SCALE_OUT_STORES=sqlite,postgres
 //   BENCH_SCALE_OUT_SERVE_WORKERS=1  the 2-process webhook runs as one `serve --workers 2`
 //                                    instead of two `serve` processes on two ports
+//   BENCH_SCALE_OUT_PACE=off         action calls without Stripe's pace (node-process.ts)
+//   BENCH_SCALE_OUT_TOP=12           after each PostgreSQL scenario, its 12 costliest statements
 //   BENCH_PG_FAST=1                  the test runner's PostgreSQL settings (fsync, full-page writes
 //                                    and synchronous commit off) instead of durable defaults
 import { randomBytes } from 'node:crypto';
@@ -34,7 +42,7 @@ import { startTsChild, stopAllChildren, type Child } from '../triggers/children.
 import type { GeneratorResult, GeneratorRun } from '../triggers/generator-process.js';
 import { buildDist, loadNow } from '../triggers/world.js';
 import { startNode, type ConnectorNode, type NodeKind } from './nodes.js';
-import { commitCeiling, postgresBetween, readPostgres, STATS_SETTLE_MS, type PostgresReading } from './postgres-stats.js';
+import { commitCeiling, postgresBetween, readPostgres, STATS_SETTLE_MS, topStatements, type PostgresReading } from './postgres-stats.js';
 import { treeCpuUs } from './process-cpu.js';
 
 process.setSourceMapsEnabled(false);
@@ -48,6 +56,16 @@ const WEBHOOK_CONCURRENCY = 64;
 /** Action calls in flight in all, as bench/actions. */
 const ACTION_CONCURRENCY = 20;
 const PROCESS_COUNTS = [1, 2];
+const PACE_OFF = process.env.BENCH_SCALE_OUT_PACE === 'off';
+const TOP_STATEMENTS = Number(process.env.BENCH_SCALE_OUT_TOP ?? 0);
+/**
+ * Connections the action calls are spread over, each with its own test key. Stripe's pace admits
+ * 25 / 1.1 s ≈ 22.7 requests/s per test key across processes (src/stripe/rate-limiter.ts): 100
+ * keys keep each one under it up to about 2,200 calls/s in all, past what this bench reaches, so
+ * the pace is paid (one store transaction per request, a key rarely having two in flight to
+ * admit together) but never waited for, as for an operator with many connections.
+ */
+const ACTION_CONNECTIONS = 100;
 // Durable unless asked: production runs with fsync and synchronous commit on, and commits/s is
 // the figure that decides where PostgreSQL becomes the limit.
 const PG_SETTINGS = {
@@ -228,10 +246,18 @@ async function webhookRun(
   });
 }
 
-async function actionRun(nodes: ConnectorNode[], token: string, path: string, body: string, where: Measure): Promise<Figures> {
+interface ActionTarget {
+  path: string;
+  body: string;
+}
+
+async function actionRun(nodes: ConnectorNode[], token: string, calls: ActionTarget[], where: Measure): Promise<Figures> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: ACTION_CONCURRENCY });
+  let next = 0;
   const call = (node: ConnectorNode) =>
     new Promise<boolean>((resolve) => {
+      // Round-robin over the connections: a key has a second call in flight only when 20 of 100 collide.
+      const { path, body } = calls[next++ % calls.length]!;
       const target = new URL(path, node.url);
       const req = http.request(target, { method: 'POST', agent, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
         res.resume();
@@ -268,6 +294,22 @@ async function actionRun(nodes: ConnectorNode[], token: string, path: string, bo
   }
 }
 
+/** ACTION_CONNECTIONS connections, each on a key of its own with one customer; the getCustomer call for each. */
+async function actionConnections(url: string, token: string, apiKeyPrefix: string, emulatorUrl: string): Promise<ActionTarget[]> {
+  const emulator = new URL(emulatorUrl);
+  const one = async (i: number): Promise<ActionTarget> => {
+    const apiKey = `${apiKeyPrefix}a${i}`;
+    const stripe = new Stripe(apiKey, { host: emulator.hostname, port: emulator.port, protocol: 'http', telemetry: false });
+    const { id } = await api<{ id: string }>(url, token, 'POST', '/api/connections', { name: `bench-actions-${i}`, apiKey, apiBase: emulatorUrl });
+    const customer = await stripe.customers.create({ email: `bench${i}@example.com` });
+    return { path: `/api/connections/${id}/actions/getCustomer`, body: JSON.stringify({ id: customer.id }) };
+  };
+  const calls: ActionTarget[] = [];
+  // Ten at a time: each connection's key check is a Stripe request of its own.
+  for (let i = 0; i < ACTION_CONNECTIONS; i += 10) calls.push(...(await Promise.all(Array.from({ length: 10 }, (_, j) => one(i + j)))));
+  return calls;
+}
+
 async function scenario(
   store: 'sqlite' | 'postgres',
   processes: number,
@@ -286,7 +328,8 @@ async function scenario(
     STRIPE_CONNECTOR_ADMIN_TOKEN: adminToken,
     STRIPE_CONNECTOR_MASTER_KEY: masterKey.toString('base64'),
     STRIPE_API_BASE: shared.emulatorUrl,
-    // The incoming throttle (100 calls per connection per 60 s) raised: the bench measures cost.
+    // The incoming throttle (100 calls per connection per 60 s) raised so it never refuses; it
+    // still counts every call in the store, which is the cost an operator pays.
     ACTION_RATE_LIMIT: '1000000000',
   };
   const where = (nodes: ConnectorNode[]): Measure => ({
@@ -307,32 +350,42 @@ async function scenario(
     // Webhook events through the real `serve`.
     const workers = USE_WORKERS && processes > 1;
     const serveNodes = workers ? await startNodes({ kind: 'serve', args: ['--workers', String(processes)] }, 1) : await startNodes({ kind: 'serve', args: [] }, processes);
-    let connectionId: string;
-    let customerId: string;
+    // One `serve --workers N` listens on one port: its workers share it, so all load aims at it.
+    const targets = workers ? Array.from({ length: processes }, () => serveNodes[0]!) : serveNodes;
+    const how = workers ? `serve --workers ${processes}` : `${processes} × serve`;
+    let calls: ActionTarget[];
     try {
       const url = serveNodes[0]!.url;
-      connectionId = (await api<{ id: string }>(url, adminToken, 'POST', '/api/connections', { name: 'bench', apiKey, apiBase: shared.emulatorUrl })).id;
+      const connectionId = (await api<{ id: string }>(url, adminToken, 'POST', '/api/connections', { name: 'bench', apiKey, apiBase: shared.emulatorUrl })).id;
       const template = await templateEvent(stripe);
-      customerId = (await stripe.customers.create({ email: 'bench@example.com' })).id;
       await api(url, adminToken, 'POST', `/api/connections/${connectionId}/subscriptions`, { trigger: 'chargeAdded', url: shared.subscriber.ready.url, mode: 'webhook' });
       const secret = await endpointSecret(place, masterKey, connectionId);
       const w = where(serveNodes);
       if (w.postgres) idle.push({ processes, ...(await idleBackground(w)) });
-      // One `serve --workers N` listens on one port: its workers share it, so N generators aim at it.
-      const targets = workers ? Array.from({ length: processes }, () => serveNodes[0]!) : serveNodes;
       const figures = await webhookRun(targets, `/webhooks/stripe/${connectionId}`, shared.generators, shared.subscriber, { secret, template }, `${store[0]}${processes}`, w);
-      rows.push({ store: place.label, processes, how: workers ? `serve --workers ${processes}` : `${processes} × serve`, workload: 'webhook events', figures });
+      rows.push({ store: place.label, processes, how, workload: 'webhook events', figures });
+      // Created after the webhook run, so that run and its idle figures see one connection, as before.
+      calls = await actionConnections(url, adminToken, apiKey, shared.emulatorUrl);
+      // Action calls on the same processes, as an operator runs them (ACTION_CONNECTIONS says how).
+      if (!PACE_OFF) {
+        const actions = await actionRun(targets, adminToken, calls, where(serveNodes));
+        rows.push({ store: place.label, processes, how: `${how}, throttle and pace in the store`, workload: 'action calls', figures: actions });
+      }
     } finally {
       await Promise.all(serveNodes.map((n) => n.stop()));
     }
-    // Action calls with Stripe's pace raised, on the same store.
-    const pacedOff = await startNodes({ kind: 'paced-off' }, processes);
-    try {
-      const body = JSON.stringify({ id: customerId });
-      const figures = await actionRun(pacedOff, adminToken, `/api/connections/${connectionId}/actions/getCustomer`, body, where(pacedOff));
-      rows.push({ store: place.label, processes, how: `${processes} × server, Stripe pace raised`, workload: 'action calls', figures });
-    } finally {
-      await Promise.all(pacedOff.map((n) => n.stop()));
+    if (PACE_OFF) {
+      const pacedOff = await startNodes({ kind: 'paced-off' }, processes);
+      try {
+        const figures = await actionRun(pacedOff, adminToken, calls, where(pacedOff));
+        rows.push({ store: place.label, processes, how: `${processes} × server, Stripe pace off, throttle in the store`, workload: 'action calls', figures });
+      } finally {
+        await Promise.all(pacedOff.map((n) => n.stop()));
+      }
+    }
+    if (TOP_STATEMENTS > 0 && shared.admin && place.databaseName) {
+      console.log(`\n${place.label}, ${processes} process(es): the costliest statements of both runs`);
+      for (const line of await topStatements(shared.admin, place.databaseName, TOP_STATEMENTS)) console.log(`  ${line}`);
     }
   } finally {
     await place.remove();
@@ -391,7 +444,7 @@ async function main(): Promise<number> {
   console.log(`machine: ${describeMachine()}; load average at start ${loadAtStart}, at end ${loadNow()}`);
   console.log(
     `each run ${RUN_MS / 1000} s after a warm-up; webhook events: ${WEBHOOK_CONCURRENCY} in flight in all, one generator per process (one port: all at it), events/s = distinct deliveries ÷ (first send → last delivery); ` +
-      `action calls: getCustomer, ${ACTION_CONCURRENCY} in flight round-robin, Stripe pace raised; PostgreSQL ${process.env.BENCH_PG_FAST === '1' ? 'fsync off (BENCH_PG_FAST=1)' : 'durable (fsync, synchronous_commit on)'}`,
+      `action calls: getCustomer, ${ACTION_CONCURRENCY} in flight round-robin over ${ACTION_CONNECTIONS} connections (one key each), throttle raised, ${PACE_OFF ? 'Stripe pace off' : 'Stripe pace at its default'}, both in the store; PostgreSQL ${process.env.BENCH_PG_FAST === '1' ? 'fsync off (BENCH_PG_FAST=1)' : 'durable (fsync, synchronous_commit on)'}`,
   );
   console.log('');
   printRows(rows);

@@ -1,6 +1,6 @@
 // Starting the connector nodes of the scale-out bench: the real `node dist/cli/main.js serve`
-// (with `--workers N` when asked), or node-process.ts (the same server with Stripe's pace raised,
-// for action calls). Each resolves with its address once it logs "stripe-connector listening";
+// (with `--workers N` when asked), or node-process.ts (the same server with Stripe's pace off,
+// for the BENCH_SCALE_OUT_PACE=off action calls). Each resolves with its address once it logs "stripe-connector listening";
 // the rest of its log (one line per request, as in production) is read and discarded.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -81,3 +81,13 @@ export async function commitCeiling(url: string, clients: number, durationMs: nu
   await setup.end();
   return commits / seconds;
 }
+
+/** The `count` statements of `database` that took the server longest so far (pg_stat_statements), for finding where the time goes. */
+export async function topStatements(admin: pg.Client, database: string, count: number): Promise<string[]> {
+  const r = await admin.query<{ calls: string; total_ms: number; mean_ms: number; query: string }>(
+    `select calls, total_exec_time as total_ms, mean_exec_time as mean_ms, query from pg_stat_statements s join pg_database d on d.oid = s.dbid
+      where d.datname = $1 order by total_exec_time desc limit $2`,
+    [database, count],
+  );
+  return r.rows.map((row) => `${row.calls} calls, ${row.total_ms.toFixed(0)} ms in all, ${row.mean_ms.toFixed(3)} ms each: ${row.query.replace(/\s+/g, ' ').slice(0, 160)}`);
+}
