@@ -5,17 +5,8 @@ import { BulkRetrySchema } from '../delivery/bulk-retry.js';
 import { RunSchema } from '../run-history/run-view.js';
 import { OverviewSchema } from '../overview/service.js';
 import * as S from './schemas.js';
+import { errors, idParam, json, queryParams } from './openapi-parts.js';
 
-function plain(schema: unknown): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
-}
-
-const json = (schema: unknown) => ({ content: { 'application/json': { schema: plain(schema) } } });
-const errorRef = { $ref: '#/components/responses/Error' };
-const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [String(s), errorRef]));
-const idParam = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
-const queryParams = (schema: unknown) =>
-  Object.entries(plain(schema).properties as Record<string, unknown>).map(([name, property]) => ({ name, in: 'query', required: false, schema: property }));
 
 export function consoleOpenApiPaths(): Record<string, Record<string, unknown>> {
   return {

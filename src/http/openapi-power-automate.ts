@@ -4,16 +4,8 @@ import { InstantTriggerBody } from '../power-automate/instant-triggers.js';
 import { EXPORT_PATH, hookPath, pollPath } from '../power-automate/routes-paths.js';
 import { ExportQuery, PollQuery } from './routes/power-automate.js';
 import * as S from './schemas.js';
+import { errors, json, queryParams } from './openapi-parts.js';
 
-function plain(schema: unknown): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
-}
-
-const json = (schema: unknown) => ({ content: { 'application/json': { schema: plain(schema) } } });
-const errorRef = { $ref: '#/components/responses/Error' };
-const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [String(s), errorRef]));
-const queryParams = (schema: unknown) =>
-  Object.entries(plain(schema).properties as Record<string, unknown>).map(([name, property]) => ({ name, in: 'query', required: false, schema: property }));
 const connectionParam = { name: 'connectionId', in: 'path', required: true, description: 'connection id', schema: { type: 'string' } };
 const pollHeaders = {
   Location: { description: 'The next call: this path with ?state=…', schema: { type: 'string' } },

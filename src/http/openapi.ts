@@ -8,18 +8,8 @@ import { newSubscriptionBody } from '../trigger-sources/subscription-body.js';
 import { MAX_TOKENS_PER_USER } from '../users/own-tokens.js';
 import { powerAutomateOpenApiPaths } from './openapi-power-automate.js';
 import { consoleOpenApiPaths } from './openapi-console.js';
+import { errors, idParam, json, queryParams } from './openapi-parts.js';
 
-function plain(schema: unknown): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
-}
-
-const json = (schema: unknown) => ({ content: { 'application/json': { schema: plain(schema) } } });
-const errorRef = { $ref: '#/components/responses/Error' };
-const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [String(s), errorRef]));
-const idParam = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
-// Query strings are validated as an object (compileValidator with prefix 'query'); each property is one parameter.
-const queryParams = (schema: unknown) =>
-  Object.entries(plain(schema).properties as Record<string, unknown>).map(([name, property]) => ({ name, in: 'query', required: false, schema: property }));
 
 export function buildOpenApi(services: Services, version: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {
