@@ -41,6 +41,7 @@ import { describeMachine } from '../emulator/machine.js';
 import { startTsChild, stopAllChildren, type Child } from '../triggers/children.js';
 import type { GeneratorResult, GeneratorRun } from '../triggers/generator-process.js';
 import { buildDist, loadNow } from '../triggers/world.js';
+import { templateEvent } from '../triggers/template-event.js';
 import { startNode, type ConnectorNode, type NodeKind } from './nodes.js';
 import { commitCeiling, postgresBetween, readPostgres, STATS_SETTLE_MS, topStatements, type PostgresReading } from './postgres-stats.js';
 import { treeCpuUs } from './process-cpu.js';
@@ -136,16 +137,6 @@ async function api<T>(url: string, token: string, method: string, path: string, 
   return (text === '' ? undefined : JSON.parse(text)) as T;
 }
 
-async function templateEvent(stripe: Stripe): Promise<string> {
-  await stripe.charges.create({ amount: 1234, currency: 'usd', source: 'tok_visa', description: 'template' });
-  const [event] = (await stripe.events.list({ type: 'charge.succeeded', limit: 1 })).data;
-  if (!event) throw new Error('the emulator recorded no charge.succeeded event');
-  const object = event.data.object as unknown as Record<string, unknown>;
-  object.id = '__OBJ__';
-  object.description = '__SENT__';
-  object.created = '__CREATED__';
-  return JSON.stringify({ ...event, id: '__EVT__' });
-}
 
 async function endpointSecret(place: StorePlace, masterKey: Buffer, connectionId: string): Promise<string> {
   const store = openStore({ dataDir: place.dataDir, databaseUrl: place.databaseUrl });

@@ -20,6 +20,7 @@ import { describeMachine } from '../emulator/machine.js';
 import { cpuBetween, startTsChild, stopAllChildren, type Child } from './children.js';
 import type { GeneratorResult, GeneratorRun } from './generator-process.js';
 import { buildDist, loadNow, percentile, startConnectorWorld, type ConnectorWorld } from './world.js';
+import { templateEvent } from './template-event.js';
 
 process.setSourceMapsEnabled(false);
 
@@ -66,17 +67,9 @@ async function generate(generator: Child<object>, run: GeneratorRun): Promise<Ge
   return (await generator.ask<{ result: GeneratorResult }>({ run }, 'result')).result;
 }
 
-async function templateEvent(world: ConnectorWorld, apiKey: string): Promise<string> {
+async function templateEventOf(world: ConnectorWorld, apiKey: string): Promise<string> {
   const emulatorUrl = new URL(world.emulator.ready.url);
-  const stripe = new Stripe(apiKey, { host: emulatorUrl.hostname, port: emulatorUrl.port, protocol: 'http', telemetry: false });
-  await stripe.charges.create({ amount: 1234, currency: 'usd', source: 'tok_visa', description: 'template' });
-  const [event] = (await stripe.events.list({ type: 'charge.succeeded', limit: 1 })).data;
-  if (!event) throw new Error('the emulator recorded no charge.succeeded event');
-  const object = event.data.object as unknown as Record<string, unknown>;
-  object.id = '__OBJ__';
-  object.description = '__SENT__';
-  object.created = '__CREATED__';
-  return JSON.stringify({ ...event, id: '__EVT__' });
+  return templateEvent(new Stripe(apiKey, { host: emulatorUrl.hostname, port: emulatorUrl.port, protocol: 'http', telemetry: false }));
 }
 
 function endpointSecret(world: ConnectorWorld, connectionId: string): string {
@@ -137,7 +130,7 @@ async function main(): Promise<number> {
 
   const apiKey = `sk_test_benchwh${Date.now()}`;
   const connection = await world.api<{ id: string }>('POST', '/api/connections', { name: 'bench', apiKey, apiBase: world.emulator.ready.url });
-  const template = await templateEvent(world, apiKey);
+  const template = await templateEventOf(world, apiKey);
   await world.api('POST', `/api/connections/${connection.id}/subscriptions`, { trigger: 'chargeAdded', url: subscriber.ready.url, mode: 'webhook' });
   const secret = endpointSecret(world, connection.id);
   const inboundUrl = `${world.connector.ready.url}/webhooks/stripe/${connection.id}`;

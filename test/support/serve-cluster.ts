@@ -6,12 +6,12 @@
 // emulator in this process as Stripe. kill(i) is SIGKILL, restart(i) starts it again on the same
 // port; close() ends everything, and is safe after a start that failed half-way.
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
 import { closeAll } from './cleanup.js';
 import { startServerProcess, type ServerProcess } from './processes.js';
 import { startRoundRobinProxy, type RoundRobinProxy } from './round-robin-proxy.js';
 import { newStorePlace, type StorePlace } from './store-fixture.js';
+import { freePort } from './free-address.js';
 
 export interface ClusterOptions {
   /** `serve` processes. Default 3. */
@@ -49,13 +49,6 @@ export interface ServeCluster {
   close(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export async function startServeCluster(options: ClusterOptions = {}): Promise<ServeCluster> {
   const count = options.processes ?? 3;

@@ -10,26 +10,19 @@
 // same body; every body verifies; the outbox ends with each object delivered and nothing else.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import Stripe from 'stripe';
 import { startEmulator } from '../../src/emulator/index.js';
 import { seededRandom } from '../../src/emulator/faults/seeded-random.js';
 import { startServerProcess, type ServerProcess } from '../support/processes.js';
 import { newStorePlace, openStoreIn } from '../support/store-fixture.js';
 import { startSubscriber } from '../support/recording-subscriber.js';
+import { freePort } from '../support/free-address.js';
 
 const KILLS = 5;
 const ADMIN_TOKEN = 'sc_admin_serve_crash_test_token_0000001';
 // GUARANTEE_SEED=<n> repeats a failing run's kill moments and creation pace.
 const SEED = Number(process.env.GUARANTEE_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
