@@ -11,7 +11,7 @@ import type { Route } from '../route.js';
 import { turnPage } from '../paging.js';
 import { FilterBar, filtersOf } from '../filters.js';
 import { followStream, type StreamState } from '../stream.js';
-import { Badge, Empty, ErrorBox, LiveState, Pager, useLoad } from '../ui.js';
+import { Badge, ariaBusy, Empty, ErrorBox, LiveState, Pager, useLoad } from '../ui.js';
 
 const BULK_POLL_MS = 1_000;
 
@@ -106,7 +106,7 @@ export function DeliveriesScreen({ route }: { route: Route }): VNode {
   const byId = new Map(live.map((d) => [d.id, d]));
   const rows = [...live.filter((d) => matches(d, filters) && !loaded.some((l) => l.id === d.id)), ...loaded.map((d) => byId.get(d.id) ?? d)];
   const nameOf = (id: string | undefined) => connections.data?.data.find((c) => c.id === id)?.name ?? id ?? '—';
-  return html`<section>
+  return html`<section aria-busy=${ariaBusy(list, connections, operations)}>
     <h1>Deliveries ${startingAfter === '' ? html`<${LiveState} state=${state} />` : null}</h1>
     <${FilterBar}
       key=${filterKey}
@@ -163,7 +163,7 @@ export function DeliveryScreen({ id }: { id: string }): VNode {
       setError(caught as Error);
     }
   };
-  return html`<section>
+  return html`<section aria-busy=${ariaBusy(delivery)}>
     <p><a href="#/deliveries">← Deliveries</a></p>
     <h1>Delivery <code>${id}</code></h1>
     <${ErrorBox} error=${delivery.error ?? error} />

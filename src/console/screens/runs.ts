@@ -10,7 +10,7 @@ import type { Route } from '../route.js';
 import { turnPage } from '../paging.js';
 import { FilterBar, filtersOf } from '../filters.js';
 import { followStream, type StreamState } from '../stream.js';
-import { Badge, Empty, ErrorBox, LiveState, Pager, useLoad } from '../ui.js';
+import { Badge, ariaBusy, Empty, ErrorBox, LiveState, Pager, useLoad } from '../ui.js';
 
 function matches(run: Run, filters: Record<string, string>): boolean {
   if (filters.status && run.status !== filters.status) return false;
@@ -48,7 +48,7 @@ export function RunsScreen({ route }: { route: Route }): VNode {
   const loaded = list.data?.data ?? [];
   const rows = [...live.filter((r) => matches(r, filters) && !loaded.some((l) => l.id === r.id)), ...loaded];
   const nameOf = (id: string) => connections.data?.data.find((c) => c.id === id)?.name ?? id;
-  return html`<section>
+  return html`<section aria-busy=${ariaBusy(list, connections, operations)}>
     <h1>Runs ${startingAfter === '' ? html`<${LiveState} state=${state} />` : null}</h1>
     <${FilterBar}
       key=${filterKey}
@@ -89,7 +89,7 @@ export function RunsScreen({ route }: { route: Route }): VNode {
 export function RunScreen({ id }: { id: string }): VNode {
   const run = useLoad<Run>(`/api/runs/${encodeURIComponent(id)}`);
   const r = run.data;
-  return html`<section>
+  return html`<section aria-busy=${ariaBusy(run)}>
     <p><a href="#/runs">← Runs</a></p>
     <h1>Run <code>${id}</code></h1>
     <${ErrorBox} error=${run.error} />
