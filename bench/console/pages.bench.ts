@@ -218,7 +218,7 @@ const loadAfter = uptime();
 const ms = (value: number) => value.toFixed(0);
 const mark = (s: Stats | undefined) => (s === undefined ? '—' : `${ms(s.median)} / ${ms(s.p95)}${s.p95 > TARGET_MS ? ' ⚠' : ''}`);
 const lines = [
-  `| page | cold, ${DELIVERIES.toLocaleString('en')} deliveries: median / p95 ms | warm: median / p95 ms | cold, ${SMALL_DELIVERIES} deliveries | warm, ${SMALL_DELIVERIES} deliveries |`,
+  `| page | cold, ${DELIVERIES.toLocaleString('en')} deliveries: median / p95 ms | warm: median / p95 ms | cold, ${SMALL_DELIVERIES.toLocaleString('en')} deliveries | warm, ${SMALL_DELIVERIES.toLocaleString('en')} deliveries |`,
   '|---|---|---|---|---|',
   ...large.pages.map((p, i) => `| ${p.name} | ${mark(p.cold)} | ${mark(p.warm)} | ${mark(small.pages[i]!.cold)} | ${mark(small.pages[i]!.warm)} |`),
   `| baseline: GET /healthz round trip (Node fetch) | ${mark(large.healthz)} | | ${mark(small.healthz)} | |`,
@@ -235,7 +235,7 @@ The machine is shared: load average (uptime) ${loadBefore} before the run, ${loa
 A real server (startServer, background work on) on a SQLite store (WAL) filled directly in ${large.fillSeconds.toFixed(0)} s: ${DELIVERIES.toLocaleString('en')}
 deliveries over 4 days on ${CONNECTIONS * SUBSCRIPTIONS_PER_CONNECTION} subscriptions of ${CONNECTIONS} connections (97% delivered, 2% failed, pending only in the last hour),
 each settled one with its attempt (a failed one with two), and ${ACTION_RUNS.toLocaleString('en')} action runs. Beside it, the same pages on a store with
-${SMALL_DELIVERIES} deliveries. A page is loaded when its screen says aria-busy="false" (each API answer it shows is in) and the next
+${SMALL_DELIVERIES.toLocaleString('en')} deliveries. A page is loaded when its screen says aria-busy="false" (each API answer it shows is in) and the next
 frame has begun; timed in the page from navigation start. Cold: a fresh browser context (empty cache) opens the page's URL
 (HTML, script, styles, API calls). Warm: in the signed-in app, the URL fragment changes as a menu link does. ${SAMPLES} loads each after an
 untimed round; target ≤ ${TARGET_MS} ms (⚠ marks a p95 above it).
