@@ -33,6 +33,14 @@ export function newTimeOrderedId(prefix: string, nowMs: number = Date.now()): st
   return `${prefix}_${Math.floor(nowMs).toString(16).padStart(12, '0')}${randomHex(8)}`;
 }
 
+/**
+ * The least id newTimeOrderedId(prefix) can give at `ms` or later: every id made from then on
+ * compares greater or equal as text (a range of a primary key reads them).
+ */
+export function timeOrderedIdAt(prefix: string, ms: number): string {
+  return `${prefix}_${Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0')}`;
+}
+
 /** Whether `value` has the form newId(prefix) gives: the prefix, "_", 24 lowercase hex digits. */
 export function isWellFormedId(prefix: string, value: string): boolean {
   return value.length === prefix.length + 25 && value.startsWith(`${prefix}_`) && /^[0-9a-f]{24}$/.test(value.slice(prefix.length + 1));

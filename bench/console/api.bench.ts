@@ -1,12 +1,10 @@
-// The console's routes at 1,000,000 deliveries: a SQLite store filled directly (multi-row INSERTs
-// in large transactions, not through the API), then each route timed in-process (fastify inject,
+// The console's routes at 1,000,000 deliveries: a SQLite store filled directly (fill.ts), then each route timed in-process (fastify inject,
 // 20 calls: median and p95) beside two baselines in the same run: GET /healthz and one
 // subscription's delivery history (GET /api/subscriptions/{id}/deliveries). Figures go to
 // BENCHMARKS.md ("bench/console").
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
 import pg from 'pg';
 import { composeServices } from '../../src/app/services.js';
 import { loadConfig } from '../../src/config.js';
@@ -15,14 +13,10 @@ import { createLogger } from '../../src/log.js';
 import { createUserWithToken } from '../../src/users/tokens.js';
 import { describeMachine } from '../emulator/machine.js';
 import { writeSection } from '../emulator/benchmarks-file.js';
+import { CONNECTIONS, fillStore, SUBSCRIPTIONS_PER_CONNECTION } from './fill.js';
 
 const DELIVERIES = Number(process.env.BENCH_CONSOLE_DELIVERIES ?? 1_000_000);
-const CONNECTIONS = 3;
-const SUBSCRIPTIONS_PER_CONNECTION = 2;
-const SPAN_MS = 4 * 24 * 3600_000;
 const CALLS = 20;
-const ROWS_PER_STATEMENT = 1000;
-const ROWS_PER_TRANSACTION = 50_000;
 
 async function measure(label: string, databaseUrl: string | undefined): Promise<{ lines: string[]; fillSeconds: number }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sc-bench-console-'));
@@ -31,48 +25,7 @@ async function measure(label: string, databaseUrl: string | undefined): Promise<
   const db = services.db;
   const alice = await createUserWithToken(db, { name: 'alice' });
 
-  const nowMs = Date.now();
-  const startMs = nowMs - SPAN_MS;
-  const subscriptions: { id: string; connection: string }[] = [];
-  for (let c = 0; c < CONNECTIONS; c++) {
-    const connection = `conn_bench${c}`;
-    await db
-      .insertInto('connections')
-      .values({ id: connection, user_id: alice.userId, name: connection, mode: 'test', key_hint: 'sk_test_…0000', key_ciphertext: 'unused', api_base: 'https://api.stripe.com', api_version: null, rate_limit: null, key_check: 'verified', created_at: new Date(startMs).toISOString() })
-      .execute();
-    for (let s = 0; s < SUBSCRIPTIONS_PER_CONNECTION; s++) {
-      const id = `sub_bench${c}${s}`;
-      await db
-        .insertInto('subscriptions')
-        .values({ id, user_id: alice.userId, connection_id: connection, trigger: s === 0 ? 'customerAdded' : 'chargeAdded', url: 'http://127.0.0.1:9/hook', mode: 'poll', poll_interval_seconds: 120, secret_ciphertext: 'sealed', status: 'paused', since: new Date(startMs).toISOString(), created_at: new Date(startMs).toISOString() })
-        .execute();
-      subscriptions.push({ id, connection });
-    }
-  }
-
-  // 97% delivered, 2% failed, pending only in the last hour (the worker keeps up; backoff is recent).
-  const fillStarted = performance.now();
-  for (let base = 0; base < DELIVERIES; base += ROWS_PER_TRANSACTION) {
-    await db.transaction().execute(async (tx) => {
-      for (let from = base; from < Math.min(base + ROWS_PER_TRANSACTION, DELIVERIES); from += ROWS_PER_STATEMENT) {
-        const events = [];
-        const deliveries = [];
-        for (let i = from; i < Math.min(from + ROWS_PER_STATEMENT, DELIVERIES); i++) {
-          const ms = startMs + Math.floor((i * SPAN_MS) / DELIVERIES);
-          const at = new Date(ms).toISOString();
-          const subscription = subscriptions[i % subscriptions.length]!;
-          const hex = ms.toString(16).padStart(12, '0') + i.toString(16).padStart(16, '0');
-          const status = nowMs - ms < 3600_000 && i % 10 === 0 ? 'pending' : i % 50 === 0 ? 'failed' : 'delivered';
-          events.push(sql`(${`evt_${hex}`}, ${subscription.connection}, 'customerAdded', ${`obj_${i}`}, ${at}, '{}', ${at})`);
-          deliveries.push(sql`(${`msg_${hex}`}, ${subscription.id}, ${`evt_${hex}`}, ${`obj_${i}`}, ${at}, ${status}, ${status === 'pending' ? 0 : 1}, ${at}, ${status === 'delivered' ? at : null}, ${at})`);
-        }
-        await sql`insert into trigger_events (id, connection_id, trigger, stripe_object_id, object_created, data, created_at) values ${sql.join(events)}`.execute(tx);
-        await sql`insert into deliveries (id, subscription_id, event_id, stripe_object_id, object_created, status, attempts, next_attempt_at, delivered_at, created_at) values ${sql.join(deliveries)}`.execute(tx);
-      }
-    });
-  }
-  await sql`analyze`.execute(db);
-  const fillSeconds = (performance.now() - fillStarted) / 1000;
+  const { subscriptions, nowMs, fillSeconds } = await fillStore(db, alice.userId, { deliveries: DELIVERIES });
 
   const headers = { authorization: `Bearer ${alice.token}` };
   async function time(method: 'GET' | 'POST', url: string, body?: unknown): Promise<{ median: number; p95: number; first: number }> {

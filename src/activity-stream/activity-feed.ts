@@ -17,6 +17,7 @@ import { toActionRunView } from '../run-history/run-view.js';
 import type { Store } from '../store/database.js';
 import { deliveriesByIds, freshlyDueDeliveries, type SubscriptionOfDelivery } from '../store/deliveries/of-user.js';
 import { listRuns } from '../store/runs.js';
+import { timeOrderedIdAt } from '../ids.js';
 
 /** How often the store is read: events appear within about this long (the contract: ~2 s). */
 export const POLL_INTERVAL_MS = 1000;
@@ -31,10 +32,6 @@ export type ActivityEvent = { event: 'delivery'; data: UserDeliveryView } | { ev
 export interface ActivityScope {
   connection?: string | undefined;
   subscription?: string | undefined;
-}
-
-function timeOrderedIdAt(prefix: string, ms: number): string {
-  return `${prefix}_${Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0')}`;
 }
 
 export class ActivityFeed {

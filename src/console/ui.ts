@@ -9,26 +9,38 @@ import type { StreamState } from './stream.js';
 export interface Loaded<T> {
   data: T | undefined;
   error: ApiError | Error | undefined;
+  /** Until the answer for the current path (and reload) is in: `data` may still be the previous path's. */
+  busy: boolean;
   reload(): void;
   set(data: T): void;
 }
 
 /** GETs `path` (again whenever it changes or reload() is called); null `path` loads nothing. */
 export function useLoad<T>(path: string | null): Loaded<T> {
-  const [state, setState] = useState<{ data?: T; error?: ApiError | Error }>({});
+  const [state, setState] = useState<{ data?: T; error?: ApiError | Error; of?: string }>({});
   const [round, setRound] = useState(0);
+  // Which request an answer belongs to, so a screen can tell its current data from the last path's.
+  const current = `${round} ${path}`;
   useEffect(() => {
     if (path === null) return;
     const stopper = new AbortController();
     get<T>(path, stopper.signal).then(
-      (data) => setState({ data }),
+      (data) => setState({ data, of: current }),
       (error: Error) => {
-        if (!stopper.signal.aborted) setState({ error });
+        if (!stopper.signal.aborted) setState({ error, of: current });
       },
     );
     return () => stopper.abort();
   }, [path, round]);
-  return { data: state.data, error: state.error, reload: () => setRound((r) => r + 1), set: (data) => setState({ data }) };
+  return { data: state.data, error: state.error, busy: path !== null && state.of !== current, reload: () => setRound((r) => r + 1), set: (data) => setState({ data, of: current }) };
+}
+
+/**
+ * The value of a screen's aria-busy: "true" until every load it shows has answered, then "false"
+ * (assistive technology waits for it; the page-load benchmark and tests wait for "false").
+ */
+export function ariaBusy(...loads: Loaded<unknown>[]): 'true' | 'false' {
+  return loads.some((load) => load.busy) ? 'true' : 'false';
 }
 
 export function ErrorBox({ error }: { error: ApiError | Error | undefined | null }): VNode | null {

@@ -10,7 +10,7 @@ import type { Connection, Operation } from '../types.js';
 import { json } from '../format.js';
 import { navigate, type Route } from '../route.js';
 import { bodyOf, SchemaForm, type FormValues } from '../schema-form.js';
-import { ErrorBox, Field, useLoad } from '../ui.js';
+import { ariaBusy, ErrorBox, Field, useLoad } from '../ui.js';
 
 const freshKey = (): string => crypto.randomUUID();
 
@@ -57,7 +57,7 @@ export function ActionsScreen({ route }: { route: Route }): VNode {
       setBusy(false);
     }
   };
-  return html`<section>
+  return html`<section aria-busy=${ariaBusy(connections, operations)}>
     <h1>Actions</h1>
     <${ErrorBox} error=${connections.error ?? operations.error} />
     ${connections.data && connections.data.data.length === 0 ? html`<p class="empty">Add a <a href="#/connections">connection</a> first.</p>` : null}

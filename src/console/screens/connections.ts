@@ -6,7 +6,7 @@ import type { VNode } from 'preact';
 import { call, get, type Page } from '../api.js';
 import type { Connection, Subscription } from '../types.js';
 import { time } from '../format.js';
-import { Empty, ErrorBox, Field, problemsFor, useLoad } from '../ui.js';
+import { ariaBusy, Empty, ErrorBox, Field, problemsFor, useLoad } from '../ui.js';
 
 function AddConnection({ onAdded }: { onAdded: (c: Connection) => void }): VNode {
   const [form, setForm] = useState({ name: '', apiKey: '', apiBase: '' });
@@ -83,7 +83,7 @@ export function ConnectionsScreen(): VNode {
   const list = useLoad<{ data: Connection[] }>('/api/connections');
   const [deleting, setDeleting] = useState<string | null>(null);
   const [added, setAdded] = useState<Connection | null>(null);
-  return html`<section>
+  return html`<section aria-busy=${ariaBusy(list)}>
     <h1>Connections</h1>
     ${added ? html`<p class="notice" role="status">Added “${added.name}” (${added.mode}, ${added.keyHint}).</p>` : null}
     <${ErrorBox} error=${list.error} />

@@ -2,7 +2,7 @@
 // filter matches (a count first, then progress), and one delivery with each attempt's request
 // answer and when the next attempt is due.
 import { html } from 'htm/preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { VNode } from 'preact';
 import { call, get, query, type Page } from '../api.js';
 import type { BulkRetry, Connection, Delivery, Operation } from '../types.js';
@@ -11,7 +11,7 @@ import type { Route } from '../route.js';
 import { turnPage } from '../paging.js';
 import { FilterBar, filtersOf } from '../filters.js';
 import { followStream, type StreamState } from '../stream.js';
-import { Badge, Empty, ErrorBox, LiveState, Pager, useLoad } from '../ui.js';
+import { Badge, ariaBusy, Empty, ErrorBox, LiveState, Pager, useLoad } from '../ui.js';
 
 const BULK_POLL_MS = 1_000;
 
@@ -77,6 +77,32 @@ function BulkRetryPanel({ filters }: { filters: Record<string, string> }): VNode
   </div>`;
 }
 
+/**
+ * The rows, as their own component so that a screen re-render which changes neither them nor the
+ * connections' names (the operations arriving, the stream's state) reuses them as they are: 100
+ * rows are the screen's heaviest render.
+ */
+function DeliveryTable({ rows, connections }: { rows: Delivery[]; connections: Connection[] | undefined }): VNode {
+  const nameOf = (id: string | undefined) => connections?.find((c) => c.id === id)?.name ?? id ?? '—';
+  return html`<table class="rows" data-testid="deliveries">
+    <thead><tr><th scope="col">Created</th><th scope="col">Status</th><th scope="col">Trigger</th><th scope="col">Object</th><th scope="col">Connection</th><th scope="col">Attempts</th><th scope="col">Last answer</th><th scope="col">Next attempt</th></tr></thead>
+    <tbody>
+      ${rows.map(
+        (d) => html`<tr data-id=${d.id} data-status=${d.status}>
+          <td data-label="Created"><a href=${`#/deliveries/${d.id}`}>${time(d.createdAt)}</a></td>
+          <td data-label="Status"><${Badge} status=${d.status} /></td>
+          <td data-label="Trigger">${d.trigger ?? '—'}</td>
+          <td data-label="Object"><code>${d.stripeObjectId}</code></td>
+          <td data-label="Connection">${nameOf(d.connection)}</td>
+          <td data-label="Attempts">${d.attempts}</td>
+          <td data-label="Last answer" class="wrap">${d.lastStatusCode ?? ''} ${d.lastError ?? ''}</td>
+          <td data-label="Next attempt">${time(d.nextAttemptAt)}</td>
+        </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
 export function DeliveriesScreen({ route }: { route: Route }): VNode {
   const filters = filtersOf(route);
   delete filters.operation;
@@ -105,8 +131,9 @@ export function DeliveriesScreen({ route }: { route: Route }): VNode {
   const loaded = list.data?.data ?? [];
   const byId = new Map(live.map((d) => [d.id, d]));
   const rows = [...live.filter((d) => matches(d, filters) && !loaded.some((l) => l.id === d.id)), ...loaded.map((d) => byId.get(d.id) ?? d)];
-  const nameOf = (id: string | undefined) => connections.data?.data.find((c) => c.id === id)?.name ?? id ?? '—';
-  return html`<section>
+  const connectionList = connections.data?.data;
+  const table = useMemo(() => html`<${DeliveryTable} rows=${rows} connections=${connectionList} />`, [list.data, live, connectionList, filterKey]);
+  return html`<section aria-busy=${ariaBusy(list, connections, operations)}>
     <h1>Deliveries ${startingAfter === '' ? html`<${LiveState} state=${state} />` : null}</h1>
     <${FilterBar}
       key=${filterKey}
@@ -118,23 +145,7 @@ export function DeliveriesScreen({ route }: { route: Route }): VNode {
     <${ErrorBox} error=${list.error} />
     ${list.data && rows.length === 0 ? html`<${Empty}>No deliveries match these filters.<//>` : null}
     ${rows.length > 0
-      ? html`<table class="rows" data-testid="deliveries">
-          <thead><tr><th scope="col">Created</th><th scope="col">Status</th><th scope="col">Trigger</th><th scope="col">Object</th><th scope="col">Connection</th><th scope="col">Attempts</th><th scope="col">Last answer</th><th scope="col">Next attempt</th></tr></thead>
-          <tbody>
-            ${rows.map(
-              (d) => html`<tr data-id=${d.id} data-status=${d.status}>
-                <td data-label="Created"><a href=${`#/deliveries/${d.id}`}>${time(d.createdAt)}</a></td>
-                <td data-label="Status"><${Badge} status=${d.status} /></td>
-                <td data-label="Trigger">${d.trigger ?? '—'}</td>
-                <td data-label="Object"><code>${d.stripeObjectId}</code></td>
-                <td data-label="Connection">${nameOf(d.connection)}</td>
-                <td data-label="Attempts">${d.attempts}</td>
-                <td data-label="Last answer" class="wrap">${d.lastStatusCode ?? ''} ${d.lastError ?? ''}</td>
-                <td data-label="Next attempt">${time(d.nextAttemptAt)}</td>
-              </tr>`,
-            )}
-          </tbody>
-        </table>
+      ? html`${table}
         <${Pager} hasMore=${list.data?.hasMore ?? false} lastId=${loaded[loaded.length - 1]?.id} atNewest=${startingAfter === ''} onPage=${(after: string | null) => turnPage('deliveries', route, after)} />`
       : null}
   </section>`;
@@ -163,7 +174,7 @@ export function DeliveryScreen({ id }: { id: string }): VNode {
       setError(caught as Error);
     }
   };
-  return html`<section>
+  return html`<section aria-busy=${ariaBusy(delivery)}>
     <p><a href="#/deliveries">← Deliveries</a></p>
     <h1>Delivery <code>${id}</code></h1>
     <${ErrorBox} error=${delivery.error ?? error} />

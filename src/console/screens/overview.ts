@@ -5,7 +5,7 @@ import { useEffect } from 'preact/hooks';
 import type { VNode } from 'preact';
 import type { Overview } from '../types.js';
 import { age, time } from '../format.js';
-import { ErrorBox, useLoad } from '../ui.js';
+import { ariaBusy, ErrorBox, useLoad } from '../ui.js';
 import { DeliveriesChart } from './chart.js';
 
 const REFRESH_MS = 15_000;
@@ -18,7 +18,7 @@ export function OverviewScreen(): VNode {
   }, []);
   const data = overview.data;
   const refused = data?.connections.filter((c) => c.keyRefused) ?? [];
-  return html`<section>
+  return html`<section aria-busy=${ariaBusy(overview)}>
     <h1>Overview</h1>
     <${ErrorBox} error=${overview.error} />
     ${refused.map(

@@ -8,7 +8,7 @@ import type { Connection, Operation, Subscription } from '../types.js';
 import { fromInputTime } from '../format.js';
 import { href, type Route } from '../route.js';
 import { filterTo, turnPage } from '../paging.js';
-import { Badge, Empty, ErrorBox, Field, Pager, problemsFor, useLoad } from '../ui.js';
+import { Badge, ariaBusy, Empty, ErrorBox, Field, Pager, problemsFor, useLoad } from '../ui.js';
 
 function CreateSubscription({ connections, triggers, connection, onCreated }: { connections: Connection[]; triggers: Operation[]; connection: string; onCreated: (s: Subscription) => void }): VNode {
   const [form, setForm] = useState({ connection, trigger: '', url: '', mode: 'poll', pollIntervalSeconds: '', since: '' });
@@ -99,7 +99,7 @@ export function SubscriptionsScreen({ route }: { route: Route }): VNode {
   };
   const nameOf = (id: string) => connections.data?.data.find((c) => c.id === id)?.name ?? id;
   const rows = list.data?.data ?? [];
-  return html`<section>
+  return html`<section aria-busy=${ariaBusy(list, connections, operations)}>
     <h1>Subscriptions</h1>
     ${created ? html`<${Secret} subscription=${created} onClose=${() => setCreated(null)} />` : null}
     <form class="filters" onSubmit=${(e: Event) => e.preventDefault()}>
