@@ -4,7 +4,8 @@
 // the same run, on the same server, alternating so the machine's load falls on both alike.
 //
 // Each phase: ADMISSIONS admissions over WINDOWS windows (limit 25 per 1.1 s, Stripe's test-mode
-// pace with its margin; the windows are many so none is ever refused), either one at a time or
+// pace with its margin; each window past its first 25 starts, so each admission reads the earlier
+// start that decides it; the windows are many so none is ever refused), either one at a time or
 // CONCURRENCY at once through the store's pool (10 connections), or all at one window with a limit
 // far above them (every admission waits for the one before it to release the row's lock). Figures
 // per admission: wall µs, statements the client sent (pg_stat_statements, top level, BEGIN and
@@ -85,6 +86,20 @@ async function admitInTransaction(db: Store, request: WindowRequest): Promise<Sl
 }
 
 // --- Measuring. ---
+
+/**
+ * Every key window as a busy key leaves it: 1,000 starts numbered, the last LIMIT of them still
+ * recorded (long ago), so each admission reads the earlier start that decides it, as Stripe's pace
+ * does for a key past its first 25 requests.
+ */
+async function seedWindows(db: Store): Promise<void> {
+  const ids = Array.from({ length: WINDOWS }, (_, i) => `stripe:pace:${i}`);
+  await db.insertInto('limit_windows').values(ids.map((id) => ({ id, connection_id: null, next_seq: 1_000 }))).execute();
+  for (const id of ids) {
+    const starts = Array.from({ length: LIMIT }, (_, i) => ({ window_id: id, seq: 1_000 - LIMIT + i, started_at_ms: 1_000 + i }));
+    await db.insertInto('limit_window_starts').values(starts).execute();
+  }
+}
 
 type Admit = (db: Store, request: WindowRequest) => Promise<SlidingWindowAdmission | undefined>;
 const paths: Array<[string, Admit]> = [
@@ -218,6 +233,7 @@ async function main(): Promise<void> {
     url.pathname = `/${database}`;
     const setup = openStore({ dataDir, databaseUrl: url.toString() });
     await migrateToLatest(setup);
+    await seedWindows(setup);
     await setup.destroy();
     for (const workload of workloads) {
       // before, now, before, now: the second pair on windows the first pair has filled.
