@@ -10,13 +10,16 @@
 // blocking the thread, while this one holds the lock it waits for. It runs under kysely's own
 // connection lock, so no other query of this store interleaves on the same connection.
 //
-// PostgreSQL: INSERT … ON CONFLICT DO UPDATE … RETURNING takes the window row's lock (waiting for
-// a holder to commit) and then reads the clock; the reads and writes that follow are in the same
-// transaction.
+// PostgreSQL: one autocommitted statement calling admit_to_limit_window (migration 011), which
+// runs the same transaction inside the server — INSERT … ON CONFLICT DO UPDATE takes the window
+// row's lock (waiting for a holder to commit), then the clock is read, the earlier starts decided
+// on and the admitted ones written — with the rule in SQL there: one round trip per admission
+// instead of 5–7.
 //
 // One clock for every process: on PostgreSQL the database's (clock_timestamp(), read once the lock
 // is held), so machines whose clocks differ by seconds still agree; on SQLite, which is one
-// machine, the local wall clock, read once the lock is held. A clock passed in (tests) wins.
+// machine, the local wall clock, read once the lock is held. A clock passed in (tests) wins: it
+// is read before the statement on PostgreSQL.
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql } from 'kysely';
 import { admitToWindow, type SlidingWindowAdmission } from '../sliding-window.js';
@@ -37,7 +40,8 @@ export interface WindowRequest {
 }
 
 /**
- * Starts that left the window are deleted whenever the numbering passes a multiple of this: one
+ * Starts that left the window are deleted whenever the numbering passes a multiple of this (on
+ * PostgreSQL passed to the function of migration 011, so the number lives here only): one
  * indexed delete per 32 starts keeps a window's rows near what is inside it (at most the limit,
  * or the calls of one window when the limit is far above them) without a delete per start.
  */
@@ -107,41 +111,13 @@ function sqliteAdmitter(sqlite: BetterSqlite3.Database): Admitter {
   return admitter;
 }
 
+/** One autocommitted statement: the function of migration 011 runs the whole transaction in the server. */
 async function admitOnPostgres(db: Store, request: WindowRequest): Promise<SlidingWindowAdmission | undefined> {
   const { windowId, connectionId, wanted, limit, windowMs } = request;
-  const source =
-    connectionId === undefined
-      ? sql`values (${windowId}, null, 0)`
-      : sql`select ${windowId}, id, 0 from connections where id = ${connectionId}`;
-  return db.transaction().execute(async (tx) => {
-    const locked = await sql<{ next_seq: string | number; now_ms: number }>`insert into limit_windows (id, connection_id, next_seq) ${source}
-      on conflict (id) do update set next_seq = limit_windows.next_seq
-      returning next_seq, cast(extract(epoch from clock_timestamp()) * 1000 as double precision) as now_ms`.execute(tx);
-    const window = locked.rows[0];
-    if (!window) return undefined;
-    const nextSeq = Number(window.next_seq);
-    const nowMs = request.nowMs ? request.nowMs() : window.now_ms;
-    const earlier = new Map<number, number>();
-    const range = earlierStarts(nextSeq, wanted, limit);
-    if (range) {
-      const rows = await tx
-        .selectFrom('limit_window_starts')
-        .select(['seq', 'started_at_ms'])
-        .where('window_id', '=', windowId)
-        .where('seq', '>=', range.fromSeq)
-        .where('seq', '<=', range.toSeq)
-        .execute();
-      for (const row of rows) earlier.set(Number(row.seq), row.started_at_ms);
-    }
-    const admission = admitToWindow(nextSeq, nowMs, wanted, limit, windowMs, (seq) => earlier.get(seq));
-    if (admission.admitted > 0) {
-      const starts = Array.from({ length: admission.admitted }, (_, i) => ({ window_id: windowId, seq: nextSeq + i, started_at_ms: nowMs }));
-      await tx.insertInto('limit_window_starts').values(starts).execute();
-      await tx.updateTable('limit_windows').set({ next_seq: nextSeq + admission.admitted }).where('id', '=', windowId).execute();
-      if (passesForgetMark(nextSeq, nextSeq + admission.admitted)) {
-        await tx.deleteFrom('limit_window_starts').where('window_id', '=', windowId).where('started_at_ms', '<=', nowMs - windowMs).execute();
-      }
-    }
-    return admission;
-  });
+  const atMs = request.nowMs ? request.nowMs() : null;
+  const result = await sql<{ admitted: number; wait_ms: number }>`select admitted, wait_ms from admit_to_limit_window(
+    ${windowId}::text, ${connectionId ?? null}::text, ${wanted}::integer, ${limit}::bigint,
+    ${windowMs}::double precision, ${FORGET_EVERY_STARTS}::integer, ${atMs}::double precision)`.execute(db);
+  const row = result.rows[0];
+  return row ? { admitted: row.admitted, waitMs: row.wait_ms } : undefined;
 }

@@ -10,6 +10,7 @@ import * as deliveryAttemptNumbers from './007_delivery_attempt_numbers.js';
 import * as sharedLimits from './008_shared_limits.js';
 import * as leases from './009_leases.js';
 import * as consoleReads from './010_console.js';
+import * as limitWindowAdmission from './011_limit_window_admission.js';
 
 export const migrations: Record<string, Migration> = {
   '001_core': core,
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '008_shared_limits': sharedLimits,
   '009_leases': leases,
   '010_console': consoleReads,
+  '011_limit_window_admission': limitWindowAdmission,
 };
