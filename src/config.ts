@@ -1,4 +1,4 @@
-// Runtime configuration from the environment (DESIGN.md, "Configuration"). Command-line flags win
+// Runtime configuration from the environment (README.md, "Configuration"). Command-line flags win
 // where both exist: the CLI passes its flags as `overrides`.
 import { resolve } from 'node:path';
 import { apiOriginOf, STRIPE_API_ORIGIN } from './connections/api-base.js';

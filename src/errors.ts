@@ -1,4 +1,4 @@
-// The one error type the services throw. It carries its own HTTP answer (DESIGN.md, "HTTP API":
+// The one error type the services throw. It carries its own HTTP answer (README.md and /openapi.json:
 // {"error":{"code","message","details"}}) so that http/ only has to serialise it, and the CLI can
 // print the same message. Anything else that escapes is a 500 whose details are never shown.
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../src/config.js';
 
-test('defaults follow DESIGN.md when the environment is empty', () => {
+test('defaults follow the configuration table of the README when the environment is empty', () => {
   const config = loadConfig({});
   assert.equal(config.port, 4242);
   assert.equal(config.host, '127.0.0.1');

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `stripe-connector` command (DESIGN.md, "Commands"). Thin: each subcommand lives in
+// The `stripe-connector` command (README.md, "The command line"). Thin: each subcommand lives in
 // src/cli/commands/ and calls the services or the HTTP API.
 import { Command } from 'commander';
 import { createRequire } from 'node:module';

@@ -2,7 +2,7 @@
 // Exponential: 5 s after the first failure, doubling up to 4 h between attempts, each delay drawn
 // at random between half and all of its nominal value so that a subscriber that comes back is not
 // hit by every waiting delivery in the same second. Retries go on while less than 24 h have passed
-// since the first attempt (DESIGN.md: "retried … for at least 24 h"); the first failure at or past
+// since the first attempt (retried for at least 24 h, docs/triggers.md); the first failure at or past
 // 24 h marks the delivery failed (it can still be replayed). The doubling itself is src/backoff.ts,
 // shared with failed polls and the Stripe client's retries.
 import { exponentialDelayMs } from '../backoff.js';

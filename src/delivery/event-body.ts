@@ -1,4 +1,4 @@
-// The body POSTed to a subscriber (DESIGN.md, "Trigger event delivered to a subscriber"). Built
+// The body POSTed to a subscriber (docs/triggers.md, "The request you receive"). Built
 // from stored fields only, so every retry and replay sends the same bytes.
 import type { DeliveryRow, SubscriptionRow, TriggerEventRow } from '../store/schema.js';
 

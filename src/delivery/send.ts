@@ -12,7 +12,7 @@ import { RESPONSE_SNIPPET_BYTES, responseSnippet } from './response-snippet.js';
 import type { DeliveryHeaders } from './signing.js';
 
 
-/** DESIGN.md: "no answer in 10 s is retried". Covers connecting, the request and the response head. */
+/** An answer later than 10 s counts as none and is retried (docs/triggers.md). Covers connecting, the request and the response head. */
 export const DEFAULT_SEND_TIMEOUT_MS = 10_000;
 
 /**

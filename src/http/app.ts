@@ -1,4 +1,4 @@
-// The HTTP API (DESIGN.md, "HTTP API") as a fastify instance over the composed services. Tests call
+// The HTTP API (README.md and /openapi.json) as a fastify instance over the composed services. Tests call
 // it through inject(); src/app/server.ts listens with it.
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply } from 'fastify';
 import { createRequire } from 'node:module';

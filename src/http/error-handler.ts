@@ -1,4 +1,4 @@
-// Every failure leaves as {"error":{code,message,details}} (DESIGN.md). ConnectorErrors carry their
+// Every failure leaves as {"error":{code,message,details}} (the documented contract). ConnectorErrors carry their
 // own answer; fastify's own 4xx (body too large, bad URL) are translated; a path that exists with
 // other methods is a 405 naming them, any other unknown route a 404; anything else is a 500
 // with a fixed message, never shown, and logged as src/log.ts logs every error (type, code,

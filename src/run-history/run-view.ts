@@ -1,4 +1,4 @@
-// The run history's two kinds of run (GET /api/runs, DESIGN.md: "run history of actions and
+// The run history's two kinds of run (GET /api/runs, the run history: "actions and
 // trigger deliveries"): an action call, as recorded by the action service, and one attempt to
 // deliver a trigger event to a subscriber. Both carry id, kind, connection, operation, status,
 // durationMs and createdAt, so a client can list them together and tell them apart by `kind`.

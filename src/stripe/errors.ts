@@ -1,4 +1,4 @@
-// Stripe's failures in the connector's words (DESIGN.md, "HTTP API" error contract): the one
+// Stripe's failures in the connector's words (README.md, "Using it": the error contract): the one
 // module that reads a Stripe SDK error. Runs after the retry policy has given up, so a 429/5xx seen
 // here is final. Messages are built here from Stripe's structured fields; Stripe's own text is
 // passed on only where it names the caller's input, never for authentication failures (Stripe

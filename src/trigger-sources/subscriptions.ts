@@ -1,4 +1,4 @@
-// Subscriptions (DESIGN.md: POST /api/connections/{id}/subscriptions, GET/DELETE
+// Subscriptions (README.md, "Subscribing over HTTP": POST /api/connections/{id}/subscriptions, GET/DELETE
 // /api/subscriptions/{id}, pause, resume): a user's request to receive a trigger's events at a URL.
 // Checked before anything is stored, in this order: the connection is the caller's (first, so that
 // an unknown or another user's connection is the same 404 whatever the body — the URL guard's

@@ -1,4 +1,4 @@
-// Charge → the documented Charge shape of chargeAdded (DESIGN.md, "Documented shapes").
+// Charge → the documented Charge shape of chargeAdded (docs/field-mapping.md).
 // Today's API (the version the stripe SDK pins) no longer has `invoice` (dropped in 2025-03-31.basil,
 // where a charge reaches its invoice through invoice payments) nor `order` (the Orders API is
 // retired). Both are read when an older Stripe-Version still sends them and are null otherwise.

@@ -1,4 +1,4 @@
-// Invoice item → the documented shape of invoiceItemAdded (DESIGN.md, "Documented shapes").
+// Invoice item → the documented shape of invoiceItemAdded (docs/field-mapping.md).
 // Today's API moved `subscription` under `parent.subscription_details.subscription`
 // (2025-03-31.basil); an older Stripe-Version still sends it at the top level, read as a fallback.
 import { Type, type Static } from '@sinclair/typebox';

@@ -7,7 +7,7 @@ import { toIsoTime } from '../../time.js';
 
 /**
  * `caption` was a field of the retired `type=good` products and is gone from today's product
- * object (DESIGN.md, "Action inputs"); the connector keeps it in the product's metadata under this key.
+ * object (docs/field-mapping.md, "Inputs"); the connector keeps it in the product's metadata under this key.
  */
 export const CAPTION_METADATA_KEY = 'caption';
 

@@ -1,4 +1,4 @@
-// The documented customer inputs (DESIGN.md, "Action inputs"), with the limits Stripe applies
+// The documented customer inputs (docs/field-mapping.md, "Inputs"), with the limits Stripe applies
 // (Stripe OpenAPI: description ≤ 5000 characters, email ≤ 512), so a bad value is refused before
 // any Stripe call and the error names the field.
 import { Type } from '@sinclair/typebox';

@@ -1,4 +1,4 @@
-// Customer_Response, Discount and Coupon exactly as DESIGN.md documents them; `null` wherever
+// Customer_Response, Discount and Coupon exactly as docs/field-mapping.md documents them; `null` wherever
 // Stripe has no value. docs/field-mapping.md says where each field comes from.
 import { Type, type Static } from '@sinclair/typebox';
 import { nullable } from '../../nullable.js';

@@ -1,4 +1,4 @@
-// The documented product inputs (DESIGN.md, "Action inputs"), with the limits Stripe applies
+// The documented product inputs (docs/field-mapping.md, "Inputs"), with the limits Stripe applies
 // (Stripe OpenAPI: name, id and url ≤ 5000 characters, description ≤ 40000; metadata values, where
 // caption lives, ≤ 500; at most 8 images).
 import { Type } from '@sinclair/typebox';

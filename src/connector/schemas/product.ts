@@ -1,4 +1,4 @@
-// Product_Response exactly as DESIGN.md documents it; `null` wherever Stripe has no value.
+// Product_Response exactly as docs/field-mapping.md documents it; `null` wherever Stripe has no value.
 import { Type, type Static } from '@sinclair/typebox';
 import { nullable } from '../../nullable.js';
 

@@ -1,4 +1,4 @@
-// Subscriptions, their delivery history and replay (DESIGN.md, HTTP API). Another user's
+// Subscriptions, their delivery history and replay (README.md and /openapi.json). Another user's
 // subscription or delivery is a 404, like an unknown id: ids are not a secret, ownership is.
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';

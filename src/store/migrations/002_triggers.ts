@@ -67,7 +67,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('last_error', 'text')
     .addColumn('delivered_at', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
-    // Each Stripe object is delivered once per subscription (DESIGN.md): the outbox's idempotency key.
+    // Each Stripe object is delivered once per subscription (the documented contract): the outbox's idempotency key.
     .addUniqueConstraint('deliveries_subscription_object', ['subscription_id', 'stripe_object_id'])
     .execute();
   // The workers' query: due pending deliveries, oldest due first, then oldest object first.
