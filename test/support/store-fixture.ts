@@ -149,6 +149,9 @@ export async function clearTriggerState(db: Store): Promise<void> {
   await db.deleteFrom('subscriptions').execute();
   await db.deleteFrom('poll_cursors').execute();
   await db.deleteFrom('trigger_events').execute();
+  // A lease left by an earlier test (its holder stopped mid-renewal) would make the next test's
+  // poll wait for it to run out.
+  await db.deleteFrom('leases').execute();
 }
 
 /**

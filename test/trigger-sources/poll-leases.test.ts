@@ -153,7 +153,10 @@ describe('polls across processes sharing one store', () => {
     });
 
     const aRun = a.runDue();
-    await aListing.promise;
+    // Fails at once rather than waiting for ever if A did not get to its list call.
+    await Promise.race([aListing.promise, aRun.then(() => {
+      if (!aListing.fired) assert.fail('A finished its round without listing: it did not get the lease');
+    })]);
     // B asks for the poll until A's lease has run out and B holds it (B's first list call is held).
     let bRun: Promise<number> = Promise.resolve(0);
     for (const deadline = Date.now() + 20_000; !bListing.fired; ) {
