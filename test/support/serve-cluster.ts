@@ -3,10 +3,13 @@
 // store-fixture.ts), one STRIPE_CONNECTOR_MASTER_KEY, one known STRIPE_CONNECTOR_ADMIN_TOKEN, each
 // process on its own fixed port (so a restarted one comes back at the same address), a round-robin
 // load balancer in front of them as PUBLIC_URL (where the emulator sends webhooks), and the Stripe
-// emulator in this process as Stripe. kill(i) is SIGKILL, restart(i) starts it again on the same
+// emulator in a process of its own as Stripe (test/support/emulator-child.ts: its request log's
+// arrival times must not wait for the test's own event loop). kill(i) is SIGKILL, restart(i) starts it again on the same
 // port; close() ends everything, and is safe after a start that failed half-way.
 import { randomBytes } from 'node:crypto';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/index.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { EmulatorOptions } from '../../src/emulator/index.js';
 import { closeAll } from './cleanup.js';
 import { startServerProcess, type ServerProcess } from './processes.js';
 import { startRoundRobinProxy, type RoundRobinProxy } from './round-robin-proxy.js';
@@ -20,7 +23,7 @@ export interface ClusterOptions {
   args?: string[];
   /** More environment for every process (it wins over the defaults below). */
   env?: Record<string, string>;
-  /** The in-process emulator's options. Default: rate limit off, webhook retries every 0.5 s for 90 s. */
+  /** The emulator's options (JSON-serialisable). Default: rate limit off, webhook retries every 0.5 s for 90 s. */
   emulator?: EmulatorOptions;
 }
 
@@ -31,7 +34,7 @@ export interface ApiAnswer<T = unknown> {
 }
 
 export interface ServeCluster {
-  emulator: RunningEmulator;
+  emulator: { url: string };
   /** The load balancer's address: every process's PUBLIC_URL. */
   publicUrl: string;
   adminToken: string;
@@ -56,7 +59,7 @@ export async function startServeCluster(options: ClusterOptions = {}): Promise<S
   const adminToken = `sct_cluster_${randomBytes(18).toString('base64url')}`;
   const masterKey = randomBytes(32).toString('base64');
   const nodes: (ServerProcess | undefined)[] = Array.from({ length: count }, () => undefined);
-  let emulator: RunningEmulator | undefined;
+  let emulator: ChildEmulator | undefined;
   let proxy: RoundRobinProxy | undefined;
   let place: StorePlace | undefined;
 
@@ -78,8 +81,7 @@ export async function startServeCluster(options: ClusterOptions = {}): Promise<S
   try {
     // Stripe retries a webhook for three days; compressed to every 0.5 s for 90 s, longer than a
     // killed process takes to come back on a loaded machine (20–30 s has been seen).
-    emulator = await startEmulator({
-      port: 0,
+    emulator = await startChildEmulator({
       rateLimitPerSecond: false,
       webhooks: { retryDelaysMs: Array.from({ length: 180 }, () => 500), timeoutMs: 5_000 },
       ...options.emulator,
@@ -138,4 +140,28 @@ export async function startServeCluster(options: ClusterOptions = {}): Promise<S
     await close().catch(() => {});
     throw error;
   }
+}
+
+interface ChildEmulator {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function startChildEmulator(options: EmulatorOptions): Promise<ChildEmulator> {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'test/support/emulator-child.ts', JSON.stringify(options)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const lines = createInterface({ input: child.stdout! });
+  const url = await new Promise<string>((resolve, reject) => {
+    lines.once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));
+    child.once('exit', (code) => reject(new Error(`the emulator process exited (${code}) before listening`)));
+  });
+  return {
+    url,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
