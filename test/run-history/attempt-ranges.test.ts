@@ -1,8 +1,8 @@
 // GET /api/runs reads the newest delivery attempts from a range of recent ids and widens it only
 // when the page is not complete (src/store/delivery-attempts.ts). Through the real app on the
 // fixture's store (SQLite, and PostgreSQL on its pass): every page is the one a sort of the whole
-// history gives, over attempts spread across 40 days behind another user's busy last minutes; and
-// the newest page costs a small part of one pass over the user's history at 100,000 attempts.
+// history gives, over attempts spread across 40 days behind another user's busy last minutes. Its
+// speed at 1,000,000 attempts is measured by bench/console (a timing here would not be deterministic).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
@@ -107,55 +107,5 @@ describe('the run history pages from ranges of recent attempts', () => {
     assert.equal(data.length, 3);
     assert.ok(data.every((r) => !alices.some((a) => a.id === r.id)));
     assert.ok(data[0]!.createdAt >= data[1]!.createdAt && data[1]!.createdAt >= data[2]!.createdAt);
-  });
-});
-
-describe('the newest page of runs at 100,000 attempts', () => {
-  let h: Harness;
-  const ATTEMPTS = 100_000;
-
-  before(async () => {
-    h = await startHarness();
-    const db = h.services.db;
-    const alice = await seedOwner(db, h.alice.userId, 'alice', 1000);
-    // Four days of attempts, retries of 1,000 deliveries, the last six hours ago (a quiet evening):
-    // a sort of all of them is what a page must avoid.
-    const now = Date.now();
-    const attempts = Array.from({ length: ATTEMPTS }, (_, i) => attempt(alice.deliveries[i % 1000]!, now - 6 * 3600_000 - Math.floor((i * 4 * DAY) / ATTEMPTS), i % 50 === 0 ? 500 : 204));
-    await insertAttempts(db, attempts);
-    await sql`analyze`.execute(db);
-  });
-  after(() => h?.close());
-
-  const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
-
-  test('costs less than a fifth of one pass over the user’s attempts (it reads the newest ids only)', async () => {
-    const db = h.services.db;
-    const onePass = async () => {
-      const started = performance.now();
-      await db
-        .selectFrom('delivery_attempts as a')
-        .innerJoin('deliveries as d', 'd.id', 'a.delivery_id')
-        .innerJoin('subscriptions as s', 's.id', 'd.subscription_id')
-        .select((eb) => eb.fn.max('a.started_at').as('newest'))
-        .where('s.user_id', '=', h.alice.userId)
-        .execute();
-      return performance.now() - started;
-    };
-    const page = async () => {
-      const started = performance.now();
-      const res = await h.request('GET', '/api/runs');
-      assert.equal(res.statusCode, 200, res.body);
-      assert.equal((res.json() as { data: RunJson[] }).data.length, 100);
-      return performance.now() - started;
-    };
-    const passes: number[] = [];
-    const pages: number[] = [];
-    // Interleaved, so a busy moment of the machine weighs on both.
-    for (let i = 0; i < 5; i++) {
-      passes.push(await onePass());
-      pages.push(await page());
-    }
-    assert.ok(median(pages) * 5 < median(passes), `newest page ${median(pages).toFixed(1)} ms, one pass over the history ${median(passes).toFixed(1)} ms`);
   });
 });
