@@ -36,6 +36,28 @@ export function useLoad<T>(path: string | null): Loaded<T> {
 }
 
 /**
+ * A form's submission: `busy` while `send` runs (the button says so and cannot be pressed twice),
+ * and the error it ended with, as `describe` words it, until the next try.
+ */
+export function useSubmit(send: () => Promise<void>, describe: (caught: unknown) => Error = (caught) => caught as Error) {
+  const [error, setError] = useState<Error | undefined>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    try {
+      await send();
+    } catch (caught) {
+      setError(describe(caught));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, submit };
+}
+
+/**
  * The value of a screen's aria-busy: "true" until every load it shows has answered, then "false"
  * (assistive technology waits for it; the page-load benchmark and tests wait for "false").
  */

@@ -6,28 +6,17 @@ import type { VNode } from 'preact';
 import { call, get, type Page } from '../api.js';
 import type { Connection, Subscription } from '../types.js';
 import { time } from '../format.js';
-import { ariaBusy, Empty, ErrorBox, Field, problemsFor, useLoad } from '../ui.js';
+import { ariaBusy, Empty, ErrorBox, Field, problemsFor, useLoad, useSubmit } from '../ui.js';
 
 function AddConnection({ onAdded }: { onAdded: (c: Connection) => void }): VNode {
   const [form, setForm] = useState({ name: '', apiKey: '', apiBase: '' });
-  const [error, setError] = useState<Error | undefined>();
-  const [busy, setBusy] = useState(false);
   const input = (field: keyof typeof form) => (e: Event) => setForm({ ...form, [field]: (e.target as HTMLInputElement).value });
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const body = { name: form.name, apiKey: form.apiKey, ...(form.apiBase.trim() === '' ? {} : { apiBase: form.apiBase.trim() }) };
-      const created = await call<Connection>('POST', '/api/connections', { body });
-      setForm({ name: '', apiKey: '', apiBase: '' });
-      onAdded(created.body);
-    } catch (caught) {
-      setError(caught as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(async () => {
+    const body = { name: form.name, apiKey: form.apiKey, ...(form.apiBase.trim() === '' ? {} : { apiBase: form.apiBase.trim() }) };
+    const created = await call<Connection>('POST', '/api/connections', { body });
+    setForm({ name: '', apiKey: '', apiBase: '' });
+    onAdded(created.body);
+  });
   return html`<form class="panel" onSubmit=${submit} aria-labelledby="add-connection">
     <h2 id="add-connection">Add a connection</h2>
     <${Field} label="Name" required=${true} problems=${problemsFor(error, 'name')}>

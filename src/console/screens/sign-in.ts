@@ -3,28 +3,20 @@ import { useState } from 'preact/hooks';
 import type { VNode } from 'preact';
 import { ApiError, call } from '../api.js';
 import { signIn } from '../session.js';
-import { ErrorBox, Field } from '../ui.js';
+import { ErrorBox, Field, useSubmit } from '../ui.js';
 
 /** Sign-in with an API token (`token create` prints one; `serve --demo` prints a link that signs in). */
 export function SignIn({ reason }: { reason?: string | undefined }): VNode {
   const [token, setToken] = useState('');
-  const [error, setError] = useState<Error | undefined>();
-  const [busy, setBusy] = useState(false);
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    const candidate = token.trim();
-    try {
+  const { busy, error, submit } = useSubmit(
+    async () => {
+      const candidate = token.trim();
       // Any authenticated route: the token is proven before it is kept and the screens load.
       await call('GET', '/api/tokens', { headers: { authorization: `Bearer ${candidate}` } });
       signIn(candidate);
-    } catch (caught) {
-      setError(caught instanceof ApiError && caught.status === 401 ? new Error('This token is not valid (revoked, or mistyped).') : (caught as Error));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+    (caught) => (caught instanceof ApiError && caught.status === 401 ? new Error('This token is not valid (revoked, or mistyped).') : (caught as Error)),
+  );
   return html`<main class="sign-in">
     <h1>stripe-connector</h1>
     <form onSubmit=${submit}>

@@ -8,32 +8,21 @@ import type { Connection, Operation, Subscription } from '../types.js';
 import { fromInputTime } from '../format.js';
 import { href, type Route } from '../route.js';
 import { filterTo, turnPage } from '../paging.js';
-import { Badge, ariaBusy, Empty, ErrorBox, Field, Pager, problemsFor, useLoad } from '../ui.js';
+import { Badge, ariaBusy, Empty, ErrorBox, Field, Pager, problemsFor, useLoad, useSubmit } from '../ui.js';
 
 function CreateSubscription({ connections, triggers, connection, onCreated }: { connections: Connection[]; triggers: Operation[]; connection: string; onCreated: (s: Subscription) => void }): VNode {
   const [form, setForm] = useState({ connection, trigger: '', url: '', mode: 'poll', pollIntervalSeconds: '', since: '' });
-  const [error, setError] = useState<Error | undefined>();
-  const [busy, setBusy] = useState(false);
   const chosenConnection = form.connection || connections[0]?.id || '';
   const chosenTrigger = form.trigger || triggers[0]?.name || '';
   const input = (field: keyof typeof form) => (e: Event) => setForm({ ...form, [field]: (e.target as HTMLInputElement).value });
-  const submit = async (event: Event) => {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const body: Record<string, unknown> = { trigger: chosenTrigger, url: form.url, mode: form.mode };
-      if (form.pollIntervalSeconds !== '') body.pollIntervalSeconds = Number(form.pollIntervalSeconds);
-      if (form.since !== '') body.since = fromInputTime(form.since) || form.since;
-      const created = await call<Subscription>('POST', `/api/connections/${encodeURIComponent(chosenConnection)}/subscriptions`, { body });
-      onCreated(created.body);
-      setForm({ ...form, url: '', since: '' });
-    } catch (caught) {
-      setError(caught as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { busy, error, submit } = useSubmit(async () => {
+    const body: Record<string, unknown> = { trigger: chosenTrigger, url: form.url, mode: form.mode };
+    if (form.pollIntervalSeconds !== '') body.pollIntervalSeconds = Number(form.pollIntervalSeconds);
+    if (form.since !== '') body.since = fromInputTime(form.since) || form.since;
+    const created = await call<Subscription>('POST', `/api/connections/${encodeURIComponent(chosenConnection)}/subscriptions`, { body });
+    onCreated(created.body);
+    setForm({ ...form, url: '', since: '' });
+  });
   return html`<form class="panel" onSubmit=${submit} aria-labelledby="new-subscription">
     <h2 id="new-subscription">Subscribe a URL to a trigger</h2>
     <div class="row">
