@@ -100,18 +100,12 @@ export class ActionService {
   }
 
   /**
-   * The action's output as JSON text: the same text the run history stores, so the HTTP route
-   * sends it without serialising the output a second time.
+   * The action's output as JSON text — the same text the run history stores, so the HTTP route sends
+   * it without serialising the output a second time — with the id of the run recorded for it, so a
+   * client can find the run (the route's Run-Id header). A failure that was recorded carries the id
+   * as a `run-id` header of its error.
    */
-  async runAsJson(call: ActionCall): Promise<string> {
-    return (await this.execute(call)).outputJson;
-  }
-
-  /**
-   * The same, with the id of the run recorded for it, so a client can find the run (the HTTP
-   * route's Run-Id header). A failure that was recorded carries it as a `run-id` header of its error.
-   */
-  async runAsJsonWithRunId(call: ActionCall): Promise<{ outputJson: string; runId: string }> {
+  async runAsJson(call: ActionCall): Promise<{ outputJson: string; runId: string }> {
     const { outputJson, runId } = await this.execute(call);
     return { outputJson, runId };
   }

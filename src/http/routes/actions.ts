@@ -8,7 +8,7 @@ export function registerActionRoutes(app: FastifyInstance, services: Services): 
   app.post<{ Params: { id: string; operation: string } }>('/api/connections/:id/actions/:operation', { config: { ownedConnectionParam: 'id' } }, async (request, reply) => {
     const header = request.headers['idempotency-key'];
     if (Array.isArray(header)) throw invalidInput([{ field: 'Idempotency-Key', message: 'must be sent once' }]);
-    const { outputJson: json, runId } = await services.actions.runAsJsonWithRunId({
+    const { outputJson: json, runId } = await services.actions.runAsJson({
       userId: request.userId,
       connectionId: request.params.id,
       operation: request.params.operation,
