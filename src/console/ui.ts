@@ -4,7 +4,7 @@ import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { ComponentChildren, VNode } from 'preact';
 import { ApiError, get, type FieldProblem } from './api.js';
-import type { StreamState } from './stream.js';
+import { followStream, type StreamState } from './stream.js';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -33,6 +33,29 @@ export function useLoad<T>(path: string | null): Loaded<T> {
     return () => stopper.abort();
   }, [path, round]);
   return { data: state.data, error: state.error, busy: path !== null && state.of !== current, reload: () => setRound((r) => r + 1), set: (data) => setState({ data, of: current }) };
+}
+
+/**
+ * The `type` events (deliveries or runs) of the stream `streamQuery` selects, newest first, one row
+ * per id, begun afresh whenever `key` changes; none while `follow` is false (an older page).
+ */
+export function useLiveRows<T extends { id: string }>(type: 'delivery' | 'run', streamQuery: string, follow: boolean, key: string): { live: T[]; state: StreamState } {
+  const [live, setLive] = useState<T[]>([]);
+  const [state, setState] = useState<StreamState>('connecting');
+  useEffect(() => {
+    setLive([]);
+    if (!follow) return;
+    return followStream(
+      streamQuery,
+      (event) => {
+        if (event.type !== type) return;
+        const row = event.data as T;
+        setLive((rows) => [row, ...rows.filter((r) => r.id !== row.id)]);
+      },
+      setState,
+    );
+  }, [key, follow]);
+  return { live, state };
 }
 
 /**

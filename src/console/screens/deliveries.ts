@@ -10,8 +10,7 @@ import { time } from '../format.js';
 import type { Route } from '../route.js';
 import { turnPage } from '../paging.js';
 import { FilterBar, filtersOf } from '../filters.js';
-import { followStream, type StreamState } from '../stream.js';
-import { Badge, ariaBusy, Empty, ErrorBox, LiveState, Pager, useLoad } from '../ui.js';
+import { Badge, ariaBusy, Empty, ErrorBox, LiveState, Pager, useLiveRows, useLoad } from '../ui.js';
 
 const BULK_POLL_MS = 1_000;
 
@@ -110,22 +109,9 @@ export function DeliveriesScreen({ route }: { route: Route }): VNode {
   const list = useLoad<Page<Delivery>>(`/api/deliveries${query({ ...filters, startingAfter })}`);
   const connections = useLoad<{ data: Connection[] }>('/api/connections');
   const operations = useLoad<{ data: Operation[] }>('/api/operations');
-  const [live, setLive] = useState<Delivery[]>([]);
-  const [state, setState] = useState<StreamState>('connecting');
   const filterKey = JSON.stringify(filters);
-  useEffect(() => {
-    setLive([]);
-    if (startingAfter !== '') return; // live rows belong on the newest page only
-    return followStream(
-      query({ subscription: filters.subscription, connection: filters.connection }),
-      (event) => {
-        if (event.type !== 'delivery') return;
-        const delivery = event.data as Delivery;
-        setLive((rows) => [delivery, ...rows.filter((r) => r.id !== delivery.id)]);
-      },
-      setState,
-    );
-  }, [filterKey, startingAfter]);
+  // Live rows belong on the newest page only.
+  const { live, state } = useLiveRows<Delivery>('delivery', query({ subscription: filters.subscription, connection: filters.connection }), startingAfter === '', filterKey);
   // A stream update replaces the loaded row with the same id (so a row shows its status now, even
   // one the filter would no longer pick); new deliveries that match the filters go on top.
   const loaded = list.data?.data ?? [];

@@ -1,7 +1,7 @@
 // Run history: action calls and delivery attempts, filtered, newest first, live; one run with its
 // stored input, output and error (secrets redacted by the server before they were stored).
 import { html } from 'htm/preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo } from 'preact/hooks';
 import type { VNode } from 'preact';
 import { query, type Page } from '../api.js';
 import type { Connection, Operation, Run } from '../types.js';
@@ -9,8 +9,7 @@ import { json, time } from '../format.js';
 import type { Route } from '../route.js';
 import { turnPage } from '../paging.js';
 import { FilterBar, filtersOf } from '../filters.js';
-import { followStream, type StreamState } from '../stream.js';
-import { Badge, ariaBusy, Empty, ErrorBox, LiveState, Pager, useLoad } from '../ui.js';
+import { Badge, ariaBusy, Empty, ErrorBox, LiveState, Pager, useLiveRows, useLoad } from '../ui.js';
 
 function matches(run: Run, filters: Record<string, string>): boolean {
   if (filters.status && run.status !== filters.status) return false;
@@ -56,22 +55,8 @@ export function RunsScreen({ route }: { route: Route }): VNode {
   const list = useLoad<Page<Run>>(`/api/runs${query({ ...filters, startingAfter })}`);
   const connections = useLoad<{ data: Connection[] }>('/api/connections');
   const operations = useLoad<{ data: Operation[] }>('/api/operations');
-  const [live, setLive] = useState<Run[]>([]);
-  const [state, setState] = useState<StreamState>('connecting');
   const filterKey = JSON.stringify(filters);
-  useEffect(() => {
-    setLive([]);
-    if (startingAfter !== '') return;
-    return followStream(
-      query({ connection: filters.connection }),
-      (event) => {
-        if (event.type !== 'run') return;
-        const run = event.data as Run;
-        setLive((rows) => [run, ...rows.filter((r) => r.id !== run.id)]);
-      },
-      setState,
-    );
-  }, [filterKey, startingAfter]);
+  const { live, state } = useLiveRows<Run>('run', query({ connection: filters.connection }), startingAfter === '', filterKey);
   const loaded = list.data?.data ?? [];
   const rows = [...live.filter((r) => matches(r, filters) && !loaded.some((l) => l.id === r.id)), ...loaded];
   const connectionList = connections.data?.data;
