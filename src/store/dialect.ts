@@ -1,8 +1,9 @@
 // Which database a store (or a transaction on it) runs on, for the few statements that differ:
-// row locks that skip (claims) and NOTIFY (wake-ups) exist on PostgreSQL only.
-import { PostgresAdapter } from 'kysely';
-import type { Store } from './database.js';
+// row locks that skip (claims), NOTIFY (wake-ups), the database's clock (leases) and functions
+// (migration 011) exist on PostgreSQL only.
+import { PostgresAdapter, type Kysely } from 'kysely';
 
-export function isPostgres(db: Store): boolean {
+/** Any store, transaction, or a migration's untyped handle. */
+export function isPostgres(db: Pick<Kysely<unknown>, 'getExecutor'>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }

@@ -6,7 +6,8 @@
 // machines whose clocks differ by seconds agree on it; SQLite is one machine, so its local clock.
 // Plain rows and one-statement upserts, not advisory locks: PostgreSQL's session locks are lost
 // or shared behind PgBouncer in transaction mode and never expire when their holder hangs.
-import { PostgresAdapter, sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
+import { isPostgres } from './dialect.js';
 import type { Store } from './database.js';
 
 export interface LeaseGrant {
@@ -18,7 +19,7 @@ export interface LeaseGrant {
 
 /** Now, in ms since the epoch: the database's clock on PostgreSQL, this process's on SQLite. */
 function clockMs(db: Store): RawBuilder<number> {
-  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+  if (isPostgres(db)) {
     // clock_timestamp(), not now(): now() stands still for a whole transaction.
     return sql<number>`(extract(epoch from clock_timestamp()) * 1000)::double precision`;
   }

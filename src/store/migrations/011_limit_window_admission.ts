@@ -14,14 +14,11 @@
 //
 // Returns no row for a connection's window when the connection does not exist. SQLite needs none
 // of this (its transaction is in-process and synchronous): nothing is created there.
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
-
-function onPostgres(db: Kysely<unknown>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
-}
+import { sql, type Kysely } from 'kysely';
+import { isPostgres } from '../dialect.js';
 
 export async function up(db: Kysely<unknown>): Promise<void> {
-  if (!onPostgres(db)) return;
+  if (!isPostgres(db)) return;
   await sql`
     create function admit_to_limit_window(
       for_window text,
@@ -81,6 +78,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  if (!onPostgres(db)) return;
+  if (!isPostgres(db)) return;
   await sql`drop function admit_to_limit_window(text, text, integer, bigint, double precision, integer, double precision)`.execute(db);
 }
